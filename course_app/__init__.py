@@ -1,0 +1,88 @@
+"""course_app: a flipped-learning course platform. ``create_app`` builds the Flask application."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, jsonify
+from flask_babel import lazy_gettext
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFProtect
+from sqlalchemy import text
+
+from course_app.accounts import services as account_services
+from course_app.accounts.views import bp as accounts_bp
+from course_app.config import load_config, validate
+from course_app.core.db import db
+from course_app.core.error_pages import configure_error_pages
+from course_app.core.html import render_markdown
+from course_app.core.i18n import configure_i18n
+from course_app.core.security import configure_security_headers
+from course_app.demo import demo_secret_key
+from course_app.learning.views import bp as learning_bp
+from course_app.learning.views import recover_answer_after_csrf_failure
+from course_app.paths import STATIC_DIR, TEMPLATES_DIR
+
+csrf = CSRFProtect()
+login_manager = LoginManager()
+
+
+def create_app(config: Mapping[str, Any] | None = None, *, instance_path: str | None = None) -> Flask:
+    """Build the app. ``config`` overrides defaults and ``COURSE_APP_*`` environment variables."""
+    app = Flask(
+        __name__,
+        instance_path=instance_path or os.environ.get("COURSE_APP_INSTANCE_PATH") or None,
+        instance_relative_config=True,
+        template_folder=str(TEMPLATES_DIR),
+        static_folder=str(STATIC_DIR),
+    )
+    load_config(app, config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    if app.config["DEMO"] and not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = demo_secret_key(app.instance_path)
+    validate(app)
+    db.init_app(app)
+    csrf.init_app(app)
+    configure_login(app)
+    configure_i18n(app)
+    configure_security_headers(app)
+    configure_templates(app)
+    configure_blueprints(app)
+    configure_error_pages(
+        app, csrf_recovery={"learning.answer": recover_answer_after_csrf_failure}
+    )
+    return app
+
+
+def configure_login(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.sign_in"
+    login_manager.login_message = lazy_gettext("Log ind for at se siden.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(account_services.load_user_from_session_id)
+
+
+def configure_templates(app: Flask) -> None:
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.autoescape = True
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+
+def configure_blueprints(app: Flask) -> None:
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(learning_bp)
+
+    @app.get("/healthz")
+    def healthz():
+        try:
+            db.session.execute(text("SELECT 1"))
+            database = "ok"
+        except Exception:  # noqa: BLE001 - any failure means "not healthy"
+            app.logger.exception("Health check: database unreachable")
+            database = "error"
+        status = 200 if database == "ok" else 503
+        return jsonify(status="ok" if status == 200 else "error", database=database), status

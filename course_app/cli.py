@@ -1,0 +1,199 @@
+"""The ``course-app`` command: demo, database migrations, course files and users.
+
+It never prompts when standard input is not a terminal: every value can be given as an option.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy import select
+
+from course_app import create_app
+from course_app.accounts import services as accounts
+from course_app.core import migrate
+from course_app.core.db import db
+from course_app.core.errors import ServiceError
+from course_app.courses.files import read_course_dir
+from course_app.courses.models import Course
+from course_app.courses.loader import CourseValidationError, import_course
+from course_app.demo import demo_password, demo_sign_ins, ensure_demo_data
+from course_app.organisations import services as directory
+from course_app.organisations.models import Role
+from course_app.paths import COURSES_DIR
+
+
+def _cli_app() -> Flask:
+    """Admin commands need no signed cookies: without a configured key they get a throwaway one."""
+    app = create_app({"SECRET_KEY": secrets.token_hex(32)} if _no_secret_configured() else None)
+    return app
+
+
+def _no_secret_configured() -> bool:
+    return not os.environ.get("COURSE_APP_SECRET_KEY")
+
+
+@click.group(cls=FlaskGroup, create_app=_cli_app, add_version_option=False)
+def cli() -> None:
+    """Forløbsplatformen: run the demo, migrate the database, manage course files and users."""
+
+
+def main() -> None:
+    cli(prog_name="course-app")
+
+
+# --- demo ------------------------------------------------------------------------------------------
+
+
+def import_missing_courses(courses_dir: Path) -> list[str]:
+    """Import every course folder the database does not have yet; never overwrite an existing one."""
+    imported = []
+    for course_dir in sorted(p for p in courses_dir.iterdir() if (p / "course.yml").is_file()):
+        data, problems = read_course_dir(course_dir)
+        if problems or data is None:
+            click.echo(f"Springer {course_dir.name} over: {len(problems)} fejl i filerne.", err=True)
+            continue
+        if db.session.scalar(select(Course.id).where(Course.slug == data.id)) is None:
+            import_course(course_dir)
+            imported.append(data.id)
+    return imported
+
+
+@cli.command("demo")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--no-serve", is_flag=True, help="Prepare the database and data, then exit.")
+def demo_command(host: str, port: int, no_serve: bool) -> None:
+    """Create or upgrade the demo database, import the shipped courses, create demo data and serve."""
+    app = create_app({"DEMO": True})
+    with app.app_context():
+        migrate.upgrade(db.engine())
+        imported = import_missing_courses(COURSES_DIR)
+        password = demo_password(app.instance_path)
+        created = ensure_demo_data(password)
+        db.session.commit()
+        people = demo_sign_ins()
+    for slug in imported:
+        click.echo(f"Importerede kurset {slug}.")
+    if created:
+        click.echo("Oprettede demodata.")
+    click.echo(f"\nDemo-database: {app.config['DATABASE_URL']}")
+    click.echo(f"Adgangskode for alle demobrugere: {password}\n")
+    for role, name, email in people:
+        click.echo(f"  {role:<40} {name:<18} {email}")
+    click.echo(f"\nÅbn http://{host}:{port}/ i din browser. Stop med Ctrl+C.\n")
+    if not no_serve:
+        app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+
+
+# --- db --------------------------------------------------------------------------------------------
+
+
+@cli.group("db")
+def db_group() -> None:
+    """Database migrations (Alembic)."""
+
+
+@db_group.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+@with_appcontext
+def db_upgrade(revision: str) -> None:
+    migrate.upgrade(db.engine(), revision)
+    click.echo(f"Databasen er på version {migrate.current_revision(db.engine())}.")
+
+
+@db_group.command("downgrade")
+@click.option("--revision", required=True, help='Target revision, e.g. "-1" or "base".')
+@with_appcontext
+def db_downgrade(revision: str) -> None:
+    migrate.downgrade(db.engine(), revision)
+    click.echo(f"Databasen er på version {migrate.current_revision(db.engine()) or 'base'}.")
+
+
+@db_group.command("current")
+@with_appcontext
+def db_current() -> None:
+    current = migrate.current_revision(db.engine())
+    head = migrate.head_revision(db.engine())
+    state = "nyeste" if current == head else f"nyeste er {head}"
+    click.echo(f"{current or 'base'} ({state})")
+
+
+# --- courses ---------------------------------------------------------------------------------------
+
+
+@cli.group("courses")
+def courses_group() -> None:
+    """Course files under courses/: validate and import."""
+
+
+@courses_group.command("validate")
+@click.argument("path", type=click.Path(path_type=Path))
+def courses_validate(path: Path) -> None:
+    """Check a course folder; every problem is printed with file and line."""
+    _data, problems = read_course_dir(path)
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if problems:
+        click.echo(f"{len(problems)} fejl fundet i {path}.", err=True)
+        sys.exit(1)
+    click.echo(f"{path}: ingen fejl.")
+
+
+@courses_group.command("import")
+@click.argument("path", type=click.Path(path_type=Path))
+@with_appcontext
+def courses_import(path: Path) -> None:
+    """Create or update the course from its folder and print what changed."""
+    try:
+        report = import_course(path)
+    except CourseValidationError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        click.echo("Intet blev importeret.", err=True)
+        sys.exit(1)
+    db.session.commit()
+    for line in report.lines:
+        click.echo(line)
+    click.echo("Ingen ændringer." if not report.changed else "Importen er gennemført.")
+
+
+# --- users -----------------------------------------------------------------------------------------
+
+
+@cli.group("users")
+def users_group() -> None:
+    """People."""
+
+
+@users_group.command("create")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--organisation", default=None, help="Organisation name (created if missing).")
+@click.option("--password", default=None, help="Asked for when omitted and run in a terminal.")
+@click.option("--platform-admin", is_flag=True, help="Give the platform admin role.")
+@with_appcontext
+def users_create(
+    email: str, name: str, organisation: str | None, password: str | None, platform_admin: bool
+) -> None:
+    if password is None and sys.stdin.isatty():
+        password = click.prompt("Adgangskode", hide_input=True, confirmation_prompt=True)
+    try:
+        org = directory.get_or_create_organisation(organisation) if organisation else None
+        user = accounts.create_user(
+            email=email, name=name, password=password, organisation_id=org.id if org else None
+        )
+        if platform_admin:
+            directory.assign_role(user, Role.PLATFORM_ADMIN)
+    except ServiceError as error:
+        db.session.rollback()
+        click.echo(f"Fejl: {error}", err=True)
+        sys.exit(1)
+    db.session.commit()
+    click.echo(f"Oprettede {user.email}.")

@@ -1,0 +1,70 @@
+"""Cohorts and enrolments: who takes which run of which course."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from course_app.accounts.models import User
+from course_app.cohorts.models import Cohort, Enrolment
+from course_app.core.db import db
+from course_app.core.errors import ServiceError
+from course_app.courses.models import Course
+from course_app.organisations.models import Organisation
+
+
+def create_cohort(
+    course: Course,
+    *,
+    name: str,
+    starts_on: dt.date,
+    ends_on: dt.date | None = None,
+    organisations: list[Organisation] | None = None,
+) -> Cohort:
+    if ends_on is not None and ends_on < starts_on:
+        raise ServiceError("Slutdatoen skal ligge efter startdatoen.")
+    cohort = Cohort(
+        course=course,
+        name=name,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        organisations=list(organisations or []),
+    )
+    db.session.add(cohort)
+    db.session.flush()
+    return cohort
+
+
+def enrol(user: User, cohort: Cohort) -> Enrolment:
+    """Enrol a person once; enrolling again returns the existing enrolment."""
+    existing = db.session.scalar(
+        select(Enrolment).where(Enrolment.cohort_id == cohort.id, Enrolment.user_id == user.id)
+    )
+    if existing is not None:
+        return existing
+    enrolment = Enrolment(cohort_id=cohort.id, user_id=user.id)
+    db.session.add(enrolment)
+    db.session.flush()
+    return enrolment
+
+
+def enrolments_of(user: User) -> list[Enrolment]:
+    return list(
+        db.session.scalars(
+            select(Enrolment)
+            .where(Enrolment.user_id == user.id)
+            .options(joinedload(Enrolment.cohort).joinedload(Cohort.course))
+            .order_by(Enrolment.enrolled_at, Enrolment.id)
+        )
+    )
+
+
+def enrolment_of(user: User, cohort_id: int) -> Enrolment | None:
+    """The person's own enrolment in a cohort; None for anyone else's (callers answer 404)."""
+    return db.session.scalar(
+        select(Enrolment)
+        .where(Enrolment.user_id == user.id, Enrolment.cohort_id == cohort_id)
+        .options(joinedload(Enrolment.cohort).joinedload(Cohort.course))
+    )

@@ -1,0 +1,66 @@
+"""Configuration: defaults in code, ``COURSE_APP_*`` environment variables override them.
+
+Tests pass a mapping to ``create_app``. ``validate`` refuses to start a production app without a secret key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+ENV_PREFIX = "COURSE_APP"
+
+
+class ConfigError(RuntimeError):
+    """The configuration is unsafe or incomplete; the message says what to set."""
+
+
+DEFAULTS: dict[str, Any] = {
+    "DATABASE_URL": None,  # None: SQLite file in the instance folder
+    "SECRET_KEY": None,
+    "DEMO": False,
+    "BABEL_DEFAULT_LOCALE": "da",
+    "BABEL_DEFAULT_TIMEZONE": "Europe/Copenhagen",
+    "LANGUAGES": ("da", "en"),
+    # Cheap hashing only where TESTING is on; see accounts.passwords.
+    "PASSWORD_HASH_METHOD": "scrypt",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": True,
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_SECURE": True,
+    # A leader may watch a 45-minute film before saving: the CSRF token lives as long as the session.
+    "WTF_CSRF_TIME_LIMIT": None,
+    "WTF_CSRF_SSL_STRICT": False,
+    "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+    "PERMANENT_SESSION_LIFETIME": 60 * 60 * 12,
+}
+
+
+def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
+    """Defaults, then ``COURSE_APP_*`` environment variables, then the overrides given in code."""
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_prefixed_env(ENV_PREFIX)
+    if overrides:
+        app.config.from_mapping(overrides)
+    if not app.config["DATABASE_URL"]:
+        app.config["DATABASE_URL"] = f"sqlite:///{app.instance_path}/course_app.sqlite"
+    if app.config["DEMO"] or app.config.get("TESTING") or app.debug:
+        # The demo and tests run on plain http://127.0.0.1.
+        for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
+            app.config[key] = False
+
+
+def validate(app: Flask) -> None:
+    """Stop start-up when the configuration would be unsafe outside debug, demo and testing."""
+    relaxed = app.debug or app.config.get("TESTING") or app.config["DEMO"]
+    if not app.config.get("SECRET_KEY"):
+        if relaxed:
+            raise ConfigError("SECRET_KEY is missing (tests and the demo must set one too).")
+        raise ConfigError(
+            "COURSE_APP_SECRET_KEY is not set. Set it to a long random value, e.g. "
+            "`export COURSE_APP_SECRET_KEY=$(python -c 'import secrets; print(secrets.token_hex(32))')`."
+        )

@@ -1,0 +1,52 @@
+"""Danish first, English second: locale selection and Danish date formatting.
+
+Message ids are the Danish texts (the product's first language); the English catalogue translates them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app, request, session
+from flask_babel import Babel, format_date, format_datetime, get_locale
+from flask_login import current_user
+
+from course_app.paths import TRANSLATIONS_DIR
+
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+
+SUPPORTED_LOCALES = ("da", "en")
+LOCALE_NAMES = {"da": "Dansk", "en": "English"}
+
+
+def select_locale() -> str:
+    chosen = session.get("locale")
+    if chosen in SUPPORTED_LOCALES:
+        return chosen
+    if current_user and current_user.is_authenticated and current_user.locale in SUPPORTED_LOCALES:
+        return current_user.locale
+    if request:
+        best = request.accept_languages.best_match(SUPPORTED_LOCALES)
+        if best == "en":
+            return "en"
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def configure_i18n(app: Flask) -> None:
+    Babel(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(TRANSLATIONS_DIR),
+    )
+    app.jinja_env.filters["date_long"] = lambda value: format_date(value, "d. MMMM y") if value else ""
+    app.jinja_env.filters["datetime_long"] = (
+        lambda value: format_datetime(value, "d. MMMM y 'kl.' HH.mm") if value else ""
+    )
+    app.jinja_env.globals["locale_names"] = LOCALE_NAMES
+    app.jinja_env.globals["get_locale"] = get_locale
+
+
+def today_local() -> dt.date:
+    """Today's date in Copenhagen, where the programme runs."""
+    return dt.datetime.now(COPENHAGEN).date()

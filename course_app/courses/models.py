@@ -1,0 +1,178 @@
+"""Course content: courses, learning goals, modules, lessons and their blocks.
+
+Every content row carries ``key``, the stable id from the course files, unique within its kind in a course.
+Content is retired (``retired_at``), never deleted, because learners' progress and answers point at it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any
+
+from sqlalchemy import JSON, Column, Enum, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from course_app.core.db import Base, UTCDateTime, utcnow
+
+
+def _string_enum(enum_class: type[enum.Enum]) -> Enum:
+    return Enum(
+        enum_class,
+        native_enum=False,
+        length=32,
+        values_callable=lambda members: [member.value for member in members],
+    )
+
+
+class PublicationStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+
+
+class ModuleMode(enum.StrEnum):
+    """Where the work happens in flipped learning: alone online, in the leader group, at a workshop."""
+
+    INDIVIDUAL = "individual"
+    GROUP = "group"
+    WORKSHOP = "workshop"
+
+
+class BlockType(enum.StrEnum):
+    TEXT = "text"
+    VIDEO = "video"
+    REFLECTION = "reflection"
+    WORKSHOP_PREP = "workshop_prep"
+    RESOURCE = "resource"
+
+
+QUESTION_TYPES = frozenset({BlockType.REFLECTION, BlockType.WORKSHOP_PREP})
+
+
+class Course(Base):
+    __tablename__ = "courses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    language: Mapped[str] = mapped_column(String(8), default="da")
+    summary: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[PublicationStatus] = mapped_column(
+        _string_enum(PublicationStatus), default=PublicationStatus.DRAFT
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    retired_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+module_goals = Table(
+    "module_goals",
+    Base.metadata,
+    Column("module_id", ForeignKey("modules.id", ondelete="CASCADE"), primary_key=True),
+    Column("goal_id", ForeignKey("learning_goals.id", ondelete="CASCADE"), primary_key=True),
+)
+lesson_goals = Table(
+    "lesson_goals",
+    Base.metadata,
+    Column("lesson_id", ForeignKey("lessons.id", ondelete="CASCADE"), primary_key=True),
+    Column("goal_id", ForeignKey("learning_goals.id", ondelete="CASCADE"), primary_key=True),
+)
+block_goals = Table(
+    "block_goals",
+    Base.metadata,
+    Column("block_id", ForeignKey("blocks.id", ondelete="CASCADE"), primary_key=True),
+    Column("goal_id", ForeignKey("learning_goals.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class LearningGoal(Base):
+    __tablename__ = "learning_goals"
+    __table_args__ = (UniqueConstraint("course_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="RESTRICT"), index=True)
+    key: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(500))
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    retired_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class Module(Base):
+    __tablename__ = "modules"
+    __table_args__ = (UniqueConstraint("course_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="RESTRICT"), index=True)
+    key: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(300))
+    mode: Mapped[ModuleMode] = mapped_column(_string_enum(ModuleMode), default=ModuleMode.INDIVIDUAL)
+    intro: Mapped[str] = mapped_column(Text, default="")
+    # Where the module lives in the course files (folder name); kept so export writes the same layout.
+    source_name: Mapped[str] = mapped_column(String(200), default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[PublicationStatus] = mapped_column(
+        _string_enum(PublicationStatus), default=PublicationStatus.DRAFT
+    )
+    retired_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+    course: Mapped[Course] = relationship()
+    goals: Mapped[list[LearningGoal]] = relationship(
+        secondary=module_goals, order_by=LearningGoal.position
+    )
+
+
+class Lesson(Base):
+    __tablename__ = "lessons"
+    __table_args__ = (UniqueConstraint("course_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="RESTRICT"), index=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("modules.id", ondelete="RESTRICT"), index=True)
+    key: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(300))
+    intro: Mapped[str] = mapped_column(Text, default="")
+    source_name: Mapped[str] = mapped_column(String(200), default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[PublicationStatus] = mapped_column(
+        _string_enum(PublicationStatus), default=PublicationStatus.DRAFT
+    )
+    retired_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+    module: Mapped[Module] = relationship()
+    goals: Mapped[list[LearningGoal]] = relationship(
+        secondary=lesson_goals, order_by=LearningGoal.position
+    )
+
+
+class Block(Base):
+    """One piece of a lesson. Type-specific fields (url, prompt, body …) live in ``data``."""
+
+    __tablename__ = "blocks"
+    __table_args__ = (UniqueConstraint("course_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="RESTRICT"), index=True)
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id", ondelete="RESTRICT"), index=True)
+    key: Mapped[str] = mapped_column(String(64))
+    type: Mapped[BlockType] = mapped_column(_string_enum(BlockType))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    retired_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+    lesson: Mapped[Lesson] = relationship()
+    goals: Mapped[list[LearningGoal]] = relationship(
+        secondary=block_goals, order_by=LearningGoal.position
+    )
+
+    @property
+    def is_question(self) -> bool:
+        return self.type in QUESTION_TYPES
+
+    @property
+    def is_required(self) -> bool:
+        """Required questions must be submitted before their lesson counts as done."""
+        if not self.is_question:
+            return False
+        default = self.type == BlockType.REFLECTION
+        return bool(self.data.get("required", default))

@@ -1,0 +1,141 @@
+"""Demo data: two municipalities, their areas and leader groups, a cohort of the shipped course, people.
+
+Created once; every start prints the sign-ins. The password is ``COURSE_APP_DEMO_PASSWORD`` or one random
+password kept in the instance folder, so restarting the demo never changes it.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+
+from course_app.accounts import services as accounts
+from course_app.accounts.models import User
+from course_app.cohorts import services as cohorts
+from course_app.core.db import db
+from course_app.core.i18n import today_local
+from course_app.courses.models import Course
+from course_app.organisations import services as directory
+from course_app.organisations.models import Role
+
+DEMO_COURSE_SLUG = "digital-ledelse"
+ADMIN_EMAIL = "admin@demo.example"
+
+AREAS = {
+    "Albertslund": ["Børn og unge", "Social og sundhed", "By, kultur og miljø"],
+    "Glostrup": ["Børn og skole", "Sundhed og omsorg", "Teknik og miljø"],
+}
+GROUPS = {
+    "Albertslund": [("Ledergruppe Børn og unge", "Børn og unge"), ("Ledergruppe Social og sundhed", "Social og sundhed")],
+    "Glostrup": [("Ledergruppe Børn og skole", "Børn og skole"), ("Ledergruppe Sundhed og omsorg", "Sundhed og omsorg")],
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    email: str
+    name: str
+    role_label: str
+    organisation: str | None = None
+    group: str | None = None
+    role: Role | None = None
+    is_leader: bool = True
+
+
+PEOPLE = [
+    DemoPerson(ADMIN_EMAIL, "Anne Andersen", "Platformsadministrator", role=Role.PLATFORM_ADMIN, is_leader=False),
+    DemoPerson("koordinator@albertslund.example", "Karin Kristensen", "Koordinator, Albertslund", "Albertslund", role=Role.COORDINATOR, is_leader=False),
+    DemoPerson("koordinator@glostrup.example", "Kasper Krogh", "Koordinator, Glostrup", "Glostrup", role=Role.COORDINATOR, is_leader=False),
+    DemoPerson("facilitator@demo.example", "Frida Friis", "Facilitator (Ledergruppe Børn og unge)", group="Ledergruppe Børn og unge", role=Role.FACILITATOR, is_leader=False),
+    DemoPerson("moedeleder@albertslund.example", "Mette Madsen", "Mødeleder og leder", "Albertslund", "Ledergruppe Børn og unge", Role.CHAIR),
+    DemoPerson("leder1@albertslund.example", "Lars Larsen", "Leder", "Albertslund", "Ledergruppe Børn og unge"),
+    DemoPerson("leder2@albertslund.example", "Louise Lund", "Leder", "Albertslund", "Ledergruppe Børn og unge"),
+    DemoPerson("leder3@albertslund.example", "Peter Poulsen", "Leder", "Albertslund", "Ledergruppe Social og sundhed"),
+    DemoPerson("leder4@albertslund.example", "Sofie Sørensen", "Leder", "Albertslund", "Ledergruppe Social og sundhed"),
+    DemoPerson("leder1@glostrup.example", "Jens Jensen", "Leder", "Glostrup", "Ledergruppe Børn og skole"),
+    DemoPerson("leder2@glostrup.example", "Hanne Holm", "Leder", "Glostrup", "Ledergruppe Børn og skole"),
+    DemoPerson("leder3@glostrup.example", "Mads Møller", "Leder", "Glostrup", "Ledergruppe Sundhed og omsorg"),
+    DemoPerson("leder4@glostrup.example", "Birgitte Bach", "Leder", "Glostrup", "Ledergruppe Sundhed og omsorg"),
+]  # fmt: skip
+
+
+def _kept_secret(path: Path, make: Callable[[], str]) -> str:
+    """A value generated once and kept in the instance folder (readable by the owner only)."""
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    value = make()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(value + "\n", encoding="utf-8")
+    path.chmod(0o600)
+    return value
+
+
+def demo_secret_key(instance_path: str) -> str:
+    return _kept_secret(Path(instance_path) / "demo-secret-key", lambda: secrets.token_hex(32))
+
+
+def demo_password(instance_path: str) -> str:
+    from_environment = os.environ.get("COURSE_APP_DEMO_PASSWORD")
+    if from_environment:
+        return from_environment
+    return _kept_secret(Path(instance_path) / "demo-password", lambda: secrets.token_urlsafe(12))
+
+
+def ensure_demo_data(password: str) -> bool:
+    """Create the demo organisations, people and cohort unless they exist. True when created now."""
+    if accounts.find_user_by_email(ADMIN_EMAIL) is not None:
+        return False
+    course = db.session.scalar(select(Course).where(Course.slug == DEMO_COURSE_SLUG))
+    if course is None:
+        raise RuntimeError(f"The shipped course '{DEMO_COURSE_SLUG}' must be imported first.")
+    organisations = {name: directory.get_or_create_organisation(name) for name in AREAS}
+    areas = {
+        (org, area): directory.get_or_create_area(organisations[org], area)
+        for org, names in AREAS.items()
+        for area in names
+    }
+    groups = {
+        name: directory.get_or_create_group(organisations[org], name, area=areas[(org, area)])
+        for org, entries in GROUPS.items()
+        for name, area in entries
+    }
+    cohort = cohorts.create_cohort(
+        course,
+        name="Digital ledelse – demohold",
+        starts_on=today_local(),
+        organisations=list(organisations.values()),
+    )
+    for person in PEOPLE:
+        organisation = organisations.get(person.organisation or "")
+        group = groups.get(person.group or "")
+        user = accounts.create_user(
+            email=person.email,
+            name=person.name,
+            password=password,
+            organisation_id=organisation.id if organisation else None,
+            area_id=group.area_id if group and person.is_leader else None,
+        )
+        if person.is_leader and group is not None:
+            directory.move_to_group(user, group)
+            cohorts.enrol(user, cohort)
+        if person.role == Role.PLATFORM_ADMIN:
+            directory.assign_role(user, person.role)
+        elif person.role == Role.COORDINATOR:
+            directory.assign_role(user, person.role, organisation=organisation)
+        elif person.role in (Role.CHAIR, Role.FACILITATOR):
+            directory.assign_role(user, person.role, group=group)
+    return True
+
+
+def demo_sign_ins() -> list[tuple[str, str, str]]:
+    """(role, name, e-mail) for every demo person that exists."""
+    emails = [person.email for person in PEOPLE]
+    users = {u.email: u for u in db.session.scalars(select(User).where(User.email.in_(emails)))}
+    return [
+        (person.role_label, person.name, person.email) for person in PEOPLE if person.email in users
+    ]

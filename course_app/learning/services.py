@@ -1,0 +1,99 @@
+"""The leader's pages as data: a module with its lessons, progress and the leader's own answers.
+
+This floor may combine courses, progress and reflections; the views only render what it returns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from course_app.cohorts.models import Enrolment
+from course_app.core.errors import NotFound
+from course_app.courses.models import Block
+from course_app.progress import services as progress
+from course_app.progress.services import CourseProgress, LessonStatus, ModuleStatus
+from course_app.reflections import services as reflections
+from course_app.reflections.models import ReflectionAnswer
+
+
+@dataclass(frozen=True)
+class ModulePage:
+    progress: CourseProgress
+    module: ModuleStatus
+    answers: dict[int, ReflectionAnswer]
+    previous_module: ModuleStatus | None
+    next_module: ModuleStatus | None
+
+    def unanswered_required(self, lesson: LessonStatus) -> int:
+        return reflections.unanswered_required(lesson.outline, self.answers)
+
+
+def module_page(enrolment: Enrolment, module_key: str) -> ModulePage:
+    course_progress = progress.course_progress(enrolment)
+    keys = [module.outline.module.key for module in course_progress.modules]
+    if module_key not in keys:
+        raise NotFound("Modulet findes ikke.")
+    index = keys.index(module_key)
+    module = course_progress.modules[index]
+    block_ids = [block.id for lesson in module.lessons for block in lesson.outline.questions]
+    return ModulePage(
+        progress=course_progress,
+        module=module,
+        answers=reflections.answers_by_block(enrolment, block_ids),
+        previous_module=course_progress.modules[index - 1] if index > 0 else None,
+        next_module=course_progress.modules[index + 1] if index + 1 < len(keys) else None,
+    )
+
+
+def _find_lesson(course_progress: CourseProgress, lesson_key: str) -> LessonStatus:
+    for module in course_progress.modules:
+        for lesson in module.lessons:
+            if lesson.outline.lesson.key == lesson_key:
+                return lesson
+    raise NotFound("Lektionen findes ikke.")
+
+
+def _find_question(course_progress: CourseProgress, block_key: str) -> tuple[LessonStatus, Block]:
+    for module in course_progress.modules:
+        for lesson in module.lessons:
+            for block in lesson.outline.questions:
+                if block.key == block_key:
+                    return lesson, block
+    raise NotFound("Spørgsmålet findes ikke.")
+
+
+def answer_question(
+    enrolment: Enrolment, block_key: str, text: str, *, submit: bool
+) -> tuple[str, ReflectionAnswer]:
+    """Save or submit the leader's answer; returns the module key to go back to."""
+    course_progress = progress.course_progress(enrolment)
+    lesson, block = _find_question(course_progress, block_key)
+    answer = reflections.save_answer(enrolment, block, text, submit=submit)
+    progress.start_lesson(enrolment, lesson.outline.lesson)
+    return lesson.outline.lesson.module.key, answer
+
+
+def lesson_module_key(enrolment: Enrolment, lesson_key: str) -> str:
+    lesson = _find_lesson(progress.course_progress(enrolment), lesson_key)
+    return lesson.outline.lesson.module.key
+
+
+def complete_lesson(enrolment: Enrolment, lesson_key: str, *, done: bool = True) -> None:
+    """Mark a lesson done (or not done again)."""
+    course_progress = progress.course_progress(enrolment)
+    lesson = _find_lesson(course_progress, lesson_key)
+    if done:
+        answers = reflections.answers_by_block(
+            enrolment, [block.id for block in lesson.outline.questions]
+        )
+        progress.mark_lesson_done(
+            enrolment,
+            lesson.outline.lesson,
+            unanswered_required=reflections.unanswered_required(lesson.outline, answers),
+        )
+    else:
+        progress.mark_lesson_not_done(enrolment, lesson.outline.lesson)
+
+
+def question_block(enrolment: Enrolment, block_key: str) -> Block:
+    return _find_question(progress.course_progress(enrolment), block_key)[1]

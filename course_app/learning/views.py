@@ -1,0 +1,168 @@
+"""The leader's pages: "Mit forløb", module pages, answering questions and marking lessons done."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from course_app.cohorts import services as cohorts
+from course_app.cohorts.models import Enrolment
+from course_app.core.db import db
+from course_app.core.errors import NotFound, ServiceError
+from course_app.core.forms import ButtonForm
+from course_app.core.html import classify_video_url
+from course_app.learning import services
+from course_app.learning.forms import AnswerForm
+from course_app.progress import services as progress
+
+bp = Blueprint("learning", __name__)
+
+
+def _own_enrolment(cohort_id: int) -> Enrolment:
+    enrolment = cohorts.enrolment_of(current_user, cohort_id)
+    if enrolment is None:
+        abort(404)
+    return enrolment
+
+
+@bp.get("/")
+def index():
+    if current_user.is_authenticated:
+        return redirect(url_for("learning.dashboard"))
+    return redirect(url_for("accounts.sign_in"))
+
+
+@bp.get("/mit-forloeb")
+@login_required
+def dashboard():
+    overviews = [
+        (enrolment, progress.course_progress(enrolment))
+        for enrolment in cohorts.enrolments_of(current_user)
+    ]
+    return render_template("learning/dashboard.html", overviews=overviews)
+
+
+def render_module_page(
+    enrolment: Enrolment,
+    module_key: str,
+    *,
+    typed: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+):
+    """The module page; after a rejected form it shows what the leader typed, with the error."""
+    try:
+        page = services.module_page(enrolment, module_key)
+    except NotFound:
+        abort(404)
+    typed = typed or {}
+    forms = {}
+    for lesson in page.module.lessons:
+        for block in lesson.outline.questions:
+            answer = page.answers.get(block.id)
+            form = AnswerForm(formdata=None)
+            form.text.data = typed.get(block.key, answer.text if answer else "")
+            forms[block.key] = form
+    return (
+        render_template(
+            "learning/module.html",
+            enrolment=enrolment,
+            page=page,
+            forms=forms,
+            errors=errors or {},
+            button_form=ButtonForm(),
+            play=request.args.get("vis"),
+            classify_video_url=classify_video_url,
+        ),
+        status,
+    )
+
+
+@bp.get("/forloeb/<int:cohort_id>/moduler/<module_key>")
+@login_required
+def module(cohort_id: int, module_key: str):
+    return render_module_page(_own_enrolment(cohort_id), module_key)
+
+
+@bp.post("/forloeb/<int:cohort_id>/svar/<block_key>")
+@login_required
+def answer(cohort_id: int, block_key: str):
+    enrolment = _own_enrolment(cohort_id)
+    form = AnswerForm()
+    text = form.text.data or ""
+    try:
+        block = services.question_block(enrolment, block_key)
+    except NotFound:
+        abort(404)
+    module_key = block.lesson.module.key
+    if not form.validate_on_submit():
+        message = _("Dit svar blev ikke gemt. Prøv igen – din tekst står her stadig.")
+        return render_module_page(
+            enrolment, module_key, typed={block_key: text}, errors={block_key: message}, status=400
+        )
+    submit = bool(form.submit_answer.data)
+    try:
+        services.answer_question(enrolment, block_key, text, submit=submit)
+    except ServiceError as error:
+        db.session.rollback()
+        return render_module_page(
+            enrolment, module_key, typed={block_key: text}, errors={block_key: _(str(error))}, status=400
+        )
+    db.session.commit()
+    flash(_("Dit svar er indsendt.") if submit else _("Din kladde er gemt."), "success")
+    return redirect(
+        url_for("learning.module", cohort_id=cohort_id, module_key=module_key, _anchor=f"blok-{block_key}")
+    )
+
+
+@bp.post("/forloeb/<int:cohort_id>/lektioner/<lesson_key>/<any(faerdig, 'ikke-faerdig'):action>")
+@login_required
+def complete(cohort_id: int, lesson_key: str, action: str):
+    enrolment = _own_enrolment(cohort_id)
+    try:
+        module_key = services.lesson_module_key(enrolment, lesson_key)
+    except NotFound:
+        abort(404)
+    back = url_for(
+        "learning.module", cohort_id=cohort_id, module_key=module_key, _anchor=f"lektion-{lesson_key}"
+    )
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    try:
+        services.complete_lesson(enrolment, lesson_key, done=action == "faerdig")
+    except ServiceError as error:
+        db.session.rollback()
+        flash(_(str(error)), "error")
+        return redirect(back)
+    db.session.commit()
+    if action == "faerdig":
+        flash(_("Lektionen er markeret som færdig."), "success")
+    return redirect(back)
+
+
+def recover_answer_after_csrf_failure():
+    """A CSRF failure on an answer (e.g. the session expired during a film) keeps the typed text."""
+    if not current_user.is_authenticated or not request.view_args:
+        return None
+    cohort_id = request.view_args["cohort_id"]
+    block_key = request.view_args["block_key"]
+    enrolment = cohorts.enrolment_of(current_user, cohort_id)
+    if enrolment is None:
+        return None
+    try:
+        block = services.question_block(enrolment, block_key)
+    except NotFound:
+        return None
+    text = request.form.get("text", "")
+    message = _(
+        "Dit svar blev ikke gemt, fordi siden var for gammel. Din tekst står her stadig – "
+        "tryk på knappen igen for at gemme."
+    )
+    return render_module_page(
+        enrolment,
+        block.lesson.module.key,
+        typed={block_key: text},
+        errors={block_key: message},
+        status=400,
+    )

@@ -1,0 +1,34 @@
+"""Imports every domain's models so that the metadata is complete (Alembic, tests, create_all)."""
+
+from course_app.accounts.models import User
+from course_app.cohorts.models import Cohort, Enrolment
+from course_app.core.db import Base
+from course_app.courses.models import Block, Course, LearningGoal, Lesson, Module
+from course_app.organisations.models import (
+    Area,
+    GroupMembership,
+    LeaderGroup,
+    Organisation,
+    RoleAssignment,
+)
+from course_app.progress.models import LessonProgress
+from course_app.reflections.models import ReflectionAnswer
+
+__all__ = [
+    "Area",
+    "Base",
+    "Block",
+    "Cohort",
+    "Course",
+    "Enrolment",
+    "GroupMembership",
+    "LeaderGroup",
+    "LearningGoal",
+    "Lesson",
+    "LessonProgress",
+    "Module",
+    "Organisation",
+    "ReflectionAnswer",
+    "RoleAssignment",
+    "User",
+]

@@ -1,0 +1,42 @@
+"""Per-person progress: one row per enrolment and lesson (module state is derived from its lessons).
+
+Completion rule: a lesson is done when the leader marks it done and every required question in it is
+submitted (the caller, which sees answers, checks the second part); a module is done when all its lessons
+are done.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from sqlalchemy import Enum, ForeignKey, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from course_app.core.db import Base, UTCDateTime, utcnow
+
+
+class ProgressState(enum.StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+
+
+class LessonProgress(Base):
+    __tablename__ = "lesson_progress"
+    __table_args__ = (UniqueConstraint("enrolment_id", "lesson_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(
+        ForeignKey("enrolments.id", ondelete="RESTRICT"), index=True
+    )
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id", ondelete="RESTRICT"), index=True)
+    # Stored, not derived on every read, so group dashboards and reports need one query.
+    # A row exists once the lesson is started; "done" is set by progress.services.mark_lesson_done.
+    state: Mapped[ProgressState] = mapped_column(
+        Enum(ProgressState, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]),
+        default=ProgressState.IN_PROGRESS,
+    )
+    started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    completed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

@@ -1,0 +1,134 @@
+"""Progress through a course: lesson states, module states, the overall bar and the next step.
+
+Completion rule (docs/architecture.md): a lesson is done when the leader marks it done and every required
+question in it is submitted; a module is done when all its lessons are done, in progress when any lesson
+is started. The caller that knows about answers (the learning pages) tells ``mark_lesson_done`` how many
+required questions are still unanswered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from course_app.cohorts.models import Enrolment
+from course_app.core.db import db, utcnow
+from course_app.core.errors import ServiceError
+from course_app.courses.models import Lesson
+from course_app.courses.services import LessonOutline, ModuleOutline, course_outline
+from course_app.progress.models import LessonProgress, ProgressState
+
+
+@dataclass(frozen=True)
+class LessonStatus:
+    outline: LessonOutline
+    state: ProgressState
+
+
+@dataclass(frozen=True)
+class ModuleStatus:
+    outline: ModuleOutline
+    lessons: list[LessonStatus]
+    state: ProgressState
+
+    @property
+    def lessons_done(self) -> int:
+        return sum(1 for lesson in self.lessons if lesson.state == ProgressState.DONE)
+
+
+@dataclass(frozen=True)
+class CourseProgress:
+    modules: list[ModuleStatus]
+
+    @property
+    def lessons_total(self) -> int:
+        return sum(len(module.lessons) for module in self.modules)
+
+    @property
+    def lessons_done(self) -> int:
+        return sum(module.lessons_done for module in self.modules)
+
+    @property
+    def percent(self) -> int:
+        if not self.lessons_total:
+            return 0
+        return round(100 * self.lessons_done / self.lessons_total)
+
+    @property
+    def next_step(self) -> tuple[ModuleStatus, LessonStatus] | None:
+        """The first lesson that is not done, in course order."""
+        for module in self.modules:
+            for lesson in module.lessons:
+                if lesson.state != ProgressState.DONE:
+                    return module, lesson
+        return None
+
+    def module(self, key: str) -> ModuleStatus | None:
+        return next((m for m in self.modules if m.outline.module.key == key), None)
+
+
+def module_state(lessons: list[LessonStatus]) -> ProgressState:
+    if lessons and all(lesson.state == ProgressState.DONE for lesson in lessons):
+        return ProgressState.DONE
+    if any(lesson.state != ProgressState.NOT_STARTED for lesson in lessons):
+        return ProgressState.IN_PROGRESS
+    return ProgressState.NOT_STARTED
+
+
+def course_progress(enrolment: Enrolment) -> CourseProgress:
+    """The whole visible course with each lesson's and module's state, in four queries."""
+    outline = course_outline(enrolment.cohort.course)
+    rows = db.session.execute(
+        select(LessonProgress.lesson_id, LessonProgress.state).where(
+            LessonProgress.enrolment_id == enrolment.id
+        )
+    )
+    states = {lesson_id: state for lesson_id, state in rows}
+    modules = []
+    for module_outline in outline:
+        lessons = [
+            LessonStatus(lesson, states.get(lesson.lesson.id, ProgressState.NOT_STARTED))
+            for lesson in module_outline.lessons
+        ]
+        modules.append(ModuleStatus(module_outline, lessons, module_state(lessons)))
+    return CourseProgress(modules)
+
+
+def _progress_row(enrolment: Enrolment, lesson: Lesson) -> LessonProgress:
+    row = db.session.scalar(
+        select(LessonProgress).where(
+            LessonProgress.enrolment_id == enrolment.id, LessonProgress.lesson_id == lesson.id
+        )
+    )
+    if row is None:
+        row = LessonProgress(
+            enrolment_id=enrolment.id, lesson_id=lesson.id, state=ProgressState.IN_PROGRESS
+        )
+        db.session.add(row)
+        db.session.flush()
+    return row
+
+
+def start_lesson(enrolment: Enrolment, lesson: Lesson) -> None:
+    """Record that the leader has begun the lesson (it becomes "i gang")."""
+    _progress_row(enrolment, lesson)
+
+
+def mark_lesson_done(enrolment: Enrolment, lesson: Lesson, *, unanswered_required: int) -> None:
+    if unanswered_required:
+        raise ServiceError(
+            "Indsend dine svar på de påkrævede spørgsmål, før du markerer lektionen som færdig."
+        )
+    row = _progress_row(enrolment, lesson)
+    if row.state != ProgressState.DONE:
+        row.state = ProgressState.DONE
+        row.completed_at = utcnow()
+    db.session.flush()
+
+
+def mark_lesson_not_done(enrolment: Enrolment, lesson: Lesson) -> None:
+    row = _progress_row(enrolment, lesson)
+    row.state = ProgressState.IN_PROGRESS
+    row.completed_at = None
+    db.session.flush()

@@ -1,0 +1,59 @@
+"""Answers to reflection questions and workshop-preparation tasks. Private until the author shares them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, Integer, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from course_app.core.db import Base, UTCDateTime, utcnow
+
+ANSWER_MAX_LENGTH = 20_000
+
+
+class AnswerStatus(enum.StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+
+
+class Visibility(enum.StrEnum):
+    PRIVATE = "private"
+    GROUP = "group"
+
+
+class ReflectionAnswer(Base):
+    __tablename__ = "reflection_answers"
+    __table_args__ = (
+        UniqueConstraint("enrolment_id", "block_id"),
+        CheckConstraint(
+            "(visibility = 'private' AND shared_group_id IS NULL)"
+            " OR (visibility = 'group' AND shared_group_id IS NOT NULL)",
+            name="shared_with_a_group",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(
+        ForeignKey("enrolments.id", ondelete="RESTRICT"), index=True
+    )
+    block_id: Mapped[int] = mapped_column(ForeignKey("blocks.id", ondelete="RESTRICT"), index=True)
+    text: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[AnswerStatus] = mapped_column(
+        Enum(AnswerStatus, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]),
+        default=AnswerStatus.DRAFT,
+    )
+    # Raised on every save of changed text, so later reviews can tell an answer was edited.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    visibility: Mapped[Visibility] = mapped_column(
+        Enum(Visibility, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]),
+        default=Visibility.PRIVATE,
+    )
+    # The group the author belonged to when sharing; the answer does not follow the author.
+    shared_group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("leader_groups.id", ondelete="RESTRICT")
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
