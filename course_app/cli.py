@@ -59,9 +59,9 @@ def import_missing_courses(courses_dir: Path) -> list[str]:
         if problems or data is None:
             click.echo(f"Springer {course_dir.name} over: {len(problems)} fejl i filerne.", err=True)
             continue
-        if db.session.scalar(select(Course.id).where(Course.slug == data.id)) is None:
+        if db.session.scalar(select(Course.id).where(Course.slug == data.key)) is None:
             import_course(course_dir)
-            imported.append(data.id)
+            imported.append(data.key)
     return imported
 
 

@@ -10,7 +10,17 @@ import datetime as dt
 import enum
 from typing import Any
 
-from sqlalchemy import JSON, Column, Enum, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Column,
+    Enum,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from course_app.core.db import Base, UTCDateTime, utcnow
@@ -90,7 +100,9 @@ class LearningGoal(Base):
     __table_args__ = (UniqueConstraint("course_id", "key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="RESTRICT"), index=True)
+    course_id: Mapped[int] = mapped_column(
+        ForeignKey("courses.id", ondelete="RESTRICT"), index=True
+    )
     key: Mapped[str] = mapped_column(String(64))
     title: Mapped[str] = mapped_column(String(500))
     description: Mapped[str] = mapped_column(Text, default="")
@@ -103,10 +115,14 @@ class Module(Base):
     __table_args__ = (UniqueConstraint("course_id", "key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="RESTRICT"), index=True)
+    course_id: Mapped[int] = mapped_column(
+        ForeignKey("courses.id", ondelete="RESTRICT"), index=True
+    )
     key: Mapped[str] = mapped_column(String(64))
     title: Mapped[str] = mapped_column(String(300))
-    mode: Mapped[ModuleMode] = mapped_column(_string_enum(ModuleMode), default=ModuleMode.INDIVIDUAL)
+    mode: Mapped[ModuleMode] = mapped_column(
+        _string_enum(ModuleMode), default=ModuleMode.INDIVIDUAL
+    )
     intro: Mapped[str] = mapped_column(Text, default="")
     # Where the module lives in the course files (folder name); kept so export writes the same layout.
     source_name: Mapped[str] = mapped_column(String(200), default="")
@@ -127,8 +143,12 @@ class Lesson(Base):
     __table_args__ = (UniqueConstraint("course_id", "key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="RESTRICT"), index=True)
-    module_id: Mapped[int] = mapped_column(ForeignKey("modules.id", ondelete="RESTRICT"), index=True)
+    course_id: Mapped[int] = mapped_column(
+        ForeignKey("courses.id", ondelete="RESTRICT"), index=True
+    )
+    module_id: Mapped[int] = mapped_column(
+        ForeignKey("modules.id", ondelete="RESTRICT"), index=True
+    )
     key: Mapped[str] = mapped_column(String(64))
     title: Mapped[str] = mapped_column(String(300))
     intro: Mapped[str] = mapped_column(Text, default="")
@@ -152,8 +172,12 @@ class Block(Base):
     __table_args__ = (UniqueConstraint("course_id", "key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="RESTRICT"), index=True)
-    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id", ondelete="RESTRICT"), index=True)
+    course_id: Mapped[int] = mapped_column(
+        ForeignKey("courses.id", ondelete="RESTRICT"), index=True
+    )
+    lesson_id: Mapped[int] = mapped_column(
+        ForeignKey("lessons.id", ondelete="RESTRICT"), index=True
+    )
     key: Mapped[str] = mapped_column(String(64))
     type: Mapped[BlockType] = mapped_column(_string_enum(BlockType))
     position: Mapped[int] = mapped_column(Integer, default=0)
