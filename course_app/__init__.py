@@ -29,7 +29,9 @@ csrf = CSRFProtect()
 login_manager = LoginManager()
 
 
-def create_app(config: Mapping[str, Any] | None = None, *, instance_path: str | None = None) -> Flask:
+def create_app(
+    config: Mapping[str, Any] | None = None, *, instance_path: str | None = None
+) -> Flask:
     """Build the app. ``config`` overrides defaults and ``COURSE_APP_*`` environment variables."""
     app = Flask(
         __name__,
@@ -50,9 +52,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, instance_path: str | 
     configure_security_headers(app)
     configure_templates(app)
     configure_blueprints(app)
-    configure_error_pages(
-        app, csrf_recovery={"learning.answer": recover_answer_after_csrf_failure}
-    )
+    configure_error_pages(app, csrf_recovery={"learning.answer": recover_answer_after_csrf_failure})
     return app
 
 
@@ -81,7 +81,7 @@ def configure_blueprints(app: Flask) -> None:
         try:
             db.session.execute(text("SELECT 1"))
             database = "ok"
-        except Exception:  # noqa: BLE001 - any failure means "not healthy"
+        except Exception:
             app.logger.exception("Health check: database unreachable")
             database = "error"
         status = 200 if database == "ok" else 503

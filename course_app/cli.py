@@ -21,8 +21,8 @@ from course_app.core import migrate
 from course_app.core.db import db
 from course_app.core.errors import ServiceError
 from course_app.courses.files import read_course_dir
-from course_app.courses.models import Course
 from course_app.courses.loader import CourseValidationError, import_course
+from course_app.courses.models import Course
 from course_app.demo import demo_password, demo_sign_ins, ensure_demo_data
 from course_app.organisations import services as directory
 from course_app.organisations.models import Role
@@ -57,7 +57,9 @@ def import_missing_courses(courses_dir: Path) -> list[str]:
     for course_dir in sorted(p for p in courses_dir.iterdir() if (p / "course.yml").is_file()):
         data, problems = read_course_dir(course_dir)
         if problems or data is None:
-            click.echo(f"Springer {course_dir.name} over: {len(problems)} fejl i filerne.", err=True)
+            click.echo(
+                f"Springer {course_dir.name} over: {len(problems)} fejl i filerne.", err=True
+            )
             continue
         if db.session.scalar(select(Course.id).where(Course.slug == data.key)) is None:
             import_course(course_dir)

@@ -49,15 +49,34 @@ def course(*, slug: str | None = None, published: bool = True) -> Course:
     optional workshop-prep task, and a text lesson; the second one lesson with a text block."""
     status = PublicationStatus.PUBLISHED if published else PublicationStatus.DRAFT
     n = next(_counter)
-    new_course = Course(slug=slug or f"kursus-{n}", title=f"Testkursus {n}", language="da", status=status)
+    new_course = Course(
+        slug=slug or f"kursus-{n}", title=f"Testkursus {n}", language="da", status=status
+    )
     db.session.add(new_course)
     db.session.flush()
     first = _module(new_course, "modul-a", "Modul A", 0, status)
     second = _module(new_course, "modul-b", "Modul B", 1, status)
     film = _lesson(first, "lektion-film", "Film og refleksion", 0, status)
-    _block(film, "film-video", BlockType.VIDEO, 0, title="Film", url="https://vimeo.com/12345", duration_minutes=40)
-    _block(film, "spoergsmaal-1", BlockType.REFLECTION, 1, prompt="Hvad tager du med?", required=True)
-    _block(film, "forberedelse-1", BlockType.WORKSHOP_PREP, 2, prompt="Forbered et eksempel.", required=False)
+    _block(
+        film,
+        "film-video",
+        BlockType.VIDEO,
+        0,
+        title="Film",
+        url="https://vimeo.com/12345",
+        duration_minutes=40,
+    )
+    _block(
+        film, "spoergsmaal-1", BlockType.REFLECTION, 1, prompt="Hvad tager du med?", required=True
+    )
+    _block(
+        film,
+        "forberedelse-1",
+        BlockType.WORKSHOP_PREP,
+        2,
+        prompt="Forbered et eksempel.",
+        required=False,
+    )
     reading = _lesson(first, "lektion-tekst", "Læsning", 1, status)
     _block(reading, "tekst-1", BlockType.TEXT, 0, body="Læs **dette**.")
     closing = _lesson(second, "lektion-afslutning", "Afslutning", 0, status)
@@ -66,16 +85,25 @@ def course(*, slug: str | None = None, published: bool = True) -> Course:
     return new_course
 
 
-def _module(course: Course, key: str, title: str, position: int, status: PublicationStatus) -> Module:
+def _module(
+    course: Course, key: str, title: str, position: int, status: PublicationStatus
+) -> Module:
     module = Module(course_id=course.id, key=key, title=title, position=position, status=status)
     db.session.add(module)
     db.session.flush()
     return module
 
 
-def _lesson(module: Module, key: str, title: str, position: int, status: PublicationStatus) -> Lesson:
+def _lesson(
+    module: Module, key: str, title: str, position: int, status: PublicationStatus
+) -> Lesson:
     lesson = Lesson(
-        course_id=module.course_id, module_id=module.id, key=key, title=title, position=position, status=status
+        course_id=module.course_id,
+        module_id=module.id,
+        key=key,
+        title=title,
+        position=position,
+        status=status,
     )
     db.session.add(lesson)
     db.session.flush()
@@ -83,7 +111,14 @@ def _lesson(module: Module, key: str, title: str, position: int, status: Publica
 
 
 def _block(lesson: Lesson, key: str, type_: BlockType, position: int, **data) -> Block:
-    block = Block(course_id=lesson.course_id, lesson_id=lesson.id, key=key, type=type_, position=position, data=data)
+    block = Block(
+        course_id=lesson.course_id,
+        lesson_id=lesson.id,
+        key=key,
+        type=type_,
+        position=position,
+        data=data,
+    )
     db.session.add(block)
     return block
 
@@ -94,6 +129,8 @@ def cohort(course_: Course, *, orgs: list[Organisation] | None = None) -> Cohort
     )
 
 
-def enrolled_leader(cohort_: Cohort, *, org: Organisation | None = None, **kwargs) -> tuple[User, Enrolment]:
+def enrolled_leader(
+    cohort_: Cohort, *, org: Organisation | None = None, **kwargs
+) -> tuple[User, Enrolment]:
     leader = user(org=org, **kwargs)
     return leader, cohorts.enrol(leader, cohort_)

@@ -21,5 +21,5 @@ class SignInForm(FlaskForm):
 
 
 class LanguageForm(FlaskForm):
-    language = SelectField(_l("Sprog"), choices=list(LOCALE_NAMES.items()))
+    language = SelectField(_l("Sprog"), choices=list(LOCALE_NAMES))
     next = HiddenField()

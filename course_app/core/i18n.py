@@ -39,9 +39,11 @@ def configure_i18n(app: Flask) -> None:
         locale_selector=select_locale,
         default_translation_directories=str(TRANSLATIONS_DIR),
     )
-    app.jinja_env.filters["date_long"] = lambda value: format_date(value, "d. MMMM y") if value else ""
-    app.jinja_env.filters["datetime_long"] = (
-        lambda value: format_datetime(value, "d. MMMM y 'kl.' HH.mm") if value else ""
+    app.jinja_env.filters["date_long"] = lambda value: (
+        format_date(value, "d. MMMM y") if value else ""
+    )
+    app.jinja_env.filters["datetime_long"] = lambda value: (
+        format_datetime(value, "d. MMMM y 'kl.' HH.mm") if value else ""
     )
     app.jinja_env.globals["locale_names"] = LOCALE_NAMES
     app.jinja_env.globals["get_locale"] = get_locale

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
+
 from course_app.cohorts.models import Enrolment
 from course_app.core.errors import NotFound
 from course_app.courses.models import Block
@@ -32,7 +34,7 @@ def module_page(enrolment: Enrolment, module_key: str) -> ModulePage:
     course_progress = progress.course_progress(enrolment)
     keys = [module.outline.module.key for module in course_progress.modules]
     if module_key not in keys:
-        raise NotFound("Modulet findes ikke.")
+        raise NotFound(_l("Modulet findes ikke."))
     index = keys.index(module_key)
     module = course_progress.modules[index]
     block_ids = [block.id for lesson in module.lessons for block in lesson.outline.questions]
@@ -50,7 +52,7 @@ def _find_lesson(course_progress: CourseProgress, lesson_key: str) -> LessonStat
         for lesson in module.lessons:
             if lesson.outline.lesson.key == lesson_key:
                 return lesson
-    raise NotFound("Lektionen findes ikke.")
+    raise NotFound(_l("Lektionen findes ikke."))
 
 
 def _find_question(course_progress: CourseProgress, block_key: str) -> tuple[LessonStatus, Block]:
@@ -59,7 +61,7 @@ def _find_question(course_progress: CourseProgress, block_key: str) -> tuple[Les
             for block in lesson.outline.questions:
                 if block.key == block_key:
                     return lesson, block
-    raise NotFound("Spørgsmålet findes ikke.")
+    raise NotFound(_l("Spørgsmålet findes ikke."))
 
 
 def answer_question(

@@ -107,12 +107,21 @@ def answer(cohort_id: int, block_key: str):
     except ServiceError as error:
         db.session.rollback()
         return render_module_page(
-            enrolment, module_key, typed={block_key: text}, errors={block_key: _(str(error))}, status=400
+            enrolment,
+            module_key,
+            typed={block_key: text},
+            errors={block_key: str(error)},
+            status=400,
         )
     db.session.commit()
     flash(_("Dit svar er indsendt.") if submit else _("Din kladde er gemt."), "success")
     return redirect(
-        url_for("learning.module", cohort_id=cohort_id, module_key=module_key, _anchor=f"blok-{block_key}")
+        url_for(
+            "learning.module",
+            cohort_id=cohort_id,
+            module_key=module_key,
+            _anchor=f"blok-{block_key}",
+        )
     )
 
 
@@ -125,7 +134,10 @@ def complete(cohort_id: int, lesson_key: str, action: str):
     except NotFound:
         abort(404)
     back = url_for(
-        "learning.module", cohort_id=cohort_id, module_key=module_key, _anchor=f"lektion-{lesson_key}"
+        "learning.module",
+        cohort_id=cohort_id,
+        module_key=module_key,
+        _anchor=f"lektion-{lesson_key}",
     )
     if not ButtonForm().validate_on_submit():
         abort(400)
@@ -133,7 +145,7 @@ def complete(cohort_id: int, lesson_key: str, action: str):
         services.complete_lesson(enrolment, lesson_key, done=action == "faerdig")
     except ServiceError as error:
         db.session.rollback()
-        flash(_(str(error)), "error")
+        flash(str(error), "error")
         return redirect(back)
     db.session.commit()
     if action == "faerdig":

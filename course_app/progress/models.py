@@ -30,11 +30,18 @@ class LessonProgress(Base):
     enrolment_id: Mapped[int] = mapped_column(
         ForeignKey("enrolments.id", ondelete="RESTRICT"), index=True
     )
-    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id", ondelete="RESTRICT"), index=True)
+    lesson_id: Mapped[int] = mapped_column(
+        ForeignKey("lessons.id", ondelete="RESTRICT"), index=True
+    )
     # Stored, not derived on every read, so group dashboards and reports need one query.
     # A row exists once the lesson is started; "done" is set by progress.services.mark_lesson_done.
     state: Mapped[ProgressState] = mapped_column(
-        Enum(ProgressState, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]),
+        Enum(
+            ProgressState,
+            native_enum=False,
+            length=16,
+            values_callable=lambda e: [m.value for m in e],
+        ),
         default=ProgressState.IN_PROGRESS,
     )
     started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)

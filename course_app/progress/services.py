@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from course_app.cohorts.models import Enrolment
@@ -118,7 +119,7 @@ def start_lesson(enrolment: Enrolment, lesson: Lesson) -> None:
 def mark_lesson_done(enrolment: Enrolment, lesson: Lesson, *, unanswered_required: int) -> None:
     if unanswered_required:
         raise ServiceError(
-            "Indsend dine svar på de påkrævede spørgsmål, før du markerer lektionen som færdig."
+            _l("Indsend dine svar på de påkrævede spørgsmål, før du markerer lektionen som færdig.")
         )
     row = _progress_row(enrolment, lesson)
     if row.state != ProgressState.DONE:

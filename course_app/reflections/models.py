@@ -41,13 +41,20 @@ class ReflectionAnswer(Base):
     block_id: Mapped[int] = mapped_column(ForeignKey("blocks.id", ondelete="RESTRICT"), index=True)
     text: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[AnswerStatus] = mapped_column(
-        Enum(AnswerStatus, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]),
+        Enum(
+            AnswerStatus,
+            native_enum=False,
+            length=16,
+            values_callable=lambda e: [m.value for m in e],
+        ),
         default=AnswerStatus.DRAFT,
     )
     # Raised on every save of changed text, so later reviews can tell an answer was edited.
     version: Mapped[int] = mapped_column(Integer, default=1)
     visibility: Mapped[Visibility] = mapped_column(
-        Enum(Visibility, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]),
+        Enum(
+            Visibility, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]
+        ),
         default=Visibility.PRIVATE,
     )
     # The group the author belonged to when sharing; the answer does not follow the author.

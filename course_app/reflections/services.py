@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from course_app.cohorts.models import Enrolment
@@ -38,22 +39,28 @@ def unanswered_required(lesson: LessonOutline, answers: dict[int, ReflectionAnsw
 def save_answer(enrolment: Enrolment, block: Block, text: str, *, submit: bool) -> ReflectionAnswer:
     """Save a draft or submit. A submitted answer stays editable; every change raises its version."""
     if not block.is_question or block.retired_at is not None:
-        raise ServiceError("Spørgsmålet findes ikke længere.")
+        raise ServiceError(_l("Spørgsmålet findes ikke længere."))
     text = text.replace("\r\n", "\n")
     if len(text) > ANSWER_MAX_LENGTH:
         raise ServiceError(
-            f"Dit svar er for langt: højst {ANSWER_MAX_LENGTH:,} tegn (du har skrevet "
-            f"{len(text):,}). Forkort det, og gem igen.".replace(",", ".")
+            _l(
+                "Dit svar er for langt: højst %(limit)s tegn (du har skrevet %(length)s). "
+                "Forkort det, og gem igen.",
+                limit=f"{ANSWER_MAX_LENGTH:,}".replace(",", "."),
+                length=f"{len(text):,}".replace(",", "."),
+            )
         )
     if submit and not text.strip():
-        raise ServiceError("Skriv dit svar, før du indsender det.")
+        raise ServiceError(_l("Skriv dit svar, før du indsender det."))
     answer = db.session.scalar(
         select(ReflectionAnswer).where(
             ReflectionAnswer.enrolment_id == enrolment.id, ReflectionAnswer.block_id == block.id
         )
     )
     if answer is None:
-        answer = ReflectionAnswer(enrolment_id=enrolment.id, block_id=block.id, text=text, version=1)
+        answer = ReflectionAnswer(
+            enrolment_id=enrolment.id, block_id=block.id, text=text, version=1
+        )
         db.session.add(answer)
     elif answer.text != text:
         answer.text = text

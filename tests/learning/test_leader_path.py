@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from course_app.progress.models import LessonProgress, ProgressState
-from course_app.reflections.models import AnswerStatus, ReflectionAnswer
 from sqlalchemy import select
 
+from course_app.progress.models import LessonProgress, ProgressState
+from course_app.reflections.models import AnswerStatus, ReflectionAnswer
 from tests import factories
 from tests.helpers import post_form, sign_in
 
@@ -32,7 +32,7 @@ def _progress_percent(html: str) -> int:
 
 
 def test_dashboard_shows_course_modules_and_next_step(client, session):
-    course, cohort, leader, _ = _setup(session)
+    course, _cohort, leader, _ = _setup(session)
     sign_in(client, leader.email)
     html = client.get("/mit-forloeb").get_data(as_text=True)
     assert course.title in html
@@ -52,14 +52,16 @@ def test_dashboard_without_enrolment_shows_helpful_empty_state(client, session):
 
 
 def test_answer_draft_then_submit_raises_version_and_completion_moves_the_bar(client, session):
-    course, cohort, leader, enrolment = _setup(session)
+    _course, cohort, leader, enrolment = _setup(session)
     sign_in(client, leader.email)
     url = _module_url(cohort)
     action = f"/forloeb/{cohort.id}/svar/spoergsmaal-1"
 
     response = post_form(client, url, action, {"text": "Første tanke", "save_draft": "Gem kladde"})
     assert response.status_code == 302
-    answer = session.scalar(select(ReflectionAnswer).where(ReflectionAnswer.enrolment_id == enrolment.id))
+    answer = session.scalar(
+        select(ReflectionAnswer).where(ReflectionAnswer.enrolment_id == enrolment.id)
+    )
     assert (answer.text, answer.status, answer.version) == ("Første tanke", AnswerStatus.DRAFT, 1)
 
     # Marking done before the required question is submitted is refused, with a clear message.
@@ -71,7 +73,11 @@ def test_answer_draft_then_submit_raises_version_and_completion_moves_the_bar(cl
     response = post_form(client, url, action, {"text": "Endelig tanke", "submit_answer": "Indsend"})
     assert response.status_code == 302
     session.refresh(answer)
-    assert (answer.text, answer.status, answer.version) == ("Endelig tanke", AnswerStatus.SUBMITTED, 2)
+    assert (answer.text, answer.status, answer.version) == (
+        "Endelig tanke",
+        AnswerStatus.SUBMITTED,
+        2,
+    )
 
     post_form(client, url, f"/forloeb/{cohort.id}/lektioner/lektion-film/faerdig", {})
     row = session.scalar(select(LessonProgress).where(LessonProgress.enrolment_id == enrolment.id))
@@ -85,7 +91,11 @@ def test_answer_draft_then_submit_raises_version_and_completion_moves_the_bar(cl
     assert "Endelig tanke" in page
     post_form(client, url, action, {"text": "Rettet tanke", "submit_answer": "Gem ændringer"})
     session.refresh(answer)
-    assert (answer.text, answer.version, answer.status) == ("Rettet tanke", 3, AnswerStatus.SUBMITTED)
+    assert (answer.text, answer.version, answer.status) == (
+        "Rettet tanke",
+        3,
+        AnswerStatus.SUBMITTED,
+    )
 
 
 def test_rejected_submission_keeps_the_typed_text(client, session):
@@ -102,7 +112,12 @@ def test_rejected_submission_keeps_the_typed_text(client, session):
     html = response.get_data(as_text=True)
     assert long_text in html
     assert "Dit svar er for langt" in html
-    assert session.scalar(select(ReflectionAnswer).where(ReflectionAnswer.enrolment_id == enrolment.id)) is None
+    assert (
+        session.scalar(
+            select(ReflectionAnswer).where(ReflectionAnswer.enrolment_id == enrolment.id)
+        )
+        is None
+    )
 
 
 def test_empty_submission_is_refused_with_a_message(client, session):
