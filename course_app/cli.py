@@ -14,6 +14,7 @@ import click
 from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import select
+from werkzeug.serving import run_simple
 
 from course_app import create_app
 from course_app.accounts import services as accounts
@@ -91,7 +92,8 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
         click.echo(f"  {role:<40} {name:<18} {email}")
     click.echo(f"\nÅbn http://{host}:{port}/ i din browser. Stop med Ctrl+C.\n")
     if not no_serve:
-        app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+        # app.run() refuses to block inside the Flask CLI; serve with Werkzeug directly.
+        run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
 
 
 # --- db --------------------------------------------------------------------------------------------
