@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 from flask import Flask
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import FlaskGroup, routes_command, shell_command, with_appcontext
 from sqlalchemy import select
 from werkzeug.serving import run_simple
 
@@ -31,7 +31,11 @@ from course_app.paths import COURSES_DIR
 
 
 def _cli_app() -> Flask:
-    """Admin commands need no signed cookies: without a configured key they get a throwaway one."""
+    """Admin commands sign no cookies: without a configured key they get a throwaway one.
+
+    Flask's own ``run`` command is left out on purpose, so this never serves requests with that key;
+    serve production with a WSGI server over ``create_app()``, which refuses to start without a key.
+    """
     app = create_app({"SECRET_KEY": secrets.token_hex(32)} if _no_secret_configured() else None)
     return app
 
@@ -40,9 +44,15 @@ def _no_secret_configured() -> bool:
     return not os.environ.get("COURSE_APP_SECRET_KEY")
 
 
-@click.group(cls=FlaskGroup, create_app=_cli_app, add_version_option=False)
+@click.group(
+    cls=FlaskGroup, create_app=_cli_app, add_default_commands=False, add_version_option=False
+)
 def cli() -> None:
     """Forløbsplatformen: run the demo, migrate the database, manage course files and users."""
+
+
+cli.add_command(shell_command)
+cli.add_command(routes_command)
 
 
 def main() -> None:

@@ -16,7 +16,9 @@ pytestmark = pytest.mark.slow
 SHIPPED = COURSES_DIR / "digital-ledelse"
 
 
-def run(args: list[str], env: dict[str, str], cwd: Path | None = None) -> subprocess.CompletedProcess:
+def run(
+    args: list[str], env: dict[str, str], cwd: Path | None = None
+) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "course_app", *args],
         env={**os.environ, **env},
@@ -49,7 +51,10 @@ def test_validate_broken_copy_names_file_and_line_for_each_problem(env, tmp_path
     shutil.copytree(SHIPPED, broken)
     # 1. bad YAML in a module's front matter
     module_md = broken / "02-introduktion" / "module.md"
-    module_md.write_text(module_md.read_text(encoding="utf-8").replace("title:", "title: [unclosed", 1), encoding="utf-8")
+    module_md.write_text(
+        module_md.read_text(encoding="utf-8").replace("title:", "title: [unclosed", 1),
+        encoding="utf-8",
+    )
     # 2. duplicate id and 3. unknown block type in the film 1 lesson
     lesson = broken / "04-film-1" / "film-1-anja-pors.md"
     text = lesson.read_text(encoding="utf-8")
@@ -62,11 +67,17 @@ def test_validate_broken_copy_names_file_and_line_for_each_problem(env, tmp_path
     result = run(["courses", "validate", str(broken)], env)
     assert result.returncode != 0
     lines = result.stderr.splitlines()
-    assert any(line.startswith("digital-ledelse/02-introduktion/module.md:") for line in lines), result.stderr
-    film_lines = [line for line in lines if line.startswith("digital-ledelse/04-film-1/film-1-anja-pors.md:")]
+    assert any(line.startswith("digital-ledelse/02-introduktion/module.md:") for line in lines), (
+        result.stderr
+    )
+    film_lines = [
+        line for line in lines if line.startswith("digital-ledelse/04-film-1/film-1-anja-pors.md:")
+    ]
     assert any("duplicate" in line for line in film_lines), result.stderr
     assert any("quiz" in line for line in film_lines), result.stderr
-    assert any("velkommen.md" in line and line.split(":")[1].isdigit() for line in lines), result.stderr
+    assert any("velkommen.md" in line and line.split(":")[1].isdigit() for line in lines), (
+        result.stderr
+    )
     problem_lines = [line for line in lines if line.startswith("digital-ledelse/")]
     assert all(line.split(":")[1].isdigit() for line in problem_lines), result.stderr
 
@@ -83,14 +94,40 @@ def test_db_upgrade_import_twice_and_users(env):
     assert second.returncode == 0, second.stderr
     assert "Ingen ændringer." in second.stdout
 
-    created = run(["users", "create", "--email", "Ny@Test.Example", "--name", "Ny Leder", "--password", "langt-nok-kodeord"], env)
+    created = run(
+        [
+            "users",
+            "create",
+            "--email",
+            "Ny@Test.Example",
+            "--name",
+            "Ny Leder",
+            "--password",
+            "langt-nok-kodeord",
+        ],
+        env,
+    )
     assert created.returncode == 0, created.stderr
     assert "ny@test.example" in created.stdout
-    duplicate = run(["users", "create", "--email", "ny@test.example", "--name", "Igen", "--password", "langt-nok-kodeord"], env)
+    duplicate = run(
+        [
+            "users",
+            "create",
+            "--email",
+            "ny@test.example",
+            "--name",
+            "Igen",
+            "--password",
+            "langt-nok-kodeord",
+        ],
+        env,
+    )
     assert duplicate.returncode == 1
     assert "findes allerede" in duplicate.stderr
     # Without a terminal it never prompts: no password means an account that gets an invitation later.
-    no_password = run(["users", "create", "--email", "uden@test.example", "--name", "Uden Kode"], env)
+    no_password = run(
+        ["users", "create", "--email", "uden@test.example", "--name", "Uden Kode"], env
+    )
     assert no_password.returncode == 0, no_password.stderr
 
     assert run(["db", "downgrade", "--revision", "base"], env).returncode == 0
@@ -104,7 +141,9 @@ def test_demo_prepares_data_once_and_keeps_its_password(env):
     assert "Oprettede demodata." in first.stdout
     for email in ("admin@demo.example", "leder1@albertslund.example", "leder1@glostrup.example"):
         assert email in first.stdout
-    password_line = next(line for line in first.stdout.splitlines() if line.startswith("Adgangskode"))
+    password_line = next(
+        line for line in first.stdout.splitlines() if line.startswith("Adgangskode")
+    )
     second = run(["demo", "--no-serve"], demo_env)
     assert second.returncode == 0, second.stderr
     assert "Oprettede demodata." not in second.stdout
@@ -113,5 +152,7 @@ def test_demo_prepares_data_once_and_keeps_its_password(env):
     secret_file = Path(env["COURSE_APP_INSTANCE_PATH"]) / "demo-secret-key"
     assert secret_file.read_text().strip()
 
-    chosen = run(["demo", "--no-serve"], {**demo_env, "COURSE_APP_DEMO_PASSWORD": "valgt-demo-kode"})
+    chosen = run(
+        ["demo", "--no-serve"], {**demo_env, "COURSE_APP_DEMO_PASSWORD": "valgt-demo-kode"}
+    )
     assert "Adgangskode for alle demobrugere: valgt-demo-kode" in chosen.stdout
