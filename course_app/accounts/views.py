@@ -13,6 +13,14 @@ from course_app.core.security import safe_next_url
 bp = Blueprint("accounts", __name__)
 
 
+def _fresh_session() -> None:
+    """Start a new session on sign-in and sign-out, keeping only the chosen language."""
+    locale = session.get("locale")
+    session.clear()
+    if locale:
+        session["locale"] = locale
+
+
 @bp.route("/log-ind", methods=["GET", "POST"])
 def sign_in():
     if current_user.is_authenticated:
@@ -23,10 +31,7 @@ def sign_in():
     if form.validate_on_submit():
         user = services.authenticate(form.email.data or "", form.password.data or "")
         if user is not None:
-            locale = session.get("locale")
-            session.clear()  # a fresh session on sign-in (no fixation)
-            if locale:
-                session["locale"] = locale
+            _fresh_session()  # no session fixation
             login_user(user)
             db.session.commit()
             return redirect(safe_next_url(form.next.data, url_for("learning.dashboard")))
@@ -41,7 +46,7 @@ def sign_out():
     form = ButtonForm()
     if form.validate_on_submit():
         logout_user()
-        session.clear()
+        _fresh_session()
         flash(_("Du er logget ud."), "info")
     return redirect(url_for("accounts.sign_in"))
 

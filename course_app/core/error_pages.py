@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -24,7 +24,12 @@ def configure_error_pages(app: Flask, *, csrf_recovery: dict[str, object]) -> No
     def http_error(error: HTTPException):
         code = error.code or 500
         template = {403: "errors/403.html", 404: "errors/404.html"}.get(code, "errors/generic.html")
-        return render_template(template, code=code, title=_title(code)), code
+        response = make_response(render_template(template, code=code, title=_title(code)), code)
+        # Keep the headers HTTP requires with the error, e.g. ``Allow`` on 405.
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

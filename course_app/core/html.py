@@ -68,8 +68,9 @@ VIMEO = VideoProvider("vimeo", frame_sources=("https://player.vimeo.com",))
 DIRECT_FILE = VideoProvider("file", media_sources=("'self'", "https:"))
 VIDEO_PROVIDERS = (YOUTUBE, VIMEO, DIRECT_FILE)
 
-_YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
-_VIMEO_ID = re.compile(r"^\d{1,12}$")
+# Used with fullmatch: a "$" anchor would also accept a trailing newline (e.g. ?v=<id>%0A).
+_YOUTUBE_ID = re.compile(r"[A-Za-z0-9_-]{11}")
+_VIMEO_ID = re.compile(r"[0-9]{1,12}")
 _DIRECT_SUFFIXES = {".mp4": "video/mp4", ".webm": "video/webm"}
 
 
@@ -98,7 +99,7 @@ def classify_video_url(url: str) -> VideoSource:
             youtube_id = path.split("/")[2]
     elif host == "youtu.be":
         youtube_id = path.lstrip("/").split("/")[0]
-    if youtube_id is not None and _YOUTUBE_ID.match(youtube_id):
+    if youtube_id is not None and _YOUTUBE_ID.fullmatch(youtube_id):
         embed = f"{YOUTUBE.frame_sources[0]}/embed/{youtube_id}"
         return VideoSource("embed", url, embed_url=embed, provider=YOUTUBE.name)
     vimeo_id = None
@@ -106,7 +107,7 @@ def classify_video_url(url: str) -> VideoSource:
         vimeo_id = path.strip("/").split("/")[0]
     elif host == "player.vimeo.com" and path.startswith("/video/"):
         vimeo_id = path.split("/")[2]
-    if vimeo_id is not None and _VIMEO_ID.match(vimeo_id):
+    if vimeo_id is not None and _VIMEO_ID.fullmatch(vimeo_id):
         embed = f"{VIMEO.frame_sources[0]}/video/{vimeo_id}?dnt=1"
         return VideoSource("embed", url, embed_url=embed, provider=VIMEO.name)
     for suffix, mime_type in _DIRECT_SUFFIXES.items():

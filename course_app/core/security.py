@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from flask import Flask, Response
 
@@ -17,9 +17,14 @@ def safe_next_url(target: str | None, fallback: str) -> str:
     if not target.startswith("/") or target.startswith("//") or "\\" in target:
         return fallback
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or any(ord(ch) < 32 for ch in target):
+    if parts.scheme or parts.netloc or _has_control_chars(target):
         return fallback
     return target
+
+
+def _has_control_chars(target: str) -> bool:
+    """Control characters, raw or percent-encoded (``/%0d%0a``): no legitimate next URL holds one."""
+    return any(ord(ch) < 32 or ord(ch) == 127 for ch in target + unquote(target))
 
 
 def content_security_policy() -> str:
