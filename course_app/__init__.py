@@ -17,7 +17,7 @@ from course_app.accounts.views import bp as accounts_bp
 from course_app.config import load_config, validate
 from course_app.core.db import db
 from course_app.core.error_pages import configure_error_pages
-from course_app.core.html import render_markdown
+from course_app.core.html import render_markdown, render_markdown_inline
 from course_app.core.i18n import configure_i18n
 from course_app.core.security import configure_security_headers
 from course_app.demo import demo_secret_key
@@ -67,6 +67,7 @@ def configure_login(app: Flask) -> None:
 
 def configure_templates(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["markdown_inline"] = render_markdown_inline
     app.jinja_env.autoescape = True
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

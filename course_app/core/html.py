@@ -53,6 +53,18 @@ def render_markdown(text: str | None) -> Markup:
     return Markup(_render(text))  # noqa: S704 - sanitised by bleach above
 
 
+@lru_cache(maxsize=4096)
+def _render_inline(text: str) -> str:
+    return sanitize_html(_markdown.renderInline(text))
+
+
+def render_markdown_inline(text: str | None) -> Markup:
+    """Author Markdown for places that take phrasing content only (a label, a heading): no paragraphs."""
+    if not text:
+        return Markup("")
+    return Markup(_render_inline(text))  # noqa: S704 - sanitised by bleach above
+
+
 # --- Video providers -------------------------------------------------------------------------------
 
 

@@ -1,0 +1,66 @@
+"""axe-core on the leader's pages, in Danish and in English: no violations allowed."""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import open_module_from_dashboard, sign_in
+
+pytestmark = pytest.mark.e2e
+
+FILM_1 = "Film 1: Anja Pors"
+LEDERGRUPPE_1 = "Refleksioner i ledergruppen før workshop 1"
+
+_axe = Axe()
+
+
+def assert_accessible(page, what: str) -> None:
+    page.wait_for_load_state("load")
+    results = _axe.run(page)
+    assert results.violations_count == 0, (
+        f"axe on {what} ({page.url}):\n{results.generate_report()}"
+    )
+
+
+def test_sign_in_page(page, browser_problems):
+    page.goto("/log-ind")
+    expect(page.locator("html")).to_have_attribute("lang", "da")
+    assert_accessible(page, "the sign-in page")
+
+    browser_problems.expect_console_error("status of 400")
+    page.get_by_label("E-mail").fill("leder1@glostrup.example")
+    page.get_by_label("Adgangskode").fill("forkert")
+    page.get_by_role("button", name="Log ind").click()
+    expect(page.locator("#password-fejl")).to_be_visible()
+    assert_accessible(page, "the sign-in page with an error")
+
+
+def test_dashboard_and_module_pages_in_danish(page, browser_problems):
+    sign_in(page, "leder1@glostrup.example")
+    assert_accessible(page, "Mit forløb")
+
+    open_module_from_dashboard(page, FILM_1)
+    assert_accessible(page, "the film-1 module page")
+
+    browser_problems.expect_console_error("status of 400")
+    page.locator("#indsend-film-1-refleksion-1").click()
+    expect(page.locator("#film-1-refleksion-1-fejl")).to_be_visible()
+    assert_accessible(page, "the film-1 module page with a rejected answer")
+
+    open_module_from_dashboard(page, LEDERGRUPPE_1)
+    assert_accessible(page, "the ledergruppe-1 (group) module page")
+
+
+def test_pages_after_switching_to_english(page):
+    sign_in(page, "leder2@glostrup.example")
+    page.locator("#language-select").select_option("en")
+    page.locator(".language-form button[type=submit]").click()
+    page.wait_for_url("**/mit-forloeb")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    assert_accessible(page, "the dashboard in English")
+
+    open_module_from_dashboard(page, FILM_1)
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    assert_accessible(page, "the film-1 module page in English")
