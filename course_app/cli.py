@@ -13,7 +13,6 @@ from pathlib import Path
 import click
 from flask import Flask
 from flask.cli import FlaskGroup, routes_command, shell_command, with_appcontext
-from sqlalchemy import select
 from werkzeug.serving import run_simple
 
 from course_app import create_app
@@ -22,8 +21,11 @@ from course_app.core import migrate
 from course_app.core.db import db
 from course_app.core.errors import ServiceError
 from course_app.courses.files import read_course_dir
-from course_app.courses.loader import CourseValidationError, import_course
-from course_app.courses.models import Course
+from course_app.courses.loader import (
+    CourseValidationError,
+    import_course,
+    import_missing_courses,
+)
 from course_app.demo import demo_password, demo_sign_ins, ensure_demo_data
 from course_app.organisations import services as directory
 from course_app.organisations.models import Role
@@ -62,22 +64,6 @@ def main() -> None:
 # --- demo ------------------------------------------------------------------------------------------
 
 
-def import_missing_courses(courses_dir: Path) -> list[str]:
-    """Import every course folder the database does not have yet; never overwrite an existing one."""
-    imported = []
-    for course_dir in sorted(p for p in courses_dir.iterdir() if (p / "course.yml").is_file()):
-        data, problems = read_course_dir(course_dir)
-        if problems or data is None:
-            click.echo(
-                f"Springer {course_dir.name} over: {len(problems)} fejl i filerne.", err=True
-            )
-            continue
-        if db.session.scalar(select(Course.id).where(Course.slug == data.key)) is None:
-            import_course(course_dir)
-            imported.append(data.key)
-    return imported
-
-
 @cli.command("demo")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
@@ -87,13 +73,15 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
     app = create_app({"DEMO": True})
     with app.app_context():
         migrate.upgrade(db.engine())
-        imported = import_missing_courses(COURSES_DIR)
+        imported, skipped = import_missing_courses(COURSES_DIR)
         password = demo_password(app.instance_path)
         created = ensure_demo_data(password)
         db.session.commit()
         people = demo_sign_ins()
     for slug in imported:
         click.echo(f"Importerede kurset {slug}.")
+    for folder, problems in skipped:
+        click.echo(f"Springer {folder} over: {len(problems)} fejl i filerne.", err=True)
     if created:
         click.echo("Oprettede demodata.")
     click.echo(f"\nDemo-database: {app.config['DATABASE_URL']}")

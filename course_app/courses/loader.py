@@ -242,3 +242,20 @@ def _apply(row: Any, values: Mapping[str, Any]) -> list[str]:
 
 def _changed_keys(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
     return sorted(key for key in old.keys() | new.keys() if old.get(key) != new.get(key))
+
+
+def import_missing_courses(courses_dir: Path) -> tuple[list[str], list[tuple[str, list[Problem]]]]:
+    """Import every course folder the database does not have yet; never overwrite an existing one
+    (admins may have edited it). Returns the imported course ids and the folders skipped for problems.
+    """
+    imported: list[str] = []
+    skipped: list[tuple[str, list[Problem]]] = []
+    for course_dir in sorted(p for p in courses_dir.iterdir() if (p / "course.yml").is_file()):
+        data, problems = read_course_dir(course_dir)
+        if problems or data is None:
+            skipped.append((course_dir.name, problems))
+            continue
+        if db.session.scalar(select(Course.id).where(Course.slug == data.key)) is None:
+            import_course(course_dir)
+            imported.append(data.key)
+    return imported, skipped
