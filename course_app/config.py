@@ -37,6 +37,17 @@ DEFAULTS: dict[str, Any] = {
     "WTF_CSRF_SSL_STRICT": False,
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
     "PERMANENT_SESSION_LIFETIME": 60 * 60 * 12,
+    # E-mail: "smtp" or "console" (the demo prints messages instead of sending them).
+    "MAIL_BACKEND": "smtp",
+    "MAIL_SERVER": "127.0.0.1",
+    "MAIL_PORT": 25,
+    "MAIL_USE_TLS": False,
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
+    "MAIL_FROM": "Forløbsplatformen <noreply@localhost>",
+    # Where links in e-mails point (e.g. https://forloeb.example.dk); the request's host is not trusted.
+    "BASE_URL": "http://127.0.0.1:5000",
+    "INVITATION_VALID_DAYS": 14,
 }
 
 
@@ -48,6 +59,8 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
         app.config.from_mapping(overrides)
     if not app.config["DATABASE_URL"]:
         app.config["DATABASE_URL"] = f"sqlite:///{app.instance_path}/course_app.sqlite"
+    if app.config["DEMO"]:
+        app.config["MAIL_BACKEND"] = "console"
     if app.config["DEMO"] or app.config.get("TESTING") or app.debug:
         # The demo and tests run on plain http://127.0.0.1.
         for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):

@@ -1,9 +1,10 @@
 """Imports every domain's models so that the metadata is complete (Alembic, tests, create_all)."""
 
-from course_app.accounts.models import User
+from course_app.accounts.models import Invitation, User
 from course_app.cohorts.models import Cohort, Enrolment
 from course_app.core.db import Base
 from course_app.courses.models import Block, Course, LearningGoal, Lesson, Module
+from course_app.notifications.models import OutboxMessage
 from course_app.organisations.models import (
     Area,
     GroupMembership,
@@ -12,22 +13,26 @@ from course_app.organisations.models import (
     RoleAssignment,
 )
 from course_app.progress.models import LessonProgress
-from course_app.reflections.models import ReflectionAnswer
+from course_app.reflections.models import Comment, MeetingNote, ReflectionAnswer
 
 __all__ = [
     "Area",
     "Base",
     "Block",
     "Cohort",
+    "Comment",
     "Course",
     "Enrolment",
     "GroupMembership",
+    "Invitation",
     "LeaderGroup",
     "LearningGoal",
     "Lesson",
     "LessonProgress",
+    "MeetingNote",
     "Module",
     "Organisation",
+    "OutboxMessage",
     "ReflectionAnswer",
     "RoleAssignment",
     "User",

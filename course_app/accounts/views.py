@@ -4,9 +4,10 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from course_app.accounts import services
-from course_app.accounts.forms import LanguageForm, SignInForm
+from course_app.accounts import invitations, services
+from course_app.accounts.forms import ChoosePasswordForm, LanguageForm, SignInForm
 from course_app.core.db import db
+from course_app.core.errors import ServiceError
 from course_app.core.forms import ButtonForm
 from course_app.core.security import safe_next_url
 
@@ -61,3 +62,25 @@ def choose_language():
             services.set_locale(current_user, form.language.data)
             db.session.commit()
     return redirect(target)
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    """Choose a password through the link in the invitation e-mail, then go straight in."""
+    if invitations.find_valid_invitation(token) is None:
+        return render_template("accounts/invitation_invalid.html"), 404
+    form = ChoosePasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = invitations.accept_invitation(token, form.password.data or "")
+        except ServiceError as error:
+            db.session.rollback()
+            form.password.errors.append(str(error))
+        else:
+            db.session.commit()
+            _fresh_session()
+            login_user(user)
+            flash(_("Din adgangskode er gemt. Velkommen!"), "success")
+            return redirect(url_for("learning.dashboard"))
+    status = 400 if form.errors else 200
+    return render_template("accounts/choose_password.html", form=form), status

@@ -112,6 +112,15 @@ def assign_role(
         needed is not None and scope[needed] is None
     ):
         raise ServiceError(f"Rollen {role.value} kræver netop afgrænsningen {needed or 'ingen'}.")
+    target_organisation = (
+        organisation.id if organisation else group.organisation_id if group else None
+    )
+    if (
+        target_organisation is not None
+        and user.organisation_id is not None
+        and user.organisation_id != target_organisation
+    ):
+        raise ServiceError("En rolle kan kun gives inden for personens egen organisation.")
     existing = db.session.scalar(
         select(RoleAssignment).where(
             RoleAssignment.user_id == user.id,

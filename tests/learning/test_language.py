@@ -14,7 +14,11 @@ from tests.conftest import csrf_token_from
 from tests.helpers import sign_in
 
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
-METHOD_MAP = [("course_app/**.py", "python"), ("templates/**.html", "jinja2")]
+METHOD_MAP = [
+    ("course_app/**.py", "python"),
+    ("templates/**.html", "jinja2"),
+    ("templates/**.txt", "jinja2"),
+]
 
 
 def test_switching_to_english_translates_the_interface_but_not_the_course(client, session):

@@ -1,0 +1,122 @@
+"""Who may see what about a leader group. The one place the rules live; services call these, and the
+authorisation matrix test tries to break them.
+
+| role (scope)                  | group counts | per-member progress | shared answers | meeting notes |
+|-------------------------------|--------------|---------------------|----------------|---------------|
+| leader (current group)        | own group    | only own            | own group's    | read          |
+| chair (the group)             | yes          | yes                 | yes            | read, write   |
+| facilitator (assigned groups) | yes          | yes                 | no             | read          |
+| coordinator (organisation)    | its groups   | its members         | no             | no            |
+| platform admin                | all          | all                 | no             | no            |
+
+Private answers are only ever their author's. Nobody sees another organisation's people except
+platform admins.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from course_app.accounts.models import User
+from course_app.core.db import db, utcnow
+from course_app.organisations.models import GroupMembership, LeaderGroup, Role, RoleAssignment
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """A person's roles, loaded once (two queries) and then asked many questions."""
+
+    user_id: int
+    organisation_id: int | None
+    current_group_id: int | None
+    is_platform_admin: bool = False
+    coordinator_of: frozenset[int] = field(default_factory=frozenset)
+    chair_of: frozenset[int] = field(default_factory=frozenset)
+    facilitator_of: frozenset[int] = field(default_factory=frozenset)
+
+    # --- the table above, one method per column ---------------------------------------------------
+
+    def is_member(self, group: LeaderGroup) -> bool:
+        return self.current_group_id == group.id
+
+    def may_see_group_counts(self, group: LeaderGroup) -> bool:
+        return self.is_member(group) or self.may_see_member_progress(group)
+
+    def may_see_member_progress(self, group: LeaderGroup) -> bool:
+        if self.is_platform_admin:
+            return True
+        if not self._inside_own_organisation(group):
+            return False
+        return (
+            group.id in self.chair_of
+            or group.id in self.facilitator_of
+            or group.organisation_id in self.coordinator_of
+        )
+
+    def may_read_shared_answers(self, group: LeaderGroup) -> bool:
+        return self.is_member(group) or self._chairs(group)
+
+    def may_read_meeting_notes(self, group: LeaderGroup) -> bool:
+        return (
+            self.is_member(group)
+            or self._chairs(group)
+            or (group.id in self.facilitator_of and self._inside_own_organisation(group))
+        )
+
+    def may_write_meeting_notes(self, group: LeaderGroup) -> bool:
+        return self._chairs(group)
+
+    def _chairs(self, group: LeaderGroup) -> bool:
+        return group.id in self.chair_of and self._inside_own_organisation(group)
+
+    def _inside_own_organisation(self, group: LeaderGroup) -> bool:
+        """Defence in depth: a role never reaches across organisations (platform staff, who belong
+        to none, follow the groups they are assigned to)."""
+        return self.organisation_id is None or self.organisation_id == group.organisation_id
+
+    def may_see_organisation_report(self, organisation_id: int) -> bool:
+        return self.is_platform_admin or organisation_id in self.coordinator_of
+
+    @property
+    def may_see_any_report(self) -> bool:
+        return self.is_platform_admin or bool(self.coordinator_of)
+
+    @property
+    def staff_group_ids(self) -> frozenset[int]:
+        """Groups this person follows by role (chair or facilitator), not by membership."""
+        return self.chair_of | self.facilitator_of
+
+
+def current_group_id(user_id: int) -> int | None:
+    now = utcnow()
+    return db.session.scalar(
+        select(GroupMembership.group_id)
+        .where(
+            GroupMembership.user_id == user_id,
+            GroupMembership.valid_from <= now,
+            (GroupMembership.valid_until.is_(None)) | (GroupMembership.valid_until > now),
+        )
+        .order_by(GroupMembership.valid_from.desc())
+        .limit(1)
+    )
+
+
+def viewer_for(user: User) -> Viewer:
+    assignments = db.session.execute(
+        select(RoleAssignment.role, RoleAssignment.organisation_id, RoleAssignment.group_id).where(
+            RoleAssignment.user_id == user.id
+        )
+    ).all()
+    return Viewer(
+        user_id=user.id,
+        organisation_id=user.organisation_id,
+        current_group_id=current_group_id(user.id),
+        is_platform_admin=any(role == Role.PLATFORM_ADMIN for role, _, _ in assignments),
+        coordinator_of=frozenset(org for role, org, _ in assignments if role == Role.COORDINATOR),
+        chair_of=frozenset(group for role, _, group in assignments if role == Role.CHAIR),
+        facilitator_of=frozenset(
+            group for role, _, group in assignments if role == Role.FACILITATOR
+        ),
+    )
