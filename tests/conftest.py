@@ -11,12 +11,13 @@ import os
 import re
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
 from course_app import create_app
@@ -130,3 +131,35 @@ def csrf_token_from(html: str) -> str:
     match = _CSRF_INPUT.search(html)
     assert match, "no CSRF token on the page"
     return match.group(1)
+
+
+class StatementCounter:
+    """Counts SQL statements sent to the database while active (for query budgets)."""
+
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def __call__(self, _conn, _cursor, statement, _params, _context, _executemany) -> None:
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):
+            self.statements.append(statement)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_statements(app: Flask):
+    """``with count_statements() as counter: ...`` then ``counter.count``."""
+    engine = db.engine(app)
+
+    @contextmanager
+    def counting():
+        counter = StatementCounter()
+        event.listen(engine, "before_cursor_execute", counter)
+        try:
+            yield counter
+        finally:
+            event.remove(engine, "before_cursor_execute", counter)
+
+    return counting

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from course_app.accounts.models import User
-from course_app.cohorts.models import Cohort, Enrolment
+from course_app.cohorts.models import Cohort, Enrolment, cohort_organisations
 from course_app.core.db import db
 from course_app.core.errors import ServiceError
 from course_app.courses.models import Course
@@ -67,4 +67,26 @@ def enrolment_of(user: User, cohort_id: int) -> Enrolment | None:
         select(Enrolment)
         .where(Enrolment.user_id == user.id, Enrolment.cohort_id == cohort_id)
         .options(joinedload(Enrolment.cohort).joinedload(Cohort.course))
+    )
+
+
+def current_cohort_for_organisation(organisation_id: int, today: dt.date) -> Cohort | None:
+    """The organisation's running cohort: the latest one that has started, else the next to start."""
+    started = db.session.scalar(
+        select(Cohort)
+        .join(cohort_organisations)
+        .where(cohort_organisations.c.organisation_id == organisation_id, Cohort.starts_on <= today)
+        .options(joinedload(Cohort.course))
+        .order_by(Cohort.starts_on.desc(), Cohort.id.desc())
+        .limit(1)
+    )
+    if started is not None:
+        return started
+    return db.session.scalar(
+        select(Cohort)
+        .join(cohort_organisations)
+        .where(cohort_organisations.c.organisation_id == organisation_id)
+        .options(joinedload(Cohort.course))
+        .order_by(Cohort.starts_on, Cohort.id)
+        .limit(1)
     )

@@ -8,6 +8,8 @@ required questions are still unanswered.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
@@ -133,3 +135,62 @@ def mark_lesson_not_done(enrolment: Enrolment, lesson: Lesson) -> None:
     row.state = ProgressState.IN_PROGRESS
     row.completed_at = None
     db.session.flush()
+
+
+@dataclass(frozen=True)
+class EnrolmentSummary:
+    """One person's progress through a course, per module, for dashboards and reports."""
+
+    enrolment_id: int
+    module_states: dict[int, ProgressState]
+    lessons_done: int
+    last_activity_at: dt.datetime | None
+
+
+def summaries_for_enrolments(
+    outline: list[ModuleOutline], enrolment_ids: list[int]
+) -> dict[int, EnrolmentSummary]:
+    """Per-module states for many enrolments in one query, whatever their number."""
+    lesson_module = {
+        lesson.lesson.id: module.module.id for module in outline for lesson in module.lessons
+    }
+    lessons_per_module = {module.module.id: len(module.lessons) for module in outline}
+    started: dict[int, dict[int, int]] = {eid: defaultdict(int) for eid in enrolment_ids}
+    done: dict[int, dict[int, int]] = {eid: defaultdict(int) for eid in enrolment_ids}
+    last_activity: dict[int, dt.datetime] = {}
+    if enrolment_ids and lesson_module:
+        rows = db.session.execute(
+            select(
+                LessonProgress.enrolment_id,
+                LessonProgress.lesson_id,
+                LessonProgress.state,
+                LessonProgress.updated_at,
+            ).where(
+                LessonProgress.enrolment_id.in_(enrolment_ids),
+                LessonProgress.lesson_id.in_(list(lesson_module)),
+            )
+        )
+        for enrolment_id, lesson_id, state, updated_at in rows:
+            module_id = lesson_module[lesson_id]
+            started[enrolment_id][module_id] += 1
+            if state == ProgressState.DONE:
+                done[enrolment_id][module_id] += 1
+            if enrolment_id not in last_activity or updated_at > last_activity[enrolment_id]:
+                last_activity[enrolment_id] = updated_at
+    summaries = {}
+    for enrolment_id in enrolment_ids:
+        states = {}
+        for module_id, total in lessons_per_module.items():
+            if total and done[enrolment_id][module_id] == total:
+                states[module_id] = ProgressState.DONE
+            elif started[enrolment_id][module_id]:
+                states[module_id] = ProgressState.IN_PROGRESS
+            else:
+                states[module_id] = ProgressState.NOT_STARTED
+        summaries[enrolment_id] = EnrolmentSummary(
+            enrolment_id=enrolment_id,
+            module_states=states,
+            lessons_done=sum(done[enrolment_id].values()),
+            last_activity_at=last_activity.get(enrolment_id),
+        )
+    return summaries
