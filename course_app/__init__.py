@@ -21,9 +21,13 @@ from course_app.core.html import render_markdown, render_markdown_inline
 from course_app.core.i18n import configure_i18n
 from course_app.core.security import configure_security_headers
 from course_app.demo import demo_secret_key
+from course_app.groups.views import bp as groups_bp
 from course_app.learning.views import bp as learning_bp
 from course_app.learning.views import recover_answer_after_csrf_failure
+from course_app.navigation import configure_navigation
 from course_app.paths import STATIC_DIR, TEMPLATES_DIR
+from course_app.people.views import bp as people_bp
+from course_app.reports.views import bp as reports_bp
 
 csrf = CSRFProtect()
 login_manager = LoginManager()
@@ -76,6 +80,10 @@ def configure_templates(app: Flask) -> None:
 def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(learning_bp)
+    app.register_blueprint(groups_bp)
+    app.register_blueprint(reports_bp)
+    app.register_blueprint(people_bp)
+    configure_navigation(app)
 
     @app.get("/healthz")
     def healthz():
