@@ -7,11 +7,12 @@ pushed. Views and CLI commands commit; services only flush.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from typing import Any
 
 from flask import Flask, current_app
 from flask.globals import app_ctx
-from sqlalchemy import DateTime, MetaData, create_engine, event
+from sqlalchemy import DateTime, Enum, MetaData, create_engine, event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
 from sqlalchemy.pool import StaticPool
@@ -32,6 +33,16 @@ class Base(DeclarativeBase):
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def string_enum(enum_class: type[enum.Enum], length: int = 32) -> Enum:
+    """An enum stored as its values in a plain string column (portable; no native database enum)."""
+    return Enum(
+        enum_class,
+        native_enum=False,
+        length=length,
+        values_callable=lambda members: [member.value for member in members],
+    )
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):

@@ -13,7 +13,6 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Column,
-    Enum,
     ForeignKey,
     Integer,
     String,
@@ -23,16 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from course_app.core.db import Base, UTCDateTime, utcnow
-
-
-def _string_enum(enum_class: type[enum.Enum]) -> Enum:
-    return Enum(
-        enum_class,
-        native_enum=False,
-        length=32,
-        values_callable=lambda members: [member.value for member in members],
-    )
+from course_app.core.db import Base, UTCDateTime, string_enum, utcnow
 
 
 class PublicationStatus(enum.StrEnum):
@@ -68,7 +58,7 @@ class Course(Base):
     language: Mapped[str] = mapped_column(String(8), default="da")
     summary: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[PublicationStatus] = mapped_column(
-        _string_enum(PublicationStatus), default=PublicationStatus.DRAFT
+        string_enum(PublicationStatus), default=PublicationStatus.DRAFT
     )
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
@@ -110,7 +100,22 @@ class LearningGoal(Base):
     retired_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
 
-class Module(Base):
+class OutlineItem:
+    """Columns shared by modules and lessons: the file id, text, order, publication and retirement."""
+
+    key: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(300))
+    intro: Mapped[str] = mapped_column(Text, default="")
+    # Where the item lives in the course files (folder or file name), so export writes the same layout.
+    source_name: Mapped[str] = mapped_column(String(200), default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[PublicationStatus] = mapped_column(
+        string_enum(PublicationStatus), default=PublicationStatus.DRAFT
+    )
+    retired_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class Module(OutlineItem, Base):
     __tablename__ = "modules"
     __table_args__ = (UniqueConstraint("course_id", "key"),)
 
@@ -118,19 +123,7 @@ class Module(Base):
     course_id: Mapped[int] = mapped_column(
         ForeignKey("courses.id", ondelete="RESTRICT"), index=True
     )
-    key: Mapped[str] = mapped_column(String(64))
-    title: Mapped[str] = mapped_column(String(300))
-    mode: Mapped[ModuleMode] = mapped_column(
-        _string_enum(ModuleMode), default=ModuleMode.INDIVIDUAL
-    )
-    intro: Mapped[str] = mapped_column(Text, default="")
-    # Where the module lives in the course files (folder name); kept so export writes the same layout.
-    source_name: Mapped[str] = mapped_column(String(200), default="")
-    position: Mapped[int] = mapped_column(Integer, default=0)
-    status: Mapped[PublicationStatus] = mapped_column(
-        _string_enum(PublicationStatus), default=PublicationStatus.DRAFT
-    )
-    retired_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    mode: Mapped[ModuleMode] = mapped_column(string_enum(ModuleMode), default=ModuleMode.INDIVIDUAL)
 
     course: Mapped[Course] = relationship()
     goals: Mapped[list[LearningGoal]] = relationship(
@@ -138,7 +131,7 @@ class Module(Base):
     )
 
 
-class Lesson(Base):
+class Lesson(OutlineItem, Base):
     __tablename__ = "lessons"
     __table_args__ = (UniqueConstraint("course_id", "key"),)
 
@@ -149,15 +142,6 @@ class Lesson(Base):
     module_id: Mapped[int] = mapped_column(
         ForeignKey("modules.id", ondelete="RESTRICT"), index=True
     )
-    key: Mapped[str] = mapped_column(String(64))
-    title: Mapped[str] = mapped_column(String(300))
-    intro: Mapped[str] = mapped_column(Text, default="")
-    source_name: Mapped[str] = mapped_column(String(200), default="")
-    position: Mapped[int] = mapped_column(Integer, default=0)
-    status: Mapped[PublicationStatus] = mapped_column(
-        _string_enum(PublicationStatus), default=PublicationStatus.DRAFT
-    )
-    retired_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     module: Mapped[Module] = relationship()
     goals: Mapped[list[LearningGoal]] = relationship(
@@ -179,7 +163,7 @@ class Block(Base):
         ForeignKey("lessons.id", ondelete="RESTRICT"), index=True
     )
     key: Mapped[str] = mapped_column(String(64))
-    type: Mapped[BlockType] = mapped_column(_string_enum(BlockType))
+    type: Mapped[BlockType] = mapped_column(string_enum(BlockType))
     position: Mapped[int] = mapped_column(Integer, default=0)
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     retired_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())

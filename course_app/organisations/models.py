@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from course_app.core.db import Base, UTCDateTime, utcnow
+from course_app.core.db import Base, UTCDateTime, string_enum, utcnow
 
 
 class Organisation(Base):
@@ -108,9 +108,7 @@ class RoleAssignment(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True)
-    role: Mapped[Role] = mapped_column(
-        Enum(Role, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e])
-    )
+    role: Mapped[Role] = mapped_column(string_enum(Role))
     organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisations.id", ondelete="RESTRICT")
     )

@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import Enum, ForeignKey, UniqueConstraint
+from sqlalchemy import ForeignKey, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from course_app.core.db import Base, UTCDateTime, utcnow
+from course_app.core.db import Base, UTCDateTime, string_enum, utcnow
 
 
 class ProgressState(enum.StrEnum):
@@ -36,12 +36,7 @@ class LessonProgress(Base):
     # Stored, not derived on every read, so group dashboards and reports need one query.
     # A row exists once the lesson is started; "done" is set by progress.services.mark_lesson_done.
     state: Mapped[ProgressState] = mapped_column(
-        Enum(
-            ProgressState,
-            native_enum=False,
-            length=16,
-            values_callable=lambda e: [m.value for m in e],
-        ),
+        string_enum(ProgressState, length=16),
         default=ProgressState.IN_PROGRESS,
     )
     started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, Integer, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from course_app.core.db import Base, UTCDateTime, utcnow
+from course_app.core.db import Base, UTCDateTime, string_enum, utcnow
 
 ANSWER_MAX_LENGTH = 20_000
 
@@ -41,20 +41,13 @@ class ReflectionAnswer(Base):
     block_id: Mapped[int] = mapped_column(ForeignKey("blocks.id", ondelete="RESTRICT"), index=True)
     text: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[AnswerStatus] = mapped_column(
-        Enum(
-            AnswerStatus,
-            native_enum=False,
-            length=16,
-            values_callable=lambda e: [m.value for m in e],
-        ),
+        string_enum(AnswerStatus, length=16),
         default=AnswerStatus.DRAFT,
     )
     # Raised on every save of changed text, so later reviews can tell an answer was edited.
     version: Mapped[int] = mapped_column(Integer, default=1)
     visibility: Mapped[Visibility] = mapped_column(
-        Enum(
-            Visibility, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]
-        ),
+        string_enum(Visibility, length=16),
         default=Visibility.PRIVATE,
     )
     # The group the author belonged to when sharing; the answer does not follow the author.
