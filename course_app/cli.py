@@ -27,9 +27,11 @@ from course_app.courses.loader import (
     import_missing_courses,
 )
 from course_app.demo import demo_password, demo_sign_ins, ensure_demo_data
+from course_app.notifications import services as notifications
 from course_app.organisations import services as directory
 from course_app.organisations.models import Role
 from course_app.paths import COURSES_DIR
+from course_app.people import importer as people_importer
 
 
 def _cli_app() -> Flask:
@@ -199,3 +201,94 @@ def users_create(
         sys.exit(1)
     db.session.commit()
     click.echo(f"Oprettede {user.email}.")
+
+
+@users_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--dry-run", is_flag=True, help="Check the file and show what would happen; save nothing."
+)
+@with_appcontext
+def users_import(file: str, dry_run: bool) -> None:
+    """Import people from a CSV file (columns name, email, organisation, area, group, role).
+
+    Every bad row is printed as FILE:LINE: reason and nothing is imported. Otherwise the import is
+    saved and the invitations to new people are sent.
+    """
+    data = Path(file).read_bytes()
+    try:
+        result = people_importer.import_people(data, dry_run=dry_run)
+    except ServiceError as error:
+        db.session.rollback()
+        click.echo(f"Fejl: {error}", err=True)
+        sys.exit(1)
+    if result.problems:
+        db.session.rollback()
+        for problem in result.problems:
+            click.echo(f"{file}:{problem.line}: {problem.reason}", err=True)
+        click.echo(f"{len(result.problems)} fejl i {file}. Intet blev importeret.", err=True)
+        sys.exit(1)
+    for row in result.rows:
+        if row.actions:
+            click.echo(f"{file}:{row.line}: {row.email} ({row.status}): {' '.join(row.actions)}")
+    if dry_run:
+        db.session.rollback()
+        click.echo("Prøvekørsel – intet er gemt. Importen ville give:")
+        for line in result.summary():
+            click.echo(f"  {line}")
+        return
+    db.session.commit()
+    click.echo("Importen er gemt:" if result.changed else "Importen er kørt:")
+    for line in result.summary():
+        click.echo(f"  {line}")
+    if result.invitations:
+        sent = _send_outbox()
+        if sent < result.invitations:
+            click.echo(
+                f"Kun {sent} af {result.invitations} invitationer blev sendt; resten ligger i "
+                "e-mailkøen. Kør `course-app notify send`, når mailserveren svarer.",
+                err=True,
+            )
+            sys.exit(1)
+        click.echo(f"Sendte {sent} invitationer.")
+
+
+# --- notify ----------------------------------------------------------------------------------------
+
+
+@cli.group("notify")
+def notify_group() -> None:
+    """E-mail: the outbox of queued messages."""
+
+
+@notify_group.command("send")
+@with_appcontext
+def notify_send() -> None:
+    """Send the queued e-mails (run it from cron; safe to run again)."""
+    sent = _send_outbox()
+    click.echo("Sendte 1 e-mail." if sent == 1 else f"Sendte {sent} e-mails.")
+
+
+SEND_BATCH = 500
+
+
+def _send_outbox() -> int:
+    """Send every queued e-mail in batches, committing after each batch so a failure loses little.
+    Returns how many were sent; exits with 1 when the mail server cannot be reached."""
+    sent = 0
+    try:
+        while True:
+            batch = notifications.send_pending(limit=SEND_BATCH)
+            db.session.commit()
+            sent += batch
+            if batch < SEND_BATCH:
+                break
+    except OSError as error:  # includes smtplib.SMTPException
+        db.session.rollback()
+        click.echo(
+            f"Sendte {sent} e-mails; resten kunne ikke sendes ({error}). De ligger i e-mailkøen; "
+            "kør `course-app notify send` igen senere.",
+            err=True,
+        )
+        sys.exit(1)
+    return sent

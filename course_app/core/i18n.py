@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import Babel, format_date, format_datetime, get_locale
 from flask_login import current_user
 
@@ -21,6 +21,9 @@ LOCALE_NAMES = {"da": "Dansk", "en": "English"}
 
 
 def select_locale() -> str:
+    if not has_request_context():
+        # CLI commands and services run outside a request (invitations choose their own locale).
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = session.get("locale")
     if chosen in SUPPORTED_LOCALES:
         return chosen

@@ -6,12 +6,14 @@ This floor may combine courses, progress and reflections; the views only render 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
 
 from course_app.cohorts.models import Enrolment
 from course_app.core.errors import NotFound
 from course_app.courses.models import Block
+from course_app.organisations.access import current_group_id
 from course_app.progress import services as progress
 from course_app.progress.services import CourseProgress, LessonStatus, ModuleStatus
 from course_app.reflections import services as reflections
@@ -25,6 +27,10 @@ class ModulePage:
     answers: dict[int, ReflectionAnswer]
     previous_module: ModuleStatus | None
     next_module: ModuleStatus | None
+    # Sharing: the leader's current group (None: cannot share) and the names of the groups the
+    # leader's answers on this page are shared with.
+    current_group_id: int | None
+    group_names: dict[int, str]
 
     def unanswered_required(self, lesson: LessonStatus) -> int:
         return reflections.unanswered_required(lesson.outline, self.answers)
@@ -38,12 +44,18 @@ def module_page(enrolment: Enrolment, module_key: str) -> ModulePage:
     index = keys.index(module_key)
     module = course_progress.modules[index]
     block_ids = [block.id for lesson in module.lessons for block in lesson.outline.questions]
+    answers = reflections.answers_by_block(enrolment, block_ids)
+    group_id = current_group_id(enrolment.user_id)
     return ModulePage(
         progress=course_progress,
         module=module,
-        answers=reflections.answers_by_block(enrolment, block_ids),
+        answers=answers,
         previous_module=course_progress.modules[index - 1] if index > 0 else None,
         next_module=course_progress.modules[index + 1] if index + 1 < len(keys) else None,
+        current_group_id=group_id,
+        group_names=reflections.group_names(
+            [group_id, *(answer.shared_group_id for answer in answers.values())]
+        ),
     )
 
 
@@ -64,15 +76,26 @@ def _find_question(course_progress: CourseProgress, block_key: str) -> tuple[Les
     raise NotFound(_l("Spørgsmålet findes ikke."))
 
 
+class AnsweredQuestion(NamedTuple):
+    module_key: str
+    answer: ReflectionAnswer
+    visibility_changed: bool
+
+
 def answer_question(
-    enrolment: Enrolment, block_key: str, text: str, *, submit: bool
-) -> tuple[str, ReflectionAnswer]:
-    """Save or submit the leader's answer; returns the module key to go back to."""
+    enrolment: Enrolment, block_key: str, text: str, *, submit: bool, share: bool | None = None
+) -> AnsweredQuestion:
+    """Save or submit the leader's answer and, when ``share`` is given, set who can see it: shared
+    with the leader's current group (only a submitted answer) or private. ``None`` leaves the
+    visibility as it is. Returns the module key to go back to."""
     course_progress = progress.course_progress(enrolment)
     lesson, block = _find_question(course_progress, block_key)
     answer = reflections.save_answer(enrolment, block, text, submit=submit)
+    changed = False
+    if share is not None:
+        changed = reflections.set_visibility(enrolment, answer, share=share)
     progress.start_lesson(enrolment, lesson.outline.lesson)
-    return lesson.outline.lesson.module.key, answer
+    return AnsweredQuestion(lesson.outline.lesson.module.key, answer, changed)
 
 
 def lesson_module_key(enrolment: Enrolment, lesson_key: str) -> str:

@@ -13,7 +13,7 @@ from course_app.core.errors import NotFound, ServiceError
 from course_app.core.forms import ButtonForm
 from course_app.core.html import classify_video_url
 from course_app.learning import services
-from course_app.learning.forms import AnswerForm
+from course_app.learning.forms import VISIBILITY_CHOICES, AnswerForm
 from course_app.progress import services as progress
 
 bp = Blueprint("learning", __name__)
@@ -48,21 +48,27 @@ def render_module_page(
     module_key: str,
     *,
     typed: dict[str, str] | None = None,
+    typed_visibility: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
     status: int = 200,
 ):
-    """The module page; after a rejected form it shows what the leader typed, with the error."""
+    """The module page; after a rejected form it shows what the leader typed (and chose), with the
+    error."""
     try:
         page = services.module_page(enrolment, module_key)
     except NotFound:
         abort(404)
     typed = typed or {}
+    typed_visibility = typed_visibility or {}
     forms = {}
     for lesson in page.module.lessons:
         for block in lesson.outline.questions:
             answer = page.answers.get(block.id)
             form = AnswerForm(formdata=None)
             form.text.data = typed.get(block.key, answer.text if answer else "")
+            form.visibility.data = typed_visibility.get(block.key) or (
+                answer.visibility.value if answer else "private"
+            )
             forms[block.key] = form
     return (
         render_template(
@@ -72,6 +78,7 @@ def render_module_page(
             forms=forms,
             errors=errors or {},
             button_form=ButtonForm(),
+            visibility_choices=VISIBILITY_CHOICES,
             play=request.args.get("vis"),
             classify_video_url=classify_video_url,
         ),
@@ -96,25 +103,41 @@ def answer(cohort_id: int, block_key: str):
     except NotFound:
         abort(404)
     module_key = block.lesson.module.key
+    # Extra fields (group_id, shared_group_id, user_id …) are never read: the group is the author's own.
+    share = {"private": False, "group": True}.get(form.visibility.data or "")
+    chosen = {block_key: form.visibility.data} if share is not None else {}
     if not form.validate_on_submit():
         message = _("Dit svar blev ikke gemt. Prøv igen – din tekst står her stadig.")
         return render_module_page(
-            enrolment, module_key, typed={block_key: text}, errors={block_key: message}, status=400
+            enrolment,
+            module_key,
+            typed={block_key: text},
+            typed_visibility=chosen,
+            errors={block_key: message},
+            status=400,
         )
     submit = bool(form.submit_answer.data)
     try:
-        services.answer_question(enrolment, block_key, text, submit=submit)
+        result = services.answer_question(enrolment, block_key, text, submit=submit, share=share)
     except ServiceError as error:
         db.session.rollback()
         return render_module_page(
             enrolment,
             module_key,
             typed={block_key: text},
+            typed_visibility=chosen,
             errors={block_key: str(error)},
             status=400,
         )
     db.session.commit()
     flash(_("Dit svar er indsendt.") if submit else _("Din kladde er gemt."), "success")
+    if result.visibility_changed:
+        flash(
+            _("Dit svar er nu delt med din ledergruppe med dit navn.")
+            if share
+            else _("Dit svar er nu privat – kun du kan se det."),
+            "success",
+        )
     return redirect(
         url_for(
             "learning.module",
@@ -167,6 +190,7 @@ def recover_answer_after_csrf_failure():
     except NotFound:
         return None
     text = request.form.get("text", "")
+    visibility = request.form.get("visibility", "")
     message = _(
         "Dit svar blev ikke gemt, fordi siden var for gammel. Din tekst står her stadig – "
         "tryk på knappen igen for at gemme."
@@ -175,6 +199,7 @@ def recover_answer_after_csrf_failure():
         enrolment,
         block.lesson.module.key,
         typed={block_key: text},
+        typed_visibility={block_key: visibility} if visibility in ("private", "group") else {},
         errors={block_key: message},
         status=400,
     )

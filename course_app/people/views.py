@@ -1,12 +1,167 @@
-"""Views of the people blueprint (being built for issue 4)."""
+"""Importing people in the admin area: upload a CSV file, check the preview, confirm.
 
-from flask import Blueprint, abort
-from flask_login import login_required
+Platform admins import into any organisation, coordinators into their own; everyone else gets 403.
+
+The confirm step needs the uploaded file again. It travels in a hidden form field, signed with the
+app's secret key for the person who uploaded it and valid for an hour, rather than in a temporary
+file on the server: app servers stay stateless (any instance can take the confirm), nothing is left
+behind when someone walks away from the preview, and the signature means the posted text is exactly
+what was previewed. It is still only trusted as far as the upload was: on confirm the file is parsed
+and validated again against the database as it is then, with the person's roles as they are then.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user, login_required
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from course_app.core.db import db
+from course_app.core.errors import ServiceError
+from course_app.notifications import services as notifications
+from course_app.organisations.access import Viewer, viewer_for
+from course_app.people import importer
+from course_app.people.forms import MAX_UPLOAD_BYTES, ConfirmForm, UploadForm
 
 bp = Blueprint("people", __name__)
 
+PREVIEW_VALID_SECONDS = 60 * 60
+SEND_BATCH = 500
 
-@bp.get("/deltagere/import")
+
+def _importer() -> Viewer:
+    viewer = viewer_for(current_user)
+    if not (viewer.is_platform_admin or viewer.coordinator_of):
+        abort(403)
+    return viewer
+
+
+@dataclass(frozen=True)
+class Upload:
+    filename: str
+    text: str
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="people.import.upload")
+
+
+def sign_upload(upload: Upload, user_id: int) -> str:
+    return _serializer().dumps({"user": user_id, "filename": upload.filename, "text": upload.text})
+
+
+def load_upload(token: str, user_id: int) -> Upload | None:
+    """The signed upload, or None when it was altered, has expired or belongs to someone else."""
+    try:
+        data = _serializer().loads(token, max_age=PREVIEW_VALID_SECONDS)
+    except BadSignature:  # also SignatureExpired
+        return None
+    if not isinstance(data, dict) or data.get("user") != user_id:
+        return None
+    return Upload(filename=str(data.get("filename", "")), text=str(data.get("text", "")))
+
+
+def _render_preview(result: importer.ImportResult, upload: Upload):
+    confirm_form = None
+    if result.ok:
+        confirm_form = ConfirmForm(formdata=None)
+        confirm_form.upload.data = sign_upload(upload, current_user.id)
+    return render_template(
+        "people/preview.html",
+        result=result,
+        filename=upload.filename,
+        confirm_form=confirm_form,
+        upload_form=UploadForm(formdata=None),
+        max_upload_kb=MAX_UPLOAD_BYTES // 1024,
+    ), 200 if result.ok else 400
+
+
+@bp.route("/deltagere/import", methods=["GET", "POST"])
 @login_required
 def import_people():
-    abort(404)
+    viewer = _importer()
+    form = UploadForm()
+    if form.validate_on_submit():
+        data = form.file.data.read()
+        filename = form.file.data.filename or ""
+        result = importer.import_people(data, actor=viewer, dry_run=True)
+        db.session.rollback()  # a dry run writes nothing; end the read transaction
+        text = data.decode("utf-8-sig") if result.ok else ""
+        return _render_preview(result, Upload(filename=filename, text=text))
+    return render_template(
+        "people/import.html",
+        form=form,
+        max_upload_kb=MAX_UPLOAD_BYTES // 1024,
+        restricted=not viewer.is_platform_admin,
+    ), 400 if form.errors else 200
+
+
+@bp.post("/deltagere/import/gennemfoer")
+@login_required
+def confirm_import():
+    viewer = _importer()
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    upload = load_upload(form.upload.data or "", current_user.id)
+    if upload is None:
+        flash(_("Forhåndsvisningen er udløbet eller ugyldig. Upload filen igen."), "error")
+        return redirect(url_for("people.import_people"))
+    try:
+        result = importer.import_people(upload.text, actor=viewer)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("people.import_people"))
+    if not result.ok:
+        # Something changed since the preview (or the person's roles did): show what, import nothing.
+        db.session.rollback()
+        return _render_preview(result, upload)
+    db.session.commit()
+    flash(_("Importen er gennemført: %(summary)s.", summary=", ".join(result.summary())), "success")
+    if result.invitations:
+        _send_invitations(result.invitations)
+    return redirect(url_for("people.import_people"))
+
+
+def _send_invitations(expected: int) -> None:
+    """Send the queued invitations now; if the mail server is unreachable they wait in the outbox for
+    ``course-app notify send``. The import itself is already committed either way."""
+    sent = 0
+    try:
+        while True:
+            batch = notifications.send_pending(limit=SEND_BATCH)
+            db.session.commit()
+            sent += batch
+            if batch < SEND_BATCH:
+                break
+    except OSError:  # includes smtplib.SMTPException
+        db.session.rollback()
+        current_app.logger.exception("Sending invitations after an import failed")
+    if sent >= expected:
+        flash(
+            ngettext("%(num)s invitation er sendt.", "%(num)s invitationer er sendt.", sent),
+            "success",
+        )
+    else:
+        flash(
+            _(
+                "Invitationerne kunne ikke alle sendes nu (%(sent)s af %(expected)s). "
+                "De ligger i e-mailkøen og sendes, når kommandoen »course-app notify send« køres.",
+                sent=sent,
+                expected=expected,
+            ),
+            "error",
+        )

@@ -1,18 +1,107 @@
-"""Views of the reports blueprint (being built for issue 4)."""
+"""Group dashboards and the programme report, with their CSV exports.
 
-from flask import Blueprint, abort
-from flask_login import login_required
+Who may see what is decided in ``reports.services`` through ``organisations.access.Viewer``: a group
+the person may not follow is 404 (exactly like one that does not exist), a report for someone who is
+neither coordinator nor admin is 403.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, g, render_template, request
+from flask_login import current_user, login_required
+
+from course_app.core.errors import NotAllowed, NotFound
+from course_app.core.i18n import today_local
+from course_app.organisations.access import Viewer, viewer_for
+from course_app.organisations.services import slugify
+from course_app.reports import csv_export, services
+from course_app.reports.forms import ReportFilterForm
 
 bp = Blueprint("reports", __name__)
+
+
+def _viewer() -> Viewer:
+    """The signed-in person's roles, loaded once per request (shared with the header menu, which
+    keeps them in the same place)."""
+    if "viewer" not in g:
+        g.viewer = viewer_for(current_user)
+    return g.viewer
+
+
+def _dashboard(group_id: int) -> services.GroupDashboard:
+    try:
+        return services.group_dashboard(_viewer(), group_id, today=today_local())
+    except NotFound:
+        abort(404)
+
+
+def _report() -> tuple[services.ProgrammeReport, ReportFilterForm]:
+    try:
+        scope = services.report_scope(_viewer())
+    except NotAllowed:
+        abort(403)
+    form = ReportFilterForm(formdata=request.args)
+    cohort_id = None if form.cohort.process_errors else form.cohort.data
+    options = services.report_options(scope, cohort_id, today=today_local())
+    form.fill(options)
+    return services.programme_report(options, form.filters()), form
 
 
 @bp.get("/ledergrupper")
 @login_required
 def group_list():
-    abort(404)
+    viewer = _viewer()
+    try:
+        organisations = services.followed_groups(viewer, today=today_local())
+    except NotAllowed:
+        abort(403)
+    return render_template(
+        "reports/group_list.html",
+        organisations=organisations,
+        viewer=viewer,
+    )
+
+
+@bp.get("/ledergrupper/<int:group_id>")
+@login_required
+def group_dashboard(group_id: int):
+    return render_template("reports/group_dashboard.html", dashboard=_dashboard(group_id))
+
+
+@bp.get("/ledergrupper/<int:group_id>/eksport.csv")
+@login_required
+def group_export(group_id: int):
+    dashboard = _dashboard(group_id)
+    name = slugify(dashboard.group.name)
+    if not name.startswith("ledergruppe"):
+        name = f"ledergruppe-{name}"
+    filename = f"{name}-{today_local().isoformat()}.csv"
+    return csv_export.csv_response(
+        csv_export.group_table(dashboard.progress),
+        filename=filename,
+        separator=csv_export.separator_from(request.args.get("separator")),
+    )
 
 
 @bp.get("/rapport")
 @login_required
 def programme():
-    abort(404)
+    report, form = _report()
+    return render_template(
+        "reports/programme.html",
+        report=report,
+        form=form,
+        export_args=form.query_args(report.filters),
+    )
+
+
+@bp.get("/rapport/eksport.csv")
+@login_required
+def programme_export():
+    report, _form = _report()
+    name = slugify(report.cohort.name) if report.cohort else "ingen-forloeb"
+    return csv_export.csv_response(
+        csv_export.report_table(report),
+        filename=f"rapport-{name}-{today_local().isoformat()}.csv",
+        separator=csv_export.separator_from(request.args.get("separator")),
+    )

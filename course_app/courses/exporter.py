@@ -1,0 +1,470 @@
+"""Writing a course from the database as a course folder in canonical form (``docs/course-format.md``).
+
+The output is byte-stable: the same course always gives the same bytes, and a folder written here,
+imported and written again is byte-identical. The YAML is emitted by hand rather than by a YAML
+library so that every choice is explicit and cannot drift with a library version:
+
+- keys in the documented order; optional keys without a value are left out;
+- two-space indentation; lists of mappings and of names as block lists, goal lists in flow style
+  (``goals: [a, b]``) in the order of the learning goals in ``course.yml``;
+- a string with a line break as a literal block scalar (``|``, ``|-`` or ``|+`` as its trailing line
+  breaks require, with an indentation indicator when it starts with a space or a line break);
+- other strings plain when that reads back as the same string under YAML 1.1 and 1.2 alike, else in
+  double quotes (also anything time- or number-like, such as a chapter's ``"00:00"``);
+- line breaks normalised to LF (browsers send CRLF), UTF-8, a final newline.
+
+Only content that is not retired is written: retired rows are history kept for learners' answers,
+not part of the course. Drafts are written as well; the format has no publication state.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+import zipfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml.nodes import ScalarNode
+from ruamel.yaml.resolver import VersionedResolver
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from course_app.core.db import db
+from course_app.core.errors import ServiceError
+from course_app.courses.files import (
+    BLOCK_FIELDS,
+    CHAPTER_FIELDS,
+    COURSE_FILE,
+    FORMAT_VERSION,
+    MODULE_FILE,
+    _is_plain_name,
+)
+from course_app.courses.models import (
+    Block,
+    BlockType,
+    Course,
+    LearningGoal,
+    Lesson,
+    Module,
+    ModuleMode,
+)
+
+INDENT = "  "
+# Fixed timestamp for zip entries (the earliest a zip can hold), so the archive bytes are stable.
+ZIP_DATE_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+class ExportError(ServiceError):
+    """The course cannot be written where asked (e.g. the destination already holds files)."""
+
+
+# --- Scalars --------------------------------------------------------------------------------------
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_RESOLVERS = (VersionedResolver(version=(1, 1)), VersionedResolver(version=(1, 2)))
+# Characters that may not start a plain scalar (YAML indicators).
+_INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
+# Flow indicators end a plain scalar inside ``[...]``.
+_FLOW_INDICATORS = frozenset(",[]{}")
+# Number- or time-like text ("00:00", "1.5", "2015-11-16") is quoted even where a resolver would read
+# it as a string, so nobody has to know which YAML version reads it how.
+_NUMBER_LIKE = re.compile(r"^[-+.0-9][-+.:_0-9eE]*$")
+# YAML's printable characters, minus the ones that act as line breaks or byte-order marks.
+_UNPRINTABLE = re.compile(
+    "[^\x09\x0a\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
+_ESCAPES = {
+    "\0": "\\0",
+    "\x07": "\\a",
+    "\b": "\\b",
+    "\t": "\\t",
+    "\n": "\\n",
+    "\x0b": "\\v",
+    "\f": "\\f",
+    "\r": "\\r",
+    "\x1b": "\\e",
+    '"': '\\"',
+    "\\": "\\\\",
+    "\x85": "\\N",
+    "\u2028": "\\L",
+    "\u2029": "\\P",
+}
+
+
+def normalise_newlines(text: str) -> str:
+    """LF line endings: CRLF (as browsers send form text) and lone CR become LF."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _resolves_to_str(text: str) -> bool:
+    return all(
+        resolver.resolve(ScalarNode, text, (True, False)) == _STR_TAG for resolver in _RESOLVERS
+    )
+
+
+def _can_be_plain(text: str, flow: bool = False) -> bool:
+    """True when ``text`` written bare on one line reads back as exactly this string."""
+    if not text or text[0] in _INDICATORS or text[0].isspace() or text[-1].isspace():
+        return False
+    if ": " in text or " #" in text or text.endswith(":") or "\t" in text or "\n" in text:
+        return False
+    if _UNPRINTABLE.search(text) or _NUMBER_LIKE.match(text):
+        return False
+    if flow and any(char in _FLOW_INDICATORS for char in text):
+        return False
+    return _resolves_to_str(text)
+
+
+def _double_quoted(text: str) -> str:
+    def escape(match: re.Match[str]) -> str:
+        char = match.group()
+        if char in _ESCAPES:
+            return _ESCAPES[char]
+        code = ord(char)
+        if code <= 0xFF:
+            return f"\\x{code:02X}"
+        if code <= 0xFFFF:
+            return f"\\u{code:04X}"
+        return f"\\U{code:08X}"
+
+    return '"' + re.sub(r'["\\\t\n\r]|' + _UNPRINTABLE.pattern, escape, text) + '"'
+
+
+def _scalar(value: Any, flow: bool = False) -> str:
+    """A value that fits on the line after its key (anything but a literal block)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ".nan"
+        if math.isinf(value):
+            return ".inf" if value > 0 else "-.inf"
+        return repr(value)
+    if value is None:
+        return "null"
+    text = str(value)
+    return text if _can_be_plain(text, flow) else _double_quoted(text)
+
+
+def _is_literal(value: Any) -> bool:
+    """Multi-line text goes into a literal block, unless it holds characters a block cannot."""
+    return isinstance(value, str) and "\n" in value and not _UNPRINTABLE.search(value)
+
+
+def _literal(text: str, indent: str) -> list[str]:
+    """A literal block scalar: the header (to follow "key: ") and its content lines."""
+    body = text.rstrip("\n")
+    trailing = len(text) - len(body)
+    chomp = "-" if trailing == 0 else "" if trailing == 1 else "+"
+    indicator = str(len(INDENT)) if text[0] in " \n" else ""
+    content_indent = indent + INDENT
+    lines = [content_indent + line if line else "" for line in body.split("\n")]
+    lines.extend([""] * (trailing - 1))
+    return [f"|{indicator}{chomp}", *lines]
+
+
+# --- Collections ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Flow:
+    """A list of ids written on one line: ``[a, b]``."""
+
+    items: tuple[str, ...]
+
+
+def _mapping_lines(mapping: Mapping[str, Any], indent: str, first_prefix: str = "") -> list[str]:
+    """Block mapping lines at ``indent``; ``first_prefix`` replaces the indent of the first line
+    (for a mapping that is a list item: ``"  - "``)."""
+    lines: list[str] = []
+    for key, value in mapping.items():
+        prefix = first_prefix if not lines and first_prefix else indent
+        lines.extend(_entry_lines(key, value, prefix, indent))
+    return lines
+
+
+def _entry_lines(key: str, value: Any, prefix: str, indent: str) -> list[str]:
+    if isinstance(value, _Flow):
+        items = ", ".join(_scalar(item, flow=True) for item in value.items)
+        return [f"{prefix}{key}: [{items}]"]
+    if isinstance(value, list | tuple):
+        if not value:
+            return [f"{prefix}{key}: []"]
+        return [f"{prefix}{key}:", *_sequence_lines(value, indent + INDENT)]
+    if isinstance(value, Mapping):
+        return [f"{prefix}{key}:", *_mapping_lines(value, indent + INDENT)]
+    if _is_literal(value):
+        header, *content = _literal(value, indent)
+        return [f"{prefix}{key}: {header}", *content]
+    return [f"{prefix}{key}: {_scalar(value)}"]
+
+
+def _sequence_lines(items: Sequence[Any], indent: str) -> list[str]:
+    lines: list[str] = []
+    for item in items:
+        if isinstance(item, Mapping):
+            lines.extend(_mapping_lines(item, indent + INDENT, first_prefix=f"{indent}- "))
+        else:
+            lines.append(f"{indent}- {_scalar(item)}")
+    return lines
+
+
+def _yaml(mapping: Mapping[str, Any]) -> str:
+    return "".join(line + "\n" for line in _mapping_lines(mapping, ""))
+
+
+def _markdown_file(front_matter: Mapping[str, Any], intro: str) -> str:
+    """Front matter between '---' lines, then the intro as the loader reads it back."""
+    body = normalise_newlines(intro).lstrip("\n").rstrip()
+    return f"---\n{_yaml(front_matter)}---\n" + (f"{body}\n" if body else "")
+
+
+# --- Names in the folder --------------------------------------------------------------------------
+
+
+def _derived_name(stem: str, suffix: str, taken: set[str]) -> str:
+    """``<stem><suffix>``, or ``<stem>-2<suffix>``, ``-3`` … when taken; the name is then taken."""
+    name, number = f"{stem}{suffix}", 2
+    while name in taken:
+        name, number = f"{stem}-{number}{suffix}", number + 1
+    taken.add(name)
+    return name
+
+
+def _choose_names(
+    wanted: Sequence[str | None], stems: Sequence[str], suffix: str, taken: set[str]
+) -> list[str]:
+    """Each item's wanted (source) name unless an earlier item has it, else ``<stem><suffix>``
+    made unique. Wanted names are claimed first, so a derived name never takes one of them."""
+    kept: list[str | None] = []
+    for name in wanted:
+        free = name is not None and name not in taken
+        kept.append(name if free else None)
+        if free:
+            taken.add(name)
+    return [
+        name or _derived_name(stem, suffix, taken) for name, stem in zip(kept, stems, strict=True)
+    ]
+
+
+def _module_folders(modules: Sequence[Module]) -> list[str]:
+    """Each module's folder: its source name, or ``NN-<id>`` when it has none (or a clash)."""
+    return _choose_names(
+        [module.source_name if _is_plain_name(module.source_name) else None for module in modules],
+        [f"{index:02d}-{module.key}" for index, module in enumerate(modules, start=1)],
+        "",
+        taken={COURSE_FILE},
+    )
+
+
+def _lesson_files(lessons: Sequence[Lesson]) -> list[str]:
+    """Each lesson's file in its module folder: its source name, or ``<id>.md`` (made unique)."""
+    return _choose_names(
+        [
+            lesson.source_name
+            if _is_plain_name(lesson.source_name) and lesson.source_name.endswith(".md")
+            else None
+            for lesson in lessons
+        ],
+        [lesson.key for lesson in lessons],
+        ".md",
+        taken={MODULE_FILE},
+    )
+
+
+# --- The course -----------------------------------------------------------------------------------
+
+
+class _Writer:
+    def __init__(self, course: Course) -> None:
+        session = db.session
+        self.course = course
+        self.goals = list(
+            session.scalars(
+                select(LearningGoal)
+                .where(LearningGoal.course_id == course.id, LearningGoal.retired_at.is_(None))
+                .order_by(LearningGoal.position, LearningGoal.key)
+            )
+        )
+        self.goal_order = {goal.id: index for index, goal in enumerate(self.goals)}
+        self.modules = list(
+            session.scalars(
+                select(Module)
+                .where(Module.course_id == course.id, Module.retired_at.is_(None))
+                .options(selectinload(Module.goals))
+                .order_by(Module.position, Module.key)
+            )
+        )
+        self.lessons: dict[int, list[Lesson]] = {module.id: [] for module in self.modules}
+        for lesson in session.scalars(
+            select(Lesson)
+            .where(Lesson.course_id == course.id, Lesson.retired_at.is_(None))
+            .options(selectinload(Lesson.goals))
+            .order_by(Lesson.position, Lesson.key)
+        ):
+            if lesson.module_id in self.lessons:
+                self.lessons[lesson.module_id].append(lesson)
+        self.blocks: dict[int, list[Block]] = {}
+        for block in session.scalars(
+            select(Block)
+            .where(Block.course_id == course.id, Block.retired_at.is_(None))
+            .options(selectinload(Block.goals))
+            .order_by(Block.position, Block.key)
+        ):
+            self.blocks.setdefault(block.lesson_id, []).append(block)
+
+    def files(self) -> dict[str, str]:
+        folders = _module_folders(self.modules)
+        files = {COURSE_FILE: self._course_yml(folders)}
+        for module, folder in zip(self.modules, folders, strict=True):
+            lessons = self.lessons[module.id]
+            names = _lesson_files(lessons)
+            files[f"{folder}/{MODULE_FILE}"] = self._module_md(module, names)
+            for lesson, name in zip(lessons, names, strict=True):
+                files[f"{folder}/{name}"] = self._lesson_md(lesson)
+        return dict(sorted(files.items()))
+
+    def _goal_keys(self, goals: Iterable[LearningGoal]) -> _Flow | None:
+        """Tags in the order of ``learning_goals`` (the tag table keeps no order); retired goals
+        are not in the files, so tags to them are left out too."""
+        kept = sorted(
+            (goal for goal in goals if goal.id in self.goal_order),
+            key=lambda goal: self.goal_order[goal.id],
+        )
+        return _Flow(tuple(goal.key for goal in kept)) if kept else None
+
+    def _course_yml(self, folders: list[str]) -> str:
+        course = self.course
+        goals = [
+            _without_empty(
+                {
+                    "id": goal.key,
+                    "title": _clean(goal.title),
+                    "description": _clean(goal.description),
+                }
+            )
+            for goal in self.goals
+        ]
+        return _yaml(
+            _without_empty(
+                {
+                    "format": FORMAT_VERSION,
+                    "id": course.slug,
+                    "title": _clean(course.title),
+                    "language": course.language,
+                    "summary": _clean(course.summary),
+                    "learning_goals": goals,
+                },
+                keep=("title", "language", "summary"),
+            )
+            | {"modules": folders}
+        )
+
+    def _module_md(self, module: Module, lesson_files: list[str]) -> str:
+        front = _without_empty(
+            {
+                "id": module.key,
+                "title": _clean(module.title),
+                "mode": ModuleMode(module.mode).value,
+                "goals": self._goal_keys(module.goals),
+            },
+            keep=("title",),
+        )
+        return _markdown_file(front | {"lessons": lesson_files}, module.intro)
+
+    def _lesson_md(self, lesson: Lesson) -> str:
+        front = _without_empty(
+            {
+                "id": lesson.key,
+                "title": _clean(lesson.title),
+                "goals": self._goal_keys(lesson.goals),
+            },
+            keep=("title",),
+        )
+        blocks = [self._block(block) for block in self.blocks.get(lesson.id, [])]
+        return _markdown_file(front | {"blocks": blocks}, lesson.intro)
+
+    def _block(self, block: Block) -> dict[str, Any]:
+        """id, type, the type's fields in the documented order, then goals. Keys the format does
+        not know are left out, so the file always passes validation on that account."""
+        data = block.data or {}
+        fields = BLOCK_FIELDS[BlockType(block.type)]
+        values: dict[str, Any] = {"id": block.key, "type": BlockType(block.type).value}
+        for name in fields:
+            value = data.get(name)
+            if name == "chapters" and isinstance(value, list):
+                value = [_chapter(chapter) for chapter in value]
+            values[name] = _clean(value)
+        values["goals"] = self._goal_keys(block.goals)
+        return _without_empty(values, keep=tuple(name for name, f in fields.items() if f.required))
+
+
+def _chapter(chapter: Any) -> Any:
+    if not isinstance(chapter, Mapping):
+        return chapter
+    return _without_empty({name: _clean(chapter.get(name)) for name in CHAPTER_FIELDS})
+
+
+def _clean(value: Any) -> Any:
+    """Text with LF line breaks; other values as they are."""
+    return normalise_newlines(value) if isinstance(value, str) else value
+
+
+def _without_empty(values: dict[str, Any], keep: Sequence[str] = ()) -> dict[str, Any]:
+    """Leave out keys without a value (None, "" or an empty list), except required ones in
+    ``keep``, which are written even when empty so validation names what is missing."""
+    return {
+        key: value
+        for key, value in values.items()
+        if key in keep or value not in (None, "", [], ())
+    }
+
+
+# --- Public API -----------------------------------------------------------------------------------
+
+
+def course_to_files(course: Course) -> dict[str, str]:
+    """The course folder's files, relative path (POSIX, without the slug folder) → text, sorted by
+    path. Reads the course's content from ``db.session``."""
+    return _Writer(course).files()
+
+
+def export_course(course: Course, dest: Path, *, overwrite: bool = False) -> list[Path]:
+    """Write the course into ``dest/<slug>/`` and return the written paths (sorted).
+
+    An existing non-empty folder is refused unless ``overwrite``; even then only the course's own
+    files are (re)written and nothing else there is deleted (so files an earlier export wrote for
+    content that is gone since stay, and validation reports them as not listed).
+    """
+    target = Path(dest) / course.slug
+    if target.exists() and not target.is_dir():
+        raise ExportError(f"{target} exists and is not a folder")
+    if target.is_dir() and any(target.iterdir()) and not overwrite:
+        raise ExportError(f"{target} is not empty: choose another destination or overwrite it")
+    written: list[Path] = []
+    for relative, text in course_to_files(course).items():
+        path = target / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(text.encode("utf-8"))
+        written.append(path)
+    return sorted(written)
+
+
+def export_zip(course: Course) -> bytes:
+    """The course folder as a zip with entries ``<slug>/...``: sorted, fixed timestamps and
+    permissions, so the same course always gives the same bytes."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for relative, text in course_to_files(course).items():
+            info = zipfile.ZipInfo(f"{course.slug}/{relative}", date_time=ZIP_DATE_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3  # Unix, whatever system writes it
+            info.external_attr = 0o100644 << 16
+            archive.writestr(info, text.encode("utf-8"))
+    return buffer.getvalue()

@@ -1,0 +1,198 @@
+"""Bringing people in from a CSV file (columns name, email, organisation, area, group, role).
+
+``import_people`` reads the file, checks every row, and then either reports every problem (with its
+line) and changes nothing, or applies all rows. It works in two steps:
+
+1. **Plan** (reads only): rows are validated and matched against the directory, and each row gets a
+   preview line – ``ny``, ``uændret`` or ``opdateret`` with the actions that will happen. A dry run
+   stops here, so it takes no write locks, uses no id sequence values and creates no invitation
+   tokens; it is what the admin preview shows.
+2. **Apply**: the plan is carried out through the directory, accounts, cohort and invitation services
+   inside a savepoint, so a failure leaves nothing half-done. The counts are those of the plan.
+
+The e-mail is the key: an existing person is never changed (name, organisation and area stay as
+they are); an import only adds – a group membership (moving the person when it names another group),
+a role, an enrolment – and never removes anything. Importing the same file again changes nothing and
+invites nobody. Organisations, areas and groups are matched by name, ignoring case and extra spaces.
+
+Roles: ``leader`` (the default when the cell is empty) and ``chair`` are members of their group and
+enrolled in the organisation's current cohort; a chair also chairs the group. A ``facilitator``
+facilitates the group; a ``coordinator`` coordinates the organisation. Danish names are accepted.
+
+The caller commits (the CLI, or the admin view) and sends the queued invitations afterwards.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from sqlalchemy.exc import IntegrityError
+
+from course_app.accounts import invitations
+from course_app.accounts import services as accounts
+from course_app.cohorts import services as cohorts
+from course_app.core.db import db
+from course_app.core.errors import ServiceError
+from course_app.organisations import services as directory
+from course_app.organisations.access import Viewer
+from course_app.organisations.models import Area, LeaderGroup, Organisation, Role
+from course_app.people.csvfile import Problem, read_rows
+from course_app.people.planning import ImportRole, Plan, RowPreview, RowStatus, plan_import
+
+__all__ = ["ImportResult", "ImportRole", "Problem", "RowPreview", "RowStatus", "import_people"]
+
+
+@dataclass
+class ImportResult:
+    rows: list[RowPreview] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    dry_run: bool = False
+    people_created: int = 0
+    organisations_created: int = 0
+    areas_created: int = 0
+    groups_created: int = 0
+    memberships: int = 0  # people put in (or moved to) a group
+    roles_added: int = 0
+    enrolments: int = 0
+    invitations: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def changed(self) -> bool:
+        return any(
+            (
+                self.people_created,
+                self.organisations_created,
+                self.areas_created,
+                self.groups_created,
+                self.memberships,
+                self.roles_added,
+                self.enrolments,
+            )
+        )
+
+    @classmethod
+    def from_plan(cls, plan: Plan, *, problems: list[Problem], dry_run: bool) -> ImportResult:
+        return cls(
+            rows=plan.previews,
+            problems=problems,
+            dry_run=dry_run,
+            people_created=sum(row.new_person for row in plan.rows),
+            organisations_created=sum(isinstance(v, str) for v in plan.organisations.values()),
+            areas_created=sum(isinstance(v, str) for v in plan.areas.values()),
+            groups_created=sum(isinstance(v, str) for v in plan.groups.values()),
+            memberships=sum(row.join_group for row in plan.rows),
+            roles_added=sum(row.role_to_add is not None for row in plan.rows),
+            enrolments=sum(row.enrol_in is not None for row in plan.rows),
+            invitations=sum(row.new_person for row in plan.rows),
+        )
+
+    def summary(self) -> list[str]:
+        """One Danish line per kind of change; a single line when nothing changes."""
+        counts = [
+            (self.people_created, ngettext("%(num)s ny person", "%(num)s nye personer", self.people_created)),
+            (self.organisations_created, ngettext("%(num)s ny organisation", "%(num)s nye organisationer", self.organisations_created)),
+            (self.areas_created, ngettext("%(num)s nyt område", "%(num)s nye områder", self.areas_created)),
+            (self.groups_created, ngettext("%(num)s ny ledergruppe", "%(num)s nye ledergrupper", self.groups_created)),
+            (self.memberships, ngettext("%(num)s sat i eller flyttet til en ledergruppe", "%(num)s sat i eller flyttet til en ledergruppe", self.memberships)),
+            (self.roles_added, ngettext("%(num)s ny rolle", "%(num)s nye roller", self.roles_added)),
+            (self.enrolments, ngettext("%(num)s ny tilmelding til et hold", "%(num)s nye tilmeldinger til et hold", self.enrolments)),
+            (self.invitations, ngettext("%(num)s invitation", "%(num)s invitationer", self.invitations)),
+        ]  # fmt: skip
+        lines = [text for count, text in counts if count]
+        return lines or [_("Ingen ændringer: alle i filen er allerede importeret.")]
+
+
+def import_people(
+    data: bytes | str, *, actor: Viewer | None = None, dry_run: bool = False
+) -> ImportResult:
+    """Check the file and, unless it has problems or ``dry_run`` is set, import it (flush only).
+
+    ``actor`` is the person importing in the admin area: a coordinator may only import into their own
+    organisation (other rows are problems), a platform admin anywhere. ``None`` is the operator at the
+    command line. Raises ``ServiceError`` only if the database refuses the plan (e.g. another import
+    created the same person meanwhile); nothing is then left behind.
+    """
+    rows, problems = read_rows(data)
+    plan = plan_import(rows, actor) if rows else Plan()
+    problems = sorted([*problems, *plan.problems], key=lambda problem: problem.line)
+    result = ImportResult.from_plan(plan, problems=problems, dry_run=dry_run)
+    if problems or dry_run:
+        return result
+    try:
+        with db.session.begin_nested():
+            _apply(plan)
+    except IntegrityError as error:
+        raise ServiceError(
+            _("Importen blev afbrudt, fordi data blev ændret samtidig. Prøv igen.")
+        ) from error
+    return result
+
+
+def _apply(plan: Plan) -> None:
+    organisations: dict[str, Organisation] = {}
+    areas: dict[tuple[str, str], Area] = {}
+    groups: dict[tuple[str, str], LeaderGroup] = {}
+
+    def organisation_for(key: str) -> Organisation:
+        if key not in organisations:
+            found = plan.organisations[key]
+            organisations[key] = (
+                found
+                if isinstance(found, Organisation)
+                else directory.get_or_create_organisation(found)
+            )
+        return organisations[key]
+
+    def area_for(key: tuple[str, str]) -> Area:
+        if key not in areas:
+            found = plan.areas[key]
+            areas[key] = (
+                found
+                if isinstance(found, Area)
+                else directory.get_or_create_area(organisation_for(key[0]), found)
+            )
+        return areas[key]
+
+    def group_for(key: tuple[str, str]) -> LeaderGroup:
+        if key not in groups:
+            found = plan.groups[key]
+            if isinstance(found, LeaderGroup):
+                groups[key] = found
+            else:
+                area_key = plan.group_areas.get(key)
+                groups[key] = directory.get_or_create_group(
+                    organisation_for(key[0]),
+                    found,
+                    area=area_for((key[0], area_key)) if area_key else None,
+                )
+        return groups[key]
+
+    for row in plan.rows:
+        organisation = organisation_for(row.organisation)
+        area = area_for((row.organisation, row.area)) if row.area else None
+        group = group_for((row.organisation, row.group)) if row.group else None
+        user = row.user
+        if user is None:
+            user = accounts.create_user(
+                email=row.email,
+                name=row.name,
+                organisation_id=organisation.id,
+                area_id=area.id if area else None,
+            )
+        if row.join_group:
+            assert group is not None
+            directory.move_to_group(user, group)
+        if row.role_to_add is Role.COORDINATOR:
+            directory.assign_role(user, Role.COORDINATOR, organisation=organisation)
+        elif row.role_to_add is not None:
+            directory.assign_role(user, row.role_to_add, group=group)
+        if row.enrol_in is not None:
+            cohorts.enrol(user, row.enrol_in)
+        if row.new_person:
+            invitations.invite(user)
