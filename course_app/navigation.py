@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Flask, g, url_for
+from flask import Flask, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from course_app.organisations.access import Viewer, viewer_for
+from course_app.organisations.access import request_viewer
 
 
 @dataclass(frozen=True)
@@ -18,19 +18,12 @@ class NavItem:
     endpoint_prefix: str
 
 
-def current_viewer() -> Viewer:
-    """The signed-in person's roles, loaded once per request."""
-    if "viewer" not in g:
-        g.viewer = viewer_for(current_user)
-    return g.viewer
-
-
 def nav_items() -> list[NavItem]:
     if not current_user.is_authenticated:
         return []
-    viewer = current_viewer()
+    viewer = request_viewer()
     items = [NavItem(str(_l("Mit forløb")), url_for("learning.dashboard"), "learning.")]
-    if viewer.current_group_id is not None:
+    if viewer.current_group_id is not None or viewer.chair_of:
         items.append(NavItem(str(_l("Min ledergruppe")), url_for("groups.my_group"), "groups."))
     if viewer.staff_group_ids or viewer.coordinator_of or viewer.is_platform_admin:
         items.append(

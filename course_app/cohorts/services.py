@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -90,3 +91,26 @@ def current_cohort_for_organisation(organisation_id: int, today: dt.date) -> Coh
         .order_by(Cohort.starts_on, Cohort.id)
         .limit(1)
     )
+
+
+def current_cohorts_for_organisations(
+    organisation_ids: Iterable[int], today: dt.date
+) -> dict[int, Cohort]:
+    """``current_cohort_for_organisation`` for many organisations in one query: for
+    each, the latest cohort that has started, else the next one to start."""
+    ids = set(organisation_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(cohort_organisations.c.organisation_id, Cohort)
+        .select_from(cohort_organisations)
+        .join(Cohort, Cohort.id == cohort_organisations.c.cohort_id)
+        .where(cohort_organisations.c.organisation_id.in_(ids))
+        .options(joinedload(Cohort.course))
+        .order_by(Cohort.starts_on, Cohort.id)
+    ).all()
+    chosen: dict[int, Cohort] = {}
+    for organisation_id, cohort in rows:  # oldest first: every started cohort precedes the upcoming
+        if cohort.starts_on <= today or organisation_id not in chosen:
+            chosen[organisation_id] = cohort
+    return chosen

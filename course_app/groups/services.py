@@ -160,8 +160,7 @@ def _current_member_enrolments(group: LeaderGroup, cohort: Cohort) -> dict[int, 
         .outerjoin(Enrolment, and_(Enrolment.user_id == User.id, Enrolment.cohort_id == cohort.id))
         .where(
             GroupMembership.group_id == group.id,
-            GroupMembership.valid_from <= now,
-            (GroupMembership.valid_until.is_(None)) | (GroupMembership.valid_until > now),
+            GroupMembership.current_at(now),
             User.deactivated_at.is_(None),
         )
     )

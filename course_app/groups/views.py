@@ -3,32 +3,25 @@ meeting notes and the printable meeting-preparation sheet. Every foreign or unkn
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from course_app.core.db import db
 from course_app.core.errors import NotAllowed, NotFound, ServiceError
 from course_app.core.forms import ButtonForm
 from course_app.groups import services
-from course_app.organisations.access import Viewer, viewer_for
+from course_app.organisations.access import request_viewer
 from course_app.reflections.forms import CommentForm, MeetingNoteForm
 from course_app.reflections.services import COMMENT_MAX_LENGTH
 
 bp = Blueprint("groups", __name__)
 
 
-def _viewer() -> Viewer:
-    """The signed-in person's roles, loaded once per request (the header menu shares ``g.viewer``)."""
-    if "viewer" not in g:
-        g.viewer = viewer_for(current_user)
-    return g.viewer
-
-
 @bp.get("/min-ledergruppe")
 @login_required
 def my_group():
-    viewer = _viewer()
+    viewer = request_viewer()
     if viewer.current_group_id is not None:
         return redirect(url_for("groups.group_page", group_id=viewer.current_group_id))
     return render_template("groups/no_group.html", chaired=services.chaired_groups(viewer))
@@ -38,7 +31,7 @@ def my_group():
 @login_required
 def group_page(group_id: int):
     try:
-        page = services.group_page(_viewer(), group_id)
+        page = services.group_page(request_viewer(), group_id)
     except NotFound:
         abort(404)
     return render_template("groups/group.html", page=page)
@@ -54,7 +47,7 @@ def _render_review(
 ):
     """The review page; after a rejected comment it shows the typed text with the error."""
     try:
-        page = services.review_page(_viewer(), group_id, block_key)
+        page = services.review_page(request_viewer(), group_id, block_key)
     except NotFound:
         abort(404)
     typed = typed or {}
@@ -85,7 +78,7 @@ def review(group_id: int, block_key: str):
 @bp.post("/grupper/<int:group_id>/spoergsmaal/<block_key>/svar/<int:answer_id>/kommentarer")
 @login_required
 def add_comment(group_id: int, block_key: str, answer_id: int):
-    viewer = _viewer()
+    viewer = request_viewer()
     # Only the text is read: group, answer and author come from the URL and the signed-in person.
     form = CommentForm()
     text = form.text.data or ""
@@ -116,7 +109,7 @@ def add_comment(group_id: int, block_key: str, answer_id: int):
 @bp.post("/grupper/<int:group_id>/kommentarer/<int:comment_id>/slet")
 @login_required
 def delete_comment(group_id: int, comment_id: int):
-    viewer = _viewer()
+    viewer = request_viewer()
     if not ButtonForm().validate_on_submit():
         abort(400)
     try:
@@ -131,7 +124,7 @@ def delete_comment(group_id: int, comment_id: int):
 
 def _meeting_page(group_id: int, module_key: str) -> services.MeetingPage:
     try:
-        return services.meeting_page(_viewer(), group_id, module_key)
+        return services.meeting_page(request_viewer(), group_id, module_key)
     except NotFound:
         abort(404)
 
@@ -172,7 +165,7 @@ def save_meeting_note(group_id: int, module_key: str):
         return _render_meeting_note(page, typed=typed, error=message, status=400)
     try:
         services.save_meeting_note(
-            _viewer(), group_id, module_key, typed, seen_version=form.seen_version
+            request_viewer(), group_id, module_key, typed, seen_version=form.seen_version
         )
     except NotAllowed:
         db.session.rollback()
@@ -193,7 +186,7 @@ def save_meeting_note(group_id: int, module_key: str):
 @login_required
 def meeting_sheet(group_id: int, module_key: str):
     try:
-        page = services.meeting_page(_viewer(), group_id, module_key, with_answers=True)
+        page = services.meeting_page(request_viewer(), group_id, module_key, with_answers=True)
     except NotFound:
         abort(404)
     return render_template("groups/meeting_sheet.html", page=page)

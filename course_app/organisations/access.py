@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask import g
+from flask_login import current_user
 from sqlalchemy import select
 
 from course_app.accounts.models import User
@@ -95,8 +97,7 @@ def current_group_id(user_id: int) -> int | None:
         select(GroupMembership.group_id)
         .where(
             GroupMembership.user_id == user_id,
-            GroupMembership.valid_from <= now,
-            (GroupMembership.valid_until.is_(None)) | (GroupMembership.valid_until > now),
+            GroupMembership.current_at(now),
         )
         .order_by(GroupMembership.valid_from.desc())
         .limit(1)
@@ -120,3 +121,10 @@ def viewer_for(user: User) -> Viewer:
             group for role, _, group in assignments if role == Role.FACILITATOR
         ),
     )
+
+
+def request_viewer() -> Viewer:
+    """The signed-in person's roles, loaded once per request and shared by views and the menu."""
+    if "viewer" not in g:
+        g.viewer = viewer_for(current_user)
+    return g.viewer

@@ -5,7 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    ColumnElement,
+    ForeignKey,
+    String,
+    UniqueConstraint,
+    and_,
+    or_,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from course_app.core.db import Base, UTCDateTime, string_enum, utcnow
@@ -67,6 +75,11 @@ class GroupMembership(Base):
     valid_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     group: Mapped[LeaderGroup] = relationship()
+
+    @classmethod
+    def current_at(cls, at: dt.datetime) -> ColumnElement[bool]:
+        """SQL condition: the membership is in force at ``at`` (the one rule every query uses)."""
+        return and_(cls.valid_from <= at, or_(cls.valid_until.is_(None), cls.valid_until > at))
 
 
 class Role(enum.StrEnum):

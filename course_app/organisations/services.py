@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from sqlalchemy import select
@@ -71,8 +72,7 @@ def current_membership(user: User) -> GroupMembership | None:
         select(GroupMembership)
         .where(
             GroupMembership.user_id == user.id,
-            GroupMembership.valid_from <= now,
-            (GroupMembership.valid_until.is_(None)) | (GroupMembership.valid_until > now),
+            GroupMembership.current_at(now),
         )
         .order_by(GroupMembership.valid_from.desc())
     )
@@ -147,3 +147,20 @@ def roles_of(user: User) -> list[RoleAssignment]:
 
 def is_platform_admin(user: User) -> bool:
     return any(assignment.role == Role.PLATFORM_ADMIN for assignment in roles_of(user))
+
+
+def current_members(group: LeaderGroup, at: dt.datetime | None = None) -> list[User]:
+    """Active people whose membership of the group is in force now (or at ``at``)."""
+    moment = at or utcnow()
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(GroupMembership, GroupMembership.user_id == User.id)
+            .where(
+                GroupMembership.group_id == group.id,
+                GroupMembership.current_at(moment),
+                User.deactivated_at.is_(None),
+            )
+            .order_by(User.name, User.id)
+        )
+    )

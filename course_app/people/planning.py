@@ -520,8 +520,7 @@ def _current_groups(user_ids: list[int]) -> dict[int, tuple[int, str]]:
             .join(LeaderGroup, LeaderGroup.id == GroupMembership.group_id)
             .where(
                 GroupMembership.user_id.in_(unique[start : start + _BATCH]),
-                GroupMembership.valid_from <= now,
-                GroupMembership.valid_until.is_(None) | (GroupMembership.valid_until > now),
+                GroupMembership.current_at(now),
             )
             .order_by(GroupMembership.valid_from)
         )

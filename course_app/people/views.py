@@ -31,7 +31,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from course_app.core.db import db
 from course_app.core.errors import ServiceError
 from course_app.notifications import services as notifications
-from course_app.organisations.access import Viewer, viewer_for
+from course_app.organisations.access import Viewer, request_viewer
 from course_app.people import importer
 from course_app.people.forms import MAX_UPLOAD_BYTES, ConfirmForm, UploadForm
 
@@ -42,7 +42,7 @@ SEND_BATCH = 500
 
 
 def _importer() -> Viewer:
-    viewer = viewer_for(current_user)
+    viewer = request_viewer()
     if not (viewer.is_platform_admin or viewer.coordinator_of):
         abort(403)
     return viewer

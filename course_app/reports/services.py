@@ -18,12 +18,14 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from course_app.accounts.models import User
+from course_app.cohorts import services as cohorts_service
 from course_app.cohorts.models import Cohort, Enrolment, cohort_organisations
 from course_app.cohorts.services import current_cohort_for_organisation
 from course_app.core.db import db, utcnow
 from course_app.core.errors import NotAllowed, NotFound
 from course_app.courses.models import Lesson, Module
 from course_app.courses.services import ModuleOutline, course_outline
+from course_app.organisations import services as directory
 from course_app.organisations.access import Viewer
 from course_app.organisations.models import Area, GroupMembership, LeaderGroup, Organisation
 from course_app.progress.models import LessonProgress, ProgressState
@@ -69,25 +71,8 @@ class GroupProgress:
         return round(100 * done / possible)
 
 
-def current_members(group: LeaderGroup, at: dt.datetime | None = None) -> list[User]:
-    moment = at or utcnow()
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(GroupMembership, GroupMembership.user_id == User.id)
-            .where(
-                GroupMembership.group_id == group.id,
-                GroupMembership.valid_from <= moment,
-                (GroupMembership.valid_until.is_(None)) | (GroupMembership.valid_until > moment),
-                User.deactivated_at.is_(None),
-            )
-            .order_by(User.name, User.id)
-        )
-    )
-
-
 def group_progress(group: LeaderGroup, cohort: Cohort | None) -> GroupProgress:
-    members = current_members(group)
+    members = directory.current_members(group)
     if cohort is None:
         return GroupProgress(group, None, [], [MemberProgress(user, None) for user in members])
     outline = course_outline(cohort.course)
@@ -121,38 +106,8 @@ def danish_sort_key(text: str) -> str:
     return text.casefold().translate(_DANISH_LAST_LETTERS)
 
 
-def _is_current_membership(at: dt.datetime):
-    return and_(
-        GroupMembership.valid_from <= at,
-        or_(GroupMembership.valid_until.is_(None), GroupMembership.valid_until > at),
-    )
-
-
 def _lesson_ids(outline: list[ModuleOutline]) -> list[int]:
     return [lesson.lesson.id for module in outline for lesson in module.lessons]
-
-
-def current_cohorts_for_organisations(
-    organisation_ids: Iterable[int], today: dt.date
-) -> dict[int, Cohort]:
-    """``cohorts.services.current_cohort_for_organisation`` for many organisations in one query: for
-    each, the latest cohort that has started, else the next one to start."""
-    ids = set(organisation_ids)
-    if not ids:
-        return {}
-    rows = db.session.execute(
-        select(cohort_organisations.c.organisation_id, Cohort)
-        .select_from(cohort_organisations)
-        .join(Cohort, Cohort.id == cohort_organisations.c.cohort_id)
-        .where(cohort_organisations.c.organisation_id.in_(ids))
-        .options(joinedload(Cohort.course))
-        .order_by(Cohort.starts_on, Cohort.id)
-    ).all()
-    chosen: dict[int, Cohort] = {}
-    for organisation_id, cohort in rows:  # oldest first: every started cohort precedes the upcoming
-        if cohort.starts_on <= today or organisation_id not in chosen:
-            chosen[organisation_id] = cohort
-    return chosen
 
 
 # --- the groups a person follows ("Ledergrupper") -------------------------------------------------
@@ -215,7 +170,7 @@ def followed_groups(viewer: Viewer, *, today: dt.date) -> list[OrganisationGroup
     if not found:
         return []
     group_ids = [group.id for group, _ in found]
-    cohorts = current_cohorts_for_organisations(
+    cohorts = cohorts_service.current_cohorts_for_organisations(
         {group.organisation_id for group, _ in found}, today
     )
     lessons_by_course: dict[int, list[int]] = {}
@@ -229,7 +184,7 @@ def followed_groups(viewer: Viewer, *, today: dt.date) -> list[OrganisationGroup
             .join(User, User.id == GroupMembership.user_id)
             .where(
                 GroupMembership.group_id.in_(group_ids),
-                _is_current_membership(now),
+                GroupMembership.current_at(now),
                 User.deactivated_at.is_(None),
             )
             .group_by(GroupMembership.group_id)
@@ -247,7 +202,7 @@ def followed_groups(viewer: Viewer, *, today: dt.date) -> list[OrganisationGroup
                 .join(LessonProgress, LessonProgress.enrolment_id == Enrolment.id)
                 .where(
                     GroupMembership.group_id.in_(group_ids),
-                    _is_current_membership(now),
+                    GroupMembership.current_at(now),
                     User.deactivated_at.is_(None),
                     LessonProgress.state == ProgressState.DONE,
                     LessonProgress.lesson_id.in_(lesson_ids),
@@ -608,7 +563,7 @@ def _population(cohort: Cohort, organisation_ids: list[int], filters: ReportFilt
         .join(User, User.id == Enrolment.user_id)
         .outerjoin(
             GroupMembership,
-            and_(GroupMembership.user_id == User.id, _is_current_membership(utcnow())),
+            and_(GroupMembership.user_id == User.id, GroupMembership.current_at(utcnow())),
         )
         .outerjoin(LeaderGroup, LeaderGroup.id == GroupMembership.group_id)
         .where(

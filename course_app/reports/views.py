@@ -7,12 +7,12 @@ neither coordinator nor admin is 403.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, g, render_template, request
-from flask_login import current_user, login_required
+from flask import Blueprint, abort, render_template, request
+from flask_login import login_required
 
 from course_app.core.errors import NotAllowed, NotFound
 from course_app.core.i18n import today_local
-from course_app.organisations.access import Viewer, viewer_for
+from course_app.organisations.access import request_viewer
 from course_app.organisations.services import slugify
 from course_app.reports import csv_export, services
 from course_app.reports.forms import ReportFilterForm
@@ -20,24 +20,16 @@ from course_app.reports.forms import ReportFilterForm
 bp = Blueprint("reports", __name__)
 
 
-def _viewer() -> Viewer:
-    """The signed-in person's roles, loaded once per request (shared with the header menu, which
-    keeps them in the same place)."""
-    if "viewer" not in g:
-        g.viewer = viewer_for(current_user)
-    return g.viewer
-
-
 def _dashboard(group_id: int) -> services.GroupDashboard:
     try:
-        return services.group_dashboard(_viewer(), group_id, today=today_local())
+        return services.group_dashboard(request_viewer(), group_id, today=today_local())
     except NotFound:
         abort(404)
 
 
 def _report() -> tuple[services.ProgrammeReport, ReportFilterForm]:
     try:
-        scope = services.report_scope(_viewer())
+        scope = services.report_scope(request_viewer())
     except NotAllowed:
         abort(403)
     form = ReportFilterForm(formdata=request.args)
@@ -50,7 +42,7 @@ def _report() -> tuple[services.ProgrammeReport, ReportFilterForm]:
 @bp.get("/ledergrupper")
 @login_required
 def group_list():
-    viewer = _viewer()
+    viewer = request_viewer()
     try:
         organisations = services.followed_groups(viewer, today=today_local())
     except NotAllowed:

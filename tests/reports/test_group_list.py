@@ -6,14 +6,18 @@ import datetime as dt
 
 import pytest
 
-from course_app.cohorts.services import create_cohort, current_cohort_for_organisation
+from course_app.cohorts.services import (
+    create_cohort,
+    current_cohort_for_organisation,
+    current_cohorts_for_organisations,
+)
 from course_app.core.errors import NotAllowed, NotFound
 from course_app.core.i18n import today_local
 from course_app.organisations import services as directory
 from course_app.organisations.access import viewer_for
 from course_app.organisations.models import Role, RoleAssignment
 from course_app.reports import services
-from course_app.reports.services import current_cohorts_for_organisations, followed_groups
+from course_app.reports.services import followed_groups
 from tests import factories
 from tests.helpers import sign_in
 from tests.reports.conftest import World
