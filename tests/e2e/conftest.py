@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from werkzeug.serving import make_server
 
 from course_app import create_app
@@ -43,6 +44,7 @@ LOCAL_HOST = "127.0.0.1"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 740}
 TIMEOUT_MS = 10_000
+_AXE = Axe()
 
 
 def _no_browser(reason: str) -> None:
@@ -52,9 +54,10 @@ def _no_browser(reason: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def live_server(database_factory, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app with the shipped course and the demo people, committed, served on a free local port."""
+    """The app with the shipped course and the demo people, committed, served on a free local port.
+    One per test module, so modules cannot see each other's answers and progress."""
     url = database_factory.create()
     engine = make_engine(url)
     migrate.upgrade(engine)
@@ -194,3 +197,18 @@ def open_module_from_dashboard(page, module_title: str) -> None:
     page.goto("/mit-forloeb")
     page.locator(".module-list").get_by_role("link", name=module_title, exact=True).click()
     page.wait_for_url("**/moduler/*")
+
+
+def sign_in_as(page, email: str) -> None:
+    """Sign in as another person in the same page (a fresh session: cookies cleared first)."""
+    page.context.clear_cookies()
+    sign_in(page, email)
+
+
+def assert_accessible(page, what: str) -> None:
+    """axe-core (all rules) finds no violations on the page as it is now."""
+    page.wait_for_load_state("load")
+    results = _AXE.run(page)
+    assert results.violations_count == 0, (
+        f"axe on {what} ({page.url}):\n{results.generate_report()}"
+    )

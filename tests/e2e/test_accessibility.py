@@ -3,25 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import open_module_from_dashboard, sign_in
+from tests.e2e.conftest import assert_accessible, open_module_from_dashboard, sign_in
 
 pytestmark = pytest.mark.e2e
 
 FILM_1 = "Film 1: Anja Pors"
 LEDERGRUPPE_1 = "Refleksioner i ledergruppen før workshop 1"
-
-_axe = Axe()
-
-
-def assert_accessible(page, what: str) -> None:
-    page.wait_for_load_state("load")
-    results = _axe.run(page)
-    assert results.violations_count == 0, (
-        f"axe on {what} ({page.url}):\n{results.generate_report()}"
-    )
 
 
 def test_sign_in_page(page, browser_problems):
