@@ -269,26 +269,14 @@ def notify_send() -> None:
     click.echo("Sendte 1 e-mail." if sent == 1 else f"Sendte {sent} e-mails.")
 
 
-SEND_BATCH = 500
-
-
 def _send_outbox() -> int:
-    """Send every queued e-mail in batches, committing after each batch so a failure loses little.
-    Returns how many were sent; exits with 1 when the mail server cannot be reached."""
-    sent = 0
-    try:
-        while True:
-            batch = notifications.send_pending(limit=SEND_BATCH)
-            db.session.commit()
-            sent += batch
-            if batch < SEND_BATCH:
-                break
-    except OSError as error:  # includes smtplib.SMTPException
-        db.session.rollback()
+    """Send every queued e-mail; exits with 1 when the mail server cannot be reached."""
+    report = notifications.deliver_outbox()
+    if report.error:
         click.echo(
-            f"Sendte {sent} e-mails; resten kunne ikke sendes ({error}). De ligger i e-mailkøen; "
-            "kør `course-app notify send` igen senere.",
+            f"Sendte {report.sent} e-mails; resten kunne ikke sendes ({report.error}). De ligger i "
+            "e-mailkøen; kør `course-app notify send` igen senere.",
             err=True,
         )
         sys.exit(1)
-    return sent
+    return report.sent

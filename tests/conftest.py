@@ -24,6 +24,8 @@ from course_app import create_app
 from course_app.core import migrate
 from course_app.core.db import db, make_engine
 
+pytest_plugins = ["tests.mail"]
+
 TEST_CONFIG = {
     "TESTING": True,
     "SECRET_KEY": "test-secret-key",

@@ -38,7 +38,6 @@ from course_app.people.forms import MAX_UPLOAD_BYTES, ConfirmForm, UploadForm
 bp = Blueprint("people", __name__)
 
 PREVIEW_VALID_SECONDS = 60 * 60
-SEND_BATCH = 500
 
 
 def _importer() -> Viewer:
@@ -139,17 +138,10 @@ def confirm_import():
 def _send_invitations(expected: int) -> None:
     """Send the queued invitations now; if the mail server is unreachable they wait in the outbox for
     ``course-app notify send``. The import itself is already committed either way."""
-    sent = 0
-    try:
-        while True:
-            batch = notifications.send_pending(limit=SEND_BATCH)
-            db.session.commit()
-            sent += batch
-            if batch < SEND_BATCH:
-                break
-    except OSError:  # includes smtplib.SMTPException
-        db.session.rollback()
-        current_app.logger.exception("Sending invitations after an import failed")
+    report = notifications.deliver_outbox()
+    sent = report.sent
+    if report.error:
+        current_app.logger.error("Sending invitations after an import failed: %s", report.error)
     if sent >= expected:
         flash(
             ngettext("%(num)s invitation er sendt.", "%(num)s invitationer er sendt.", sent),

@@ -18,7 +18,8 @@ from course_app.core.db import db, make_engine
 from tests import factories
 from tests.conftest import TEST_CONFIG, FreshContextClient, csrf_token_from
 from tests.helpers import sign_in
-from tests.people.conftest import Mailbox, csv_text
+from tests.mail import Mailbox
+from tests.people.conftest import csv_text
 
 pytestmark = pytest.mark.slow
 BASE_URL = "http://forloeb.test"

@@ -19,7 +19,8 @@ from course_app.people.views import Upload, sign_upload
 from tests import factories
 from tests.conftest import csrf_token_from
 from tests.helpers import sign_in
-from tests.people.conftest import app_config, csv_text, free_port, table_counts
+from tests.mail import app_config, free_port
+from tests.people.conftest import csv_text, table_counts
 
 URL = "/deltagere/import"
 CONFIRM_URL = "/deltagere/import/gennemfoer"
