@@ -83,3 +83,7 @@ def find_visible_module(course: Course, module_key: str) -> ModuleOutline | None
         if outline.module.key == module_key:
             return outline
     return None
+
+
+def lesson_ids_of(outline: list[ModuleOutline]) -> list[int]:
+    return [lesson.lesson.id for module in outline for lesson in module.lessons]

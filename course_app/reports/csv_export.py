@@ -23,7 +23,8 @@ from flask_babel import lazy_gettext as _l
 
 from course_app.core.i18n import COPENHAGEN
 from course_app.progress.models import ProgressState
-from course_app.reports.services import GroupProgress, ProgrammeReport
+from course_app.reports.programme import ProgrammeReport
+from course_app.reports.services import GroupProgress
 
 BOM = "\ufeff"
 SEPARATORS = {"semicolon": ";", "comma": ","}

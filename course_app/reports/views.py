@@ -15,6 +15,7 @@ from course_app.core.i18n import today_local
 from course_app.organisations.access import request_viewer
 from course_app.organisations.services import slugify
 from course_app.reports import csv_export, services
+from course_app.reports import programme as programme_report
 from course_app.reports.forms import ReportFilterForm
 
 bp = Blueprint("reports", __name__)
@@ -27,16 +28,16 @@ def _dashboard(group_id: int) -> services.GroupDashboard:
         abort(404)
 
 
-def _report() -> tuple[services.ProgrammeReport, ReportFilterForm]:
+def _report() -> tuple[programme_report.ProgrammeReport, ReportFilterForm]:
     try:
-        scope = services.report_scope(request_viewer())
+        scope = programme_report.report_scope(request_viewer())
     except NotAllowed:
         abort(403)
     form = ReportFilterForm(formdata=request.args)
     cohort_id = None if form.cohort.process_errors else form.cohort.data
-    options = services.report_options(scope, cohort_id, today=today_local())
+    options = programme_report.report_options(scope, cohort_id, today=today_local())
     form.fill(options)
-    return services.programme_report(options, form.filters()), form
+    return programme_report.programme_report(options, form.filters()), form
 
 
 @bp.get("/ledergrupper")
