@@ -71,8 +71,17 @@ def test_share_read_comment_isolate_and_print(page, browser_problems):
     expect(page.locator("main")).not_to_contain_text(LARS_ANSWER)
     expect(page.locator("main")).not_to_contain_text(COMMENT)
 
-    # The chair writes the meeting note and prints the preparation sheet.
+    # The chair sees Lars's progress in the group dashboard …
     sign_in_as(page, CHAIR)
+    page.get_by_role("navigation", name="Hovedmenu").get_by_role(
+        "link", name="Ledergrupper"
+    ).click()
+    page.get_by_role("link", name="Ledergruppe Børn og unge").click()
+    lars_row = page.locator("tr", has=page.get_by_role("rowheader", name="Lars Larsen"))
+    expect(lars_row).to_contain_text("I gang")
+    assert_accessible(page, "the group dashboard")
+
+    # … writes the meeting note and prints the preparation sheet.
     page.goto(review_url.split("/spoergsmaal/")[0])
     page.get_by_role("link", name="Åbn mødenoterne").first.click()
     assert_accessible(page, "the meeting note form")
