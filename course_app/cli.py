@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 from flask import Flask
 from flask.cli import FlaskGroup, routes_command, shell_command, with_appcontext
+from sqlalchemy import select
 from werkzeug.serving import run_simple
 
 from course_app import create_app
@@ -20,12 +21,14 @@ from course_app.accounts import services as accounts
 from course_app.core import migrate
 from course_app.core.db import db
 from course_app.core.errors import ServiceError
+from course_app.courses.exporter import export_course
 from course_app.courses.files import read_course_dir
 from course_app.courses.loader import (
     CourseValidationError,
     import_course,
     import_missing_courses,
 )
+from course_app.courses.models import Course
 from course_app.demo import demo_password, demo_sign_ins, ensure_demo_data
 from course_app.notifications import services as notifications
 from course_app.organisations import services as directory
@@ -166,6 +169,25 @@ def courses_import(path: Path) -> None:
     for line in report.lines:
         click.echo(line)
     click.echo("Ingen ændringer." if not report.changed else "Importen er gennemført.")
+
+
+@courses_group.command("export")
+@click.argument("slug")
+@click.argument("dest", type=click.Path(path_type=Path))
+@click.option("--overwrite", is_flag=True, help="Write into an existing, non-empty course folder.")
+@with_appcontext
+def courses_export(slug: str, dest: Path, overwrite: bool) -> None:
+    """Write the course SLUG as files in the courses/ format into DEST/SLUG/."""
+    course = db.session.scalar(select(Course).where(Course.slug == slug))
+    if course is None:
+        click.echo(f"Fejl: kurset {slug} findes ikke.", err=True)
+        sys.exit(1)
+    try:
+        written = export_course(course, dest, overwrite=overwrite)
+    except ServiceError as error:
+        click.echo(f"Fejl: {error}", err=True)
+        sys.exit(1)
+    click.echo(f"Skrev {len(written)} filer til {dest / slug}.")
 
 
 # --- users -----------------------------------------------------------------------------------------

@@ -32,9 +32,10 @@ def run(
 
 
 @pytest.fixture
-def env(fresh_database_url: str, tmp_path: Path) -> dict[str, str]:
+def env(fresh_database_url: str, database_factory, tmp_path: Path) -> dict[str, str]:
     return {
         "COURSE_APP_DATABASE_URL": fresh_database_url,
+        "COURSE_APP_DATABASE_URL_2": database_factory.create(),
         "COURSE_APP_INSTANCE_PATH": str(tmp_path / "instance"),
         "COURSE_APP_SECRET_KEY": "cli-test-key",
     }
@@ -131,6 +132,32 @@ def test_db_upgrade_import_twice_and_users(env):
     assert no_password.returncode == 0, no_password.stderr
 
     assert run(["db", "downgrade", "--revision", "base"], env).returncode == 0
+
+
+def test_export_import_export_is_byte_identical(env, tmp_path):
+    """Issue 3's acceptance: export the shipped course, import that into an empty database, export
+    again: the same bytes, and the same bytes as the shipped files."""
+    assert run(["db", "upgrade"], env).returncode == 0
+    assert run(["courses", "import", str(SHIPPED)], env).returncode == 0
+    first = tmp_path / "first"
+    exported = run(["courses", "export", "digital-ledelse", str(first)], env)
+    assert exported.returncode == 0, exported.stderr
+
+    empty = {**env, "COURSE_APP_DATABASE_URL": env["COURSE_APP_DATABASE_URL_2"]}
+    assert run(["db", "upgrade"], empty).returncode == 0
+    assert run(["courses", "import", str(first / "digital-ledelse")], empty).returncode == 0
+    second = tmp_path / "second"
+    assert run(["courses", "export", "digital-ledelse", str(second)], empty).returncode == 0
+
+    def files(root: Path) -> dict[str, bytes]:
+        return {
+            str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+        }
+
+    assert files(first / "digital-ledelse") == files(second / "digital-ledelse")
+    assert files(first / "digital-ledelse") == files(SHIPPED)
+    again = run(["courses", "export", "digital-ledelse", str(first)], env)
+    assert again.returncode == 1 and "Fejl" in again.stderr  # never overwrites without --overwrite
 
 
 def test_demo_prepares_data_once_and_keeps_its_password(env):
