@@ -14,6 +14,7 @@ from sqlalchemy import text
 
 from course_app.accounts import services as account_services
 from course_app.accounts.views import bp as accounts_bp
+from course_app.admin.views import bp as admin_bp
 from course_app.config import load_config, validate
 from course_app.core.db import db
 from course_app.core.error_pages import configure_error_pages
@@ -83,6 +84,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(groups_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(people_bp)
+    app.register_blueprint(admin_bp)
     configure_navigation(app)
 
     @app.get("/healthz")

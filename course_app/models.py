@@ -1,6 +1,7 @@
 """Imports every domain's models so that the metadata is complete (Alembic, tests, create_all)."""
 
 from course_app.accounts.models import Invitation, User
+from course_app.audit.models import AuditEntry
 from course_app.cohorts.models import Cohort, Enrolment
 from course_app.core.db import Base
 from course_app.courses.models import Block, Course, LearningGoal, Lesson, Module
@@ -17,6 +18,7 @@ from course_app.reflections.models import Comment, MeetingNote, ReflectionAnswer
 
 __all__ = [
     "Area",
+    "AuditEntry",
     "Base",
     "Block",
     "Cohort",

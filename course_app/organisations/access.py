@@ -37,6 +37,16 @@ class Viewer:
     coordinator_of: frozenset[int] = field(default_factory=frozenset)
     chair_of: frozenset[int] = field(default_factory=frozenset)
     facilitator_of: frozenset[int] = field(default_factory=frozenset)
+    course_editor_of: frozenset[int] = field(default_factory=frozenset)
+
+    # --- authoring: platform admins edit every course, course editors the courses they are given --
+
+    def may_edit_course(self, course_id: int) -> bool:
+        return self.is_platform_admin or course_id in self.course_editor_of
+
+    @property
+    def may_author(self) -> bool:
+        return self.is_platform_admin or bool(self.course_editor_of)
 
     # --- the table above, one method per column ---------------------------------------------------
 
@@ -106,19 +116,27 @@ def current_group_id(user_id: int) -> int | None:
 
 def viewer_for(user: User) -> Viewer:
     assignments = db.session.execute(
-        select(RoleAssignment.role, RoleAssignment.organisation_id, RoleAssignment.group_id).where(
-            RoleAssignment.user_id == user.id
-        )
+        select(
+            RoleAssignment.role,
+            RoleAssignment.organisation_id,
+            RoleAssignment.group_id,
+            RoleAssignment.course_id,
+        ).where(RoleAssignment.user_id == user.id)
     ).all()
     return Viewer(
         user_id=user.id,
         organisation_id=user.organisation_id,
         current_group_id=current_group_id(user.id),
-        is_platform_admin=any(role == Role.PLATFORM_ADMIN for role, _, _ in assignments),
-        coordinator_of=frozenset(org for role, org, _ in assignments if role == Role.COORDINATOR),
-        chair_of=frozenset(group for role, _, group in assignments if role == Role.CHAIR),
+        is_platform_admin=any(role == Role.PLATFORM_ADMIN for role, _, _, _ in assignments),
+        coordinator_of=frozenset(
+            org for role, org, _, _ in assignments if role == Role.COORDINATOR
+        ),
+        chair_of=frozenset(group for role, _, group, _ in assignments if role == Role.CHAIR),
         facilitator_of=frozenset(
-            group for role, _, group in assignments if role == Role.FACILITATOR
+            group for role, _, group, _ in assignments if role == Role.FACILITATOR
+        ),
+        course_editor_of=frozenset(
+            course for role, _, _, course in assignments if role == Role.COURSE_EDITOR
         ),
     )
 
