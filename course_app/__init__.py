@@ -29,6 +29,7 @@ from course_app.navigation import configure_navigation
 from course_app.paths import STATIC_DIR, TEMPLATES_DIR
 from course_app.people.views import bp as people_bp
 from course_app.reports.views import bp as reports_bp
+from course_app.resources.views import bp as resources_bp
 
 csrf = CSRFProtect()
 login_manager = LoginManager()
@@ -85,6 +86,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(reports_bp)
     app.register_blueprint(people_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(resources_bp)
     configure_navigation(app)
 
     @app.get("/healthz")

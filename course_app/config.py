@@ -5,6 +5,7 @@ Tests pass a mapping to ``create_app``. ``validate`` refuses to start a producti
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -48,6 +49,11 @@ DEFAULTS: dict[str, Any] = {
     # Where links in e-mails point (e.g. https://forloeb.example.dk); the request's host is not trusted.
     "BASE_URL": "http://127.0.0.1:5000",
     "INVITATION_VALID_DAYS": 14,
+    # Uploaded course material (resources): a folder outside the static folder, shared by every app
+    # server (e.g. a network volume). None: "uploads" in the instance folder.
+    "STORAGE_DIR": None,
+    # Largest resource file an author may upload (bytes); the limit is named in the error message.
+    "RESOURCE_MAX_BYTES": 200 * 1024 * 1024,
 }
 
 
@@ -59,6 +65,8 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
         app.config.from_mapping(overrides)
     if not app.config["DATABASE_URL"]:
         app.config["DATABASE_URL"] = f"sqlite:///{app.instance_path}/course_app.sqlite"
+    if not app.config["STORAGE_DIR"]:
+        app.config["STORAGE_DIR"] = os.path.join(app.instance_path, "uploads")
     if app.config["DEMO"]:
         app.config["MAIL_BACKEND"] = "console"
     if app.config["DEMO"] or app.config.get("TESTING") or app.debug:

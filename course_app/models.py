@@ -15,6 +15,7 @@ from course_app.organisations.models import (
 )
 from course_app.progress.models import LessonProgress
 from course_app.reflections.models import Comment, MeetingNote, ReflectionAnswer
+from course_app.resources.models import Resource
 
 __all__ = [
     "Area",
@@ -36,6 +37,7 @@ __all__ = [
     "Organisation",
     "OutboxMessage",
     "ReflectionAnswer",
+    "Resource",
     "RoleAssignment",
     "User",
 ]

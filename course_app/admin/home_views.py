@@ -19,4 +19,4 @@ def home():
     if not viewer.is_platform_admin:
         query = query.where(Course.id.in_(viewer.course_editor_of))
     courses = list(db.session.scalars(query))
-    return render_template("admin/home.html", courses=courses)
+    return render_template("admin/home.html", courses=courses, may_create=viewer.is_platform_admin)

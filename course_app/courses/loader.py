@@ -10,6 +10,7 @@ comparing them costs no query.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from copy import deepcopy
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from course_app.audit import services as audit
 from course_app.core.db import db, utcnow
 from course_app.core.errors import ServiceError
 from course_app.courses.files import CourseData, Problem, read_course_dir
@@ -68,14 +70,45 @@ class _Wanted:
     goals: tuple[str, ...] | None = None
 
 
-def import_course(path: Path) -> ImportReport:
+def import_course(path: Path, *, actor_id: int | None = None) -> ImportReport:
     """Validate the folder, then create or update its course in ``db.session`` (flushed, not
     committed). Raises CourseValidationError, before writing anything, when the files have problems.
+
+    An import that changed something leaves one audit entry (``actor_id`` None: the command line or
+    the system) with the report's lines in its details; an unchanged import writes nothing.
     """
     data, problems = read_course_dir(path)
     if problems or data is None:
         raise CourseValidationError(problems)
-    return _Importer(db.session(), data).run()
+    report = _Importer(db.session(), data).run()
+    if report.changed:
+        _record_import(report, actor_id)
+    return report
+
+
+_IMPORT_VERBS = {
+    "created": "oprettet",
+    "updated": "ændret",
+    "retired": "udgået",
+    "restored": "genoprettet",
+}
+
+
+def _record_import(report: ImportReport, actor_id: int | None) -> None:
+    counts = Counter(line.split(" ", 1)[0] for line in report.lines)
+    summary = ", ".join(
+        f"{counts[verb]} {danish}" for verb, danish in _IMPORT_VERBS.items() if counts[verb]
+    )
+    created = report.lines[0] == f"created course {report.course.slug}"
+    audit.record(
+        actor_id=actor_id,
+        action="created" if created else "imported",
+        object_type="course",
+        object_key=report.course.slug,
+        course_id=report.course.id,
+        summary=f"Indlæst fra kursusfiler: {summary}",
+        details={"lines": list(report.lines)},
+    )
 
 
 class _Importer:
