@@ -128,8 +128,12 @@ def viewer_for(user: User) -> Viewer:
         organisation_id=user.organisation_id,
         current_group_id=current_group_id(user.id),
         is_platform_admin=any(role == Role.PLATFORM_ADMIN for role, _, _, _ in assignments),
+        # Defence in depth: a coordinator role only counts inside the person's own organisation.
         coordinator_of=frozenset(
-            org for role, org, _, _ in assignments if role == Role.COORDINATOR
+            org
+            for role, org, _, _ in assignments
+            if role == Role.COORDINATOR
+            and (user.organisation_id is None or org == user.organisation_id)
         ),
         chair_of=frozenset(group for role, _, group, _ in assignments if role == Role.CHAIR),
         facilitator_of=frozenset(
