@@ -5,7 +5,7 @@ This floor may combine courses, progress and reflections; the views only render 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
@@ -31,6 +31,9 @@ class ModulePage:
     # leader's answers on this page are shared with.
     current_group_id: int | None
     group_names: dict[int, str]
+    # Answers to questions an author has since retired from this module's lessons: still the
+    # leader's own, shown read-only under "Tidligere spørgsmål".
+    retired_answers: list[tuple[Block, ReflectionAnswer]] = field(default_factory=list)
 
     def unanswered_required(self, lesson: LessonStatus) -> int:
         return reflections.unanswered_required(lesson.outline, self.answers)
@@ -55,6 +58,9 @@ def module_page(enrolment: Enrolment, module_key: str) -> ModulePage:
         current_group_id=group_id,
         group_names=reflections.group_names(
             [group_id, *(answer.shared_group_id for answer in answers.values())]
+        ),
+        retired_answers=reflections.answers_to_retired_questions(
+            enrolment, [lesson.outline.lesson.id for lesson in module.lessons]
         ),
     )
 

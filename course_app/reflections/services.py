@@ -372,3 +372,22 @@ def save_meeting_note(
         note.author_id = viewer.user_id
     db.session.flush()
     return note
+
+
+def answers_to_retired_questions(
+    enrolment: Enrolment, lesson_ids: list[int]
+) -> list[tuple[Block, ReflectionAnswer]]:
+    """The leader's own answers to questions since retired from these lessons (one query)."""
+    if not lesson_ids:
+        return []
+    rows = db.session.execute(
+        select(Block, ReflectionAnswer)
+        .join(ReflectionAnswer, ReflectionAnswer.block_id == Block.id)
+        .where(
+            ReflectionAnswer.enrolment_id == enrolment.id,
+            Block.lesson_id.in_(lesson_ids),
+            Block.retired_at.is_not(None),
+        )
+        .order_by(Block.lesson_id, Block.position, Block.id)
+    ).all()
+    return [(block, answer) for block, answer in rows]

@@ -6,6 +6,8 @@ import re
 
 from sqlalchemy import select
 
+from course_app.core.db import utcnow
+from course_app.courses.models import Block
 from course_app.progress.models import LessonProgress, ProgressState
 from course_app.reflections.models import AnswerStatus, ReflectionAnswer
 from tests import factories
@@ -161,3 +163,24 @@ def test_unknown_module_is_404(client, session):
     _, cohort, leader, _ = _setup(session)
     sign_in(client, leader.email)
     assert client.get(_module_url(cohort, "findes-ikke")).status_code == 404
+
+
+def test_answer_to_a_retired_question_stays_readable_to_its_author(client, session):
+    _, cohort, leader, _ = _setup(session)
+    sign_in(client, leader.email)
+    url = _module_url(cohort)
+    post_form(
+        client,
+        url,
+        f"/forloeb/{cohort.id}/svar/forberedelse-1",
+        {"text": "Mit eksempel fra hverdagen", "submit_answer": "Indsend"},
+    )
+    block = session.scalar(
+        select(Block).where(Block.key == "forberedelse-1", Block.course_id == cohort.course_id)
+    )
+    block.retired_at = utcnow()
+    session.commit()
+    html = client.get(url).get_data(as_text=True)
+    assert "Tidligere spørgsmål" in html
+    assert "Mit eksempel fra hverdagen" in html
+    assert 'id="svar-forberedelse-1"' not in html  # no longer answerable
