@@ -166,7 +166,7 @@ def _course_id(item: Course | OutlineContent) -> int:
 
 def _log(item, action: str, actor, *, summary: str = "", details: dict | None = None) -> None:
     audit.record(
-        actor_id=getattr(actor, "id", None),
+        actor_id=actor.id if actor is not None else None,  # a User (None: the system)
         action=action,
         object_type=_object_type(item),
         object_key=_object_key(item),
