@@ -46,7 +46,7 @@ from course_app.courses.models import (
     ModuleMode,
     PublicationStatus,
 )
-from course_app.courses.services import LessonOutline, ModuleOutline
+from course_app.courses.services import ModuleOutline, outline_of
 
 # The content tables themselves (and the goal tags) are not "learner work pointing at an item".
 _CONTENT_TABLES = frozenset(
@@ -761,24 +761,4 @@ def preview_outline(module: Module, *, include_drafts: bool = False) -> ModuleOu
     statuses = [PublicationStatus.PUBLISHED]
     if include_drafts:
         statuses.append(PublicationStatus.DRAFT)
-    lessons = db.session.scalars(
-        select(Lesson)
-        .where(
-            Lesson.module_id == module.id,
-            Lesson.retired_at.is_(None),
-            Lesson.status.in_(statuses),
-        )
-        .order_by(Lesson.position, Lesson.id)
-    ).all()
-    blocks = db.session.scalars(
-        select(Block)
-        .where(Block.lesson_id.in_([lesson.id for lesson in lessons]), Block.retired_at.is_(None))
-        .order_by(Block.position, Block.id)
-    ).all()
-    return ModuleOutline(
-        module,
-        [
-            LessonOutline(lesson, [block for block in blocks if block.lesson_id == lesson.id])
-            for lesson in lessons
-        ],
-    )
+    return outline_of([module], statuses)[0]

@@ -50,14 +50,21 @@ def visible_modules(course: Course) -> list[Module]:
 
 def course_outline(course: Course) -> list[ModuleOutline]:
     """Everything a leader can see in a course, loaded in three queries whatever its size."""
-    modules = visible_modules(course)
+    return outline_of(visible_modules(course), [PublicationStatus.PUBLISHED])
+
+
+def outline_of(
+    modules: list[Module], lesson_statuses: list[PublicationStatus]
+) -> list[ModuleOutline]:
+    """The modules' live lessons (with one of ``lesson_statuses``) and their live blocks: two queries.
+    The leader's course outline and the authors' preview both build on this."""
     if not modules:
         return []
     lessons = db.session.scalars(
         select(Lesson)
         .where(
             Lesson.module_id.in_([module.id for module in modules]),
-            Lesson.status == PublicationStatus.PUBLISHED,
+            Lesson.status.in_(lesson_statuses),
             Lesson.retired_at.is_(None),
         )
         .order_by(Lesson.position, Lesson.id)
