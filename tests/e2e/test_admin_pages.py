@@ -55,3 +55,17 @@ def test_goal_coverage_flags_goals_and_lists_content(page):
     expect(page.locator("main")).to_contain_text(
         "har lyst og motivation til at arbejde med digital ledelse"
     )
+
+
+def test_goal_forms_are_accessible(page):
+    sign_in_as(page, ADMIN)
+    open_shipped_course(page)
+    page.get_by_role("link", name="Læringsmål og dækning").click()
+    page.get_by_role("link", name="Opret et læringsmål").click()
+    assert_accessible(page, "the new-goal form")
+    page.go_back()
+    page.locator("a", has_text="Vælg indhold").first.click()
+    assert_accessible(page, "a goal's content tagging form")
+    page.go_back()
+    page.locator("a", has_text="Ret eller fjern målet").first.click()
+    assert_accessible(page, "a goal's edit form")
