@@ -12,12 +12,13 @@ from flask_babel import lazy_gettext as _l
 
 from course_app.cohorts.models import Enrolment
 from course_app.core.errors import NotFound
+from course_app.core.spreadsheet import Cell, local_time
 from course_app.courses.models import Block
 from course_app.organisations.access import current_group_id
 from course_app.progress import services as progress
 from course_app.progress.services import CourseProgress, LessonStatus, ModuleStatus
 from course_app.reflections import services as reflections
-from course_app.reflections.models import ReflectionAnswer
+from course_app.reflections.models import AnswerStatus, ReflectionAnswer
 
 
 @dataclass(frozen=True)
@@ -128,3 +129,38 @@ def complete_lesson(enrolment: Enrolment, lesson_key: str, *, done: bool = True)
 
 def question_block(enrolment: Enrolment, block_key: str) -> Block:
     return _find_question(progress.course_progress(enrolment), block_key)[1]
+
+
+def my_answers_table(enrolment: Enrolment) -> list[list[Cell]]:
+    """The leader's own answers as a spreadsheet: a copy to keep, e.g. for a development talk."""
+    answers = reflections.own_answers(enrolment)
+    groups = reflections.group_names([answer.shared_group_id for *_, answer in answers])
+    rows: list[list[Cell]] = [
+        [
+            str(_l("Modul")),
+            str(_l("Lektion")),
+            str(_l("Spørgsmål")),
+            str(_l("Dit svar")),
+            str(_l("Status")),
+            str(_l("Delt med")),
+            str(_l("Version")),
+            str(_l("Sidst ændret")),
+        ]
+    ]
+    for module, lesson, block, answer in answers:
+        prompt = str(block.data.get("prompt", ""))
+        if block.retired_at is not None:
+            prompt = f"{prompt} ({_l('taget ud af kurset')})"
+        rows.append(
+            [
+                module.title,
+                lesson.title,
+                prompt,
+                answer.text,
+                str(_l("Indsendt") if answer.status == AnswerStatus.SUBMITTED else _l("Kladde")),
+                groups.get(answer.shared_group_id, "") if answer.shared_group_id else "",
+                answer.version,
+                local_time(answer.updated_at),
+            ]
+        )
+    return rows

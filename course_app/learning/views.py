@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from course_app.cohorts import services as cohorts
 from course_app.cohorts.models import Enrolment
+from course_app.core import spreadsheet
 from course_app.core.db import db
 from course_app.core.errors import NotFound, ServiceError
 from course_app.core.forms import ButtonForm
@@ -83,6 +84,18 @@ def render_module_page(
             classify_video_url=classify_video_url,
         ),
         status,
+    )
+
+
+@bp.get("/forloeb/<int:cohort_id>/mine-svar.csv")
+@login_required
+def my_answers(cohort_id: int):
+    """The leader's own answers as a spreadsheet (only ever their own: the enrolment is theirs)."""
+    enrolment = _own_enrolment(cohort_id)
+    return spreadsheet.csv_response(
+        services.my_answers_table(enrolment),
+        filename=f"mine-svar-{enrolment.cohort.course.slug}.csv",
+        separator=spreadsheet.separator_from(request.args.get("separator")),
     )
 
 

@@ -13,7 +13,7 @@ from course_app.accounts.models import User
 from course_app.cohorts.models import Enrolment
 from course_app.core.db import db, utcnow
 from course_app.core.errors import NotAllowed, NotFound, ServiceError
-from course_app.courses.models import Block
+from course_app.courses.models import Block, Lesson, Module
 from course_app.courses.services import LessonOutline
 from course_app.organisations.access import Viewer, current_group_id
 from course_app.organisations.models import LeaderGroup
@@ -391,3 +391,17 @@ def answers_to_retired_questions(
         .order_by(Block.lesson_id, Block.position, Block.id)
     ).all()
     return [(block, answer) for block, answer in rows]
+
+
+def own_answers(enrolment: Enrolment) -> list[tuple[Module, Lesson, Block, ReflectionAnswer]]:
+    """All of a leader's own answers in an enrolment, in course order, including answers to questions
+    an author has since retired (they stay the leader's). One query."""
+    rows = db.session.execute(
+        select(Module, Lesson, Block, ReflectionAnswer)
+        .join(Block, ReflectionAnswer.block_id == Block.id)
+        .join(Lesson, Block.lesson_id == Lesson.id)
+        .join(Module, Lesson.module_id == Module.id)
+        .where(ReflectionAnswer.enrolment_id == enrolment.id)
+        .order_by(Module.position, Lesson.position, Block.position, Block.id)
+    ).all()
+    return [(module, lesson, block, answer) for module, lesson, block, answer in rows]

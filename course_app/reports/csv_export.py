@@ -1,10 +1,4 @@
-"""CSV exports that open correctly in Danish Excel and cannot smuggle formulas into a spreadsheet.
-
-- Semicolon separator by default (Danish Excel's list separator); ``comma`` on request.
-- UTF-8 with a byte order mark, so Excel reads æ, ø and å.
-- A cell starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a leading ``'``, so a name
-  such as ``=HYPERLINK(…)`` stays text (OWASP "CSV injection"). Numbers are written as numbers.
-- Streamed line by line: the response never holds the whole file.
+"""The report and dashboard tables as CSV (the file format itself: ``core/spreadsheet.py``).
 
 The table builders (``group_table``, ``report_table``) turn service results into plain values (texts and
 numbers) while the request runs; the streamed generator then touches no database objects.
@@ -12,76 +6,19 @@ numbers) while the request runs; the streamed generator then touches no database
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import io
-from collections.abc import Iterable, Iterator, Sequence
-
-from flask import Response, stream_with_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from course_app.core.i18n import COPENHAGEN
+from course_app.core.spreadsheet import Cell, local_time
 from course_app.progress.models import ProgressState
 from course_app.reports.programme import ProgrammeReport
 from course_app.reports.services import GroupProgress
-
-BOM = "\ufeff"
-SEPARATORS = {"semicolon": ";", "comma": ","}
-DEFAULT_SEPARATOR = "semicolon"
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 STATE_LABELS = {
     ProgressState.NOT_STARTED: _l("Ikke startet"),
     ProgressState.IN_PROGRESS: _l("I gang"),
     ProgressState.DONE: _l("Færdig"),
 }
-
-Cell = str | int | None
-
-
-def separator_from(name: str | None) -> str:
-    """``?separator=comma`` gives a comma; anything else the semicolon Danish Excel expects."""
-    return SEPARATORS.get(name or "", SEPARATORS[DEFAULT_SEPARATOR])
-
-
-def neutralise(value: Cell) -> str | int:
-    """A cell a spreadsheet shows as text, never runs as a formula."""
-    if value is None:
-        return ""
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        value = str(value)
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
-def csv_lines(rows: Iterable[Sequence[Cell]], *, separator: str = ";") -> Iterator[str]:
-    """The file as text, one line at a time; the first chunk is the byte order mark."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=separator, lineterminator="\r\n")
-    yield BOM
-    for row in rows:
-        writer.writerow([neutralise(cell) for cell in row])
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate(0)
-
-
-def csv_response(rows: Iterable[Sequence[Cell]], *, filename: str, separator: str) -> Response:
-    """A streamed download. ``filename`` must be plain ASCII (callers slugify)."""
-    chunks = (line.encode("utf-8") for line in csv_lines(rows, separator=separator))
-    response = Response(stream_with_context(chunks), mimetype="text/csv")
-    response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    # Names and progress of people: never kept by a browser or proxy cache.
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def local_time(value: dt.datetime | None) -> str:
-    """Copenhagen time in a form every spreadsheet reads as a date and time."""
-    return value.astimezone(COPENHAGEN).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 def group_table(progress: GroupProgress) -> list[list[Cell]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request
 from flask_login import login_required
 
+from course_app.core import spreadsheet
 from course_app.core.errors import NotAllowed, NotFound
 from course_app.core.i18n import today_local
 from course_app.organisations.access import request_viewer
@@ -69,10 +70,10 @@ def group_export(group_id: int):
     if not name.startswith("ledergruppe"):
         name = f"ledergruppe-{name}"
     filename = f"{name}-{today_local().isoformat()}.csv"
-    return csv_export.csv_response(
+    return spreadsheet.csv_response(
         csv_export.group_table(dashboard.progress),
         filename=filename,
-        separator=csv_export.separator_from(request.args.get("separator")),
+        separator=spreadsheet.separator_from(request.args.get("separator")),
     )
 
 
@@ -93,8 +94,8 @@ def programme():
 def programme_export():
     report, _form = _report()
     name = slugify(report.cohort.name) if report.cohort else "ingen-forloeb"
-    return csv_export.csv_response(
+    return spreadsheet.csv_response(
         csv_export.report_table(report),
         filename=f"rapport-{name}-{today_local().isoformat()}.csv",
-        separator=csv_export.separator_from(request.args.get("separator")),
+        separator=spreadsheet.separator_from(request.args.get("separator")),
     )

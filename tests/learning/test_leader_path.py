@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 
 from sqlalchemy import select
@@ -11,6 +13,7 @@ from course_app.courses.models import Block
 from course_app.progress.models import LessonProgress, ProgressState
 from course_app.reflections.models import AnswerStatus, ReflectionAnswer
 from tests import factories
+from tests.conftest import csrf_token_from
 from tests.helpers import post_form, sign_in
 
 
@@ -184,3 +187,51 @@ def test_answer_to_a_retired_question_stays_readable_to_its_author(client, sessi
     assert "Tidligere spørgsmål" in html
     assert "Mit eksempel fra hverdagen" in html
     assert 'id="svar-forberedelse-1"' not in html  # no longer answerable
+
+
+def test_own_answers_export_holds_only_own_answers_including_retired_questions(client, session):
+    _, cohort, leader, _ = _setup(session)
+    other, _ = factories.enrolled_leader(cohort, name="Anden Leder")
+    session.commit()
+    sign_in(client, other.email)
+    post_form(
+        client,
+        _module_url(cohort),
+        f"/forloeb/{cohort.id}/svar/spoergsmaal-1",
+        {"text": "=Andens svar", "submit_answer": "Indsend"},
+    )
+    client.post(
+        "/log-ud",
+        data={"csrf_token": csrf_token_from(client.get("/mit-forloeb").get_data(as_text=True))},
+    )
+
+    sign_in(client, leader.email)
+    post_form(
+        client,
+        _module_url(cohort),
+        f"/forloeb/{cohort.id}/svar/spoergsmaal-1",
+        {"text": "=SUM(A1)", "submit_answer": "Indsend"},
+    )
+    post_form(
+        client,
+        _module_url(cohort),
+        f"/forloeb/{cohort.id}/svar/forberedelse-1",
+        {"text": "Kladde til workshop", "save_draft": "Gem kladde"},
+    )
+    block = session.scalar(
+        select(Block).where(Block.key == "forberedelse-1", Block.course_id == cohort.course_id)
+    )
+    block.retired_at = utcnow()
+    session.commit()
+
+    response = client.get(f"/forloeb/{cohort.id}/mine-svar.csv")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("text/csv")
+    body = response.get_data().decode("utf-8")
+    assert body.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff")), delimiter=";"))
+    assert rows[0][3] == "Dit svar"
+    answers = {row[3] for row in rows[1:]}
+    assert answers == {"'=SUM(A1)", "Kladde til workshop"}  # formula neutralised; never another's
+    retired = next(row for row in rows[1:] if row[3] == "Kladde til workshop")
+    assert "taget ud af kurset" in retired[2] and retired[4] == "Kladde"

@@ -8,8 +8,8 @@ import io
 
 import pytest
 
+from course_app.core.spreadsheet import csv_lines, neutralise, separator_from
 from course_app.organisations import services as directory
-from course_app.reports.csv_export import csv_lines, neutralise, separator_from
 from tests import factories
 from tests.helpers import sign_in
 from tests.reports.conftest import World, finish

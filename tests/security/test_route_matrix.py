@@ -705,6 +705,15 @@ ROUTES: dict[str, dict[str, Spec]] = {
     # --- learning: the signed-in person's own enrolment, through the cohort in the URL ---
     "learning.index": {"GET": Spec(fixed("/"), same(given(REDIRECT, *SIGNED_IN), "-"))},
     "learning.dashboard": {"GET": Spec(fixed("/mit-forloeb"), same(given(PAGE, *SIGNED_IN), "-"))},
+    "learning.my_answers": {
+        "GET": Spec(
+            {
+                "c1": lambda w: f"/forloeb/{w.c1}/mine-svar.csv",
+                "c2": lambda w: f"/forloeb/{w.c2}/mine-svar.csv",
+            },
+            {"c1": given(PAGE, *LEADERS), "c2": given(PAGE, "l4")},
+        )
+    },
     "learning.module": {
         "GET": Spec(
             {
