@@ -69,3 +69,32 @@ def test_goal_forms_are_accessible(page):
     page.go_back()
     page.locator("a", has_text="Ret eller fjern målet").first.click()
     assert_accessible(page, "a goal's edit form")
+
+
+def test_course_and_block_forms_are_accessible(page, browser_problems):
+    browser_problems.expect_console_error("status of 400")  # the deliberately empty form
+    sign_in_as(page, ADMIN)
+    page.goto("/admin/")
+    page.get_by_role("link", name="Opret kursus").click()
+    assert_accessible(page, "the new-course form")
+    page.get_by_role(
+        "button", name="Gem"
+    ).first.click()  # empty: the error summary and field errors
+    assert_accessible(page, "the new-course form with errors")
+    open_shipped_course(page)
+    page.get_by_role("link", name="Ret kurset").click()
+    assert_accessible(page, "the course edit form")
+    open_shipped_course(page)
+    course_url = page.url
+    for label in ("Tekst", "Refleksionsspørgsmål", "Forberedelsesopgave", "Materiale"):
+        page.goto(course_url)
+        page.locator(".add-links").first.get_by_role("link", name=label, exact=True).click()
+        assert_accessible(page, f"the new {label} block form")
+
+
+def test_delete_confirmation_is_accessible(page):
+    sign_in_as(page, ADMIN)
+    open_shipped_course(page)
+    page.locator("a", has_text="Slet").first.click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    assert_accessible(page, "a delete confirmation")
