@@ -10,7 +10,7 @@ import datetime as dt
 import enum
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_request_context, request
 from flask.globals import app_ctx
 from sqlalchemy import DateTime, Enum, MetaData, create_engine, event
 from sqlalchemy.engine import Connection, Engine
@@ -101,7 +101,18 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _begin_sqlite(connection: Connection) -> None:
-    connection.exec_driver_sql("BEGIN")
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if _request_may_write() else "BEGIN")
+
+
+def _request_may_write() -> bool:
+    """Whether this transaction serves a request that may write (every write is a POST).
+
+    SQLite cannot turn a read transaction into a write transaction once another connection has
+    committed since its first read: it fails at once with "database is locked", whatever the busy
+    timeout. A POST therefore takes the write lock at its first statement and waits its turn (the busy
+    timeout) behind other writers; GET requests keep plain, concurrent read transactions.
+    """
+    return has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
 
 
 def _app_context_id() -> int:

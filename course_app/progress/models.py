@@ -34,7 +34,9 @@ class LessonProgress(Base):
         ForeignKey("lessons.id", ondelete="RESTRICT"), index=True
     )
     # Stored, not derived on every read, so group dashboards and reports need one query.
-    # A row exists once the lesson is started; "done" is set by progress.services.mark_lesson_done.
+    # The app writes a row once the lesson is started; "done" is set by
+    # progress.services.mark_lesson_done. Rows saying "not_started" (imports, the benchmark's
+    # datasets) count as no row everywhere.
     state: Mapped[ProgressState] = mapped_column(
         string_enum(ProgressState, length=16),
         default=ProgressState.IN_PROGRESS,

@@ -168,6 +168,7 @@ def summaries_for_enrolments(
             ).where(
                 LessonProgress.enrolment_id.in_(enrolment_ids),
                 LessonProgress.lesson_id.in_(list(lesson_module)),
+                LessonProgress.state != ProgressState.NOT_STARTED,
             )
         )
         for enrolment_id, lesson_id, state, updated_at in rows:

@@ -335,6 +335,7 @@ def _module_progress(population, lesson_ids: list[int]):
         .where(
             LessonProgress.enrolment_id.in_(select(population.c.enrolment_id)),
             LessonProgress.lesson_id.in_(lesson_ids),
+            LessonProgress.state != ProgressState.NOT_STARTED,
         )
         .group_by(LessonProgress.enrolment_id, Lesson.module_id)
         .subquery("per_person")

@@ -1,0 +1,115 @@
+"""The report: JSON for machines, a Markdown section per size and database in docs/performance.md."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import shlex
+import sys
+from pathlib import Path
+
+from bench.sizes import Size
+from bench.sysinfo import database_kind
+
+RATIO_BASE = "baseline: Jinja 50 rows"
+
+
+def build(
+    *,
+    size: Size,
+    database: str,
+    started: dt.datetime,
+    settings: dict,
+    results: dict[str, dict],
+    memory: dict,
+    memory_before_export: dict,
+    machine: dict,
+    password_hash: str,
+) -> dict:
+    base = results[RATIO_BASE]["requests_per_second"] or 1.0
+    for result in results.values():
+        result["ratio_to_baseline"] = round(result["requests_per_second"] / base, 3)
+    sign_in = results.get("sign-in (password check)", {})
+    cores_used = min(settings["workers"], machine["cores"])
+    return {
+        "size": size.name,
+        "leaders": size.leaders,
+        "database": database_kind(database),
+        "started": started.isoformat(timespec="seconds"),
+        "command": " ".join(shlex.quote(part) for part in ["python", "-m", "bench", *sys.argv[1:]]),
+        "settings": settings,
+        "machine": machine,
+        "results": results,
+        "peak_rss_mb": memory,
+        "peak_rss_mb_before_export": memory_before_export,
+        "sign_in": {
+            "password_hash": password_hash,
+            "sign_ins_per_second": sign_in.get("requests_per_second"),
+            "sign_ins_per_second_per_core": round(
+                (sign_in.get("requests_per_second") or 0) / cores_used, 1
+            ),
+        },
+    }
+
+
+def write_json(document: dict, folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"bench-{document['size'].lower()}-{document['database']}.json"
+    path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
+
+
+def _ms(microseconds: int) -> str:
+    return f"{microseconds / 1000:.1f}"
+
+
+def markdown_section(document: dict) -> str:
+    machine = document["machine"]
+    settings = document["settings"]
+    lines = [
+        f"### Size {document['size']} ({document['leaders']:,} leaders), {machine['database']}",
+        "",
+        f"Run {document['started']} · `{document['command']}` · {settings['connections']} "
+        f"connections, {settings['duration_s']:g} s per row, gunicorn {settings['workers']} sync "
+        f"workers · {machine['cpu']}, {machine['cores']} cores, {machine['memory_gib']} GiB, "
+        f"Python {machine['python']}, {machine['wrk']}",
+        "",
+        "| Endpoint | req/s | p50 ms | p95 ms | p99 ms | errors | ratio to baseline |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, result in document["results"].items():
+        lines.append(
+            f"| {name} | {result['requests_per_second']:.1f} | {_ms(result['p50_us'])} | "
+            f"{_ms(result['p95_us'])} | {_ms(result['p99_us'])} | {result['errors']} | "
+            f"{result['ratio_to_baseline']:.2f} |"
+        )
+    memory = document["peak_rss_mb"]
+    app_memory = ", ".join(f"{name} {value:.0f}" for name, value in memory["app"].items())
+    base_memory = ", ".join(f"{name} {value:.0f}" for name, value in memory["baseline"].items())
+    before = max(
+        value for name, value in document["peak_rss_mb_before_export"].items() if name != "master"
+    )
+    sign_in = document["sign_in"]
+    lines += [
+        "",
+        f"Peak RSS (MB): app {app_memory}; baseline {base_memory}; "
+        f"largest app worker before the full progress export {before:.0f}.",
+        f"Sign-in: `{sign_in['password_hash']}`, {sign_in['sign_ins_per_second']} sign-ins/s, "
+        f"{sign_in['sign_ins_per_second_per_core']} per core.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def update_markdown(document: dict, path: Path) -> None:
+    """Replace this size and database's section between its markers, or add it at the end."""
+    key = f"{document['size']}:{document['database']}"
+    begin, end = f"<!-- bench:{key} -->", f"<!-- /bench:{key} -->"
+    section = f"{begin}\n{markdown_section(document)}{end}"
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Performance\n"
+    pattern = re.compile(re.escape(begin) + r".*?" + re.escape(end), re.DOTALL)
+    if pattern.search(text):
+        text = pattern.sub(lambda _match: section, text)
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    path.write_text(text, encoding="utf-8")

@@ -1,0 +1,118 @@
+"""``python -m bench run``: start the app and the baseline under gunicorn, drive them, write the report.
+
+Order of one run: the baseline pages, then every app endpoint driven alone (same connections, duration
+and gunicorn settings as the baseline, so the throughputs compare), then the scripted loops mixed,
+then sign-in on its own, then the CSV export of every progress row with one connection (its worker's
+peak memory is read afterwards). Each measurement is preceded by a short unrecorded warm-up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from pathlib import Path
+
+from bench import report, scenarios
+from bench.load import LoadResult, VirtualUser, drive, wrk_path
+from bench.server import BenchmarkError, Server, app_environment
+from bench.sizes import Size
+from bench.sysinfo import machine_description, password_hash_parameters
+
+__all__ = ["BenchmarkError", "run_benchmark"]
+
+BASELINE_APP = "bench.baseline:create_baseline_app()"
+COURSE_APP = "course_app:create_app()"
+
+
+def _measure(
+    base_url: str, users: list[VirtualUser], *, connections: int, duration: float
+) -> LoadResult:
+    drive(base_url, users, connections=connections, duration=min(2.0, max(1.0, duration / 5)))
+    return drive(base_url, users, connections=connections, duration=duration)
+
+
+def run_benchmark(
+    database: str,
+    size: Size,
+    *,
+    duration: float,
+    connections: int,
+    workers: int,
+    output: Path,
+    markdown: Path | None,
+) -> Path:
+    wrk_path()
+    fixture = scenarios.read_fixture(database, size)
+    environment = app_environment(database, secrets.token_hex(32))
+    started = dt.datetime.now(dt.UTC)
+    results: dict[str, dict] = {}
+
+    def record(name: str, result: LoadResult, *, kind: str) -> None:
+        results[name] = {"kind": kind, **result.as_dict()}
+        print(
+            f"  {name:36} {result.requests_per_second:8.1f} req/s  p95 {result.p95_us / 1000:7.1f} ms"
+            f"  errors {result.errors}" + (f" ({result.first_error})" if result.first_error else "")
+        )
+
+    with (
+        Server("baseline", BASELINE_APP, environment, workers, "/hello") as baseline,
+        Server("app", COURSE_APP, environment, workers) as app,
+    ):
+        print(
+            f"Benchmark {size.name} on {database}: {connections} connections, {duration:g} s each"
+        )
+        for name, path in (("baseline: hello", "/hello"), ("baseline: Jinja 50 rows", "/rows")):
+            users = [VirtualUser("", (scenarios.Step(name, path),))]
+            record(
+                name,
+                _measure(baseline.base_url, users, connections=connections, duration=duration),
+                kind="baseline",
+            )
+        cast = scenarios.Cast(app.base_url, fixture, connections)
+        for endpoint in scenarios.ENDPOINTS:
+            users = cast.users_for(endpoint, connections)
+            record(
+                endpoint,
+                _measure(app.base_url, users, connections=connections, duration=duration),
+                kind="endpoint",
+            )
+        record(
+            "scripted loops (mixed)",
+            _measure(
+                app.base_url, cast.scripted_loops(), connections=connections, duration=duration
+            ),
+            kind="loops",
+        )
+        record(
+            "sign-in (password check)",
+            drive(
+                app.base_url,
+                scenarios.sign_in_users(app.base_url, connections),
+                connections=connections,
+                duration=duration,
+            ),
+            kind="sign-in",
+        )
+        memory_before_export = app.peak_rss_mb()
+        record(
+            "admin: CSV of every progress row",
+            drive(app.base_url, [cast.progress_export_user()], connections=1, duration=duration),
+            kind="export",
+        )
+        memory = {"app": app.peak_rss_mb(), "baseline": baseline.peak_rss_mb()}
+
+    document = report.build(
+        size=size,
+        database=database,
+        started=started,
+        settings={"connections": connections, "duration_s": duration, "workers": workers},
+        results=results,
+        memory=memory,
+        memory_before_export=memory_before_export,
+        machine=machine_description(database),
+        password_hash=password_hash_parameters(database),
+    )
+    path = report.write_json(document, output)
+    if markdown is not None:
+        report.update_markdown(document, markdown)
+    return path

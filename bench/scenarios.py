@@ -1,0 +1,300 @@
+"""What the benchmark asks of the app: the endpoints, who asks, and the scripted loops.
+
+Every virtual user signs in once (``client.sign_in``: the form's CSRF token, then the POST) before the
+load starts; the loops then reuse the session, so the load measures pages, not password hashing.
+Sign-in itself is measured on its own (``sign_in_users``).
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from bench import client, sizes
+from bench.client import SignedIn
+from bench.load import Step, VirtualUser
+from course_app.accounts.models import User
+from course_app.cohorts.models import Cohort
+from course_app.core.db import make_engine
+from course_app.courses.models import QUESTION_TYPES, Block, Lesson, Module
+from course_app.organisations.models import GroupMembership, Role, RoleAssignment
+
+COHORT_ID = 1  # the generator's one cohort
+
+
+@dataclass(frozen=True)
+class Fixture:
+    """The parts of the generated dataset the requests name."""
+
+    course_id: int
+    module_key: str
+    lesson_key: str
+    block_key: str
+    lesson_keys: tuple[str, ...]
+    leader_groups: dict[int, int]  # leader number (= user id) -> group id
+    chairs: dict[int, int]  # leader number of a group's chair -> group id
+    facilitator_groups: dict[str, tuple[int, ...]]  # e-mail -> the groups they facilitate
+    organisations: int
+
+
+def read_fixture(database: str, size: sizes.Size) -> Fixture:
+    """The first question in course order (its lesson and module), each leader's group, the chairs
+    and the facilitators' groups."""
+    engine = make_engine(database)
+    try:
+        with engine.connect() as connection:
+            course_id = connection.scalar(select(Cohort.course_id).where(Cohort.id == COHORT_ID))
+            if course_id is None:
+                raise client.BenchmarkError(
+                    f"No benchmark dataset in {database}: run `python -m bench generate --size "
+                    f"{size.name}` with the same --database first."
+                )
+            first = connection.execute(
+                select(Module.key, Lesson.key, Block.key)
+                .join(Lesson, Lesson.id == Block.lesson_id)
+                .join(Module, Module.id == Lesson.module_id)
+                .where(Block.course_id == course_id, Block.type.in_(list(QUESTION_TYPES)))
+                .order_by(Module.position, Lesson.position, Block.position)
+                .limit(1)
+            ).one()
+            lesson_keys = tuple(
+                connection.scalars(
+                    select(Lesson.key)
+                    .join(Module, Module.id == Lesson.module_id)
+                    .where(Lesson.course_id == course_id)
+                    .order_by(Module.position, Lesson.position)
+                )
+            )
+            memberships = connection.execute(
+                select(GroupMembership.user_id, GroupMembership.group_id).where(
+                    GroupMembership.user_id <= size.leaders
+                )
+            ).all()
+            roles = connection.execute(
+                select(
+                    User.email, RoleAssignment.user_id, RoleAssignment.role, RoleAssignment.group_id
+                )
+                .join(User, User.id == RoleAssignment.user_id)
+                .where(RoleAssignment.role.in_([Role.CHAIR, Role.FACILITATOR]))
+                .order_by(RoleAssignment.user_id, RoleAssignment.group_id)
+            ).all()
+    finally:
+        engine.dispose()
+    facilitator_groups: dict[str, list[int]] = {}
+    for email, _user_id, role, group_id in roles:
+        if role == Role.FACILITATOR:
+            facilitator_groups.setdefault(email, []).append(group_id)
+    return Fixture(
+        course_id=course_id,
+        module_key=first[0],
+        lesson_key=first[1],
+        block_key=first[2],
+        lesson_keys=lesson_keys,
+        leader_groups=dict(memberships),
+        chairs={user_id: group_id for _e, user_id, role, group_id in roles if role == Role.CHAIR},
+        facilitator_groups={email: tuple(ids) for email, ids in facilitator_groups.items()},
+        organisations=size.organisations,
+    )
+
+
+def _form(**fields: str) -> str:
+    return urllib.parse.urlencode(fields)
+
+
+# -- each role's steps ----------------------------------------------------------------------------
+
+
+def leader_steps(fixture: Fixture, user: SignedIn, group_id: int) -> dict[str, Step]:
+    cohort = f"/forloeb/{COHORT_ID}"
+    reflection = (
+        "Jeg vil inddrage medarbejderne tidligere, når vi indfører nye digitale løsninger. " * 7
+    )
+    return {
+        "leader: dashboard": Step("dashboard", "/mit-forloeb"),
+        "leader: module page": Step("module", f"{cohort}/moduler/{fixture.module_key}"),
+        "leader: save reflection": Step(
+            "save reflection",
+            f"{cohort}/svar/{fixture.block_key}",
+            "POST",
+            _form(
+                csrf_token=user.csrf_token,
+                text=reflection,
+                visibility="private",
+                submit_answer="Indsend",
+            ),
+            302,
+        ),
+        "leader: mark done": Step(
+            "mark done",
+            f"{cohort}/lektioner/{fixture.lesson_key}/faerdig",
+            "POST",
+            _form(csrf_token=user.csrf_token),
+            302,
+        ),
+        "leader: group page": Step("group page", f"/grupper/{group_id}"),
+    }
+
+
+def facilitator_steps(group_id: int) -> dict[str, Step]:
+    return {
+        "facilitator: group dashboard": Step("group dashboard", f"/ledergrupper/{group_id}"),
+        "facilitator: group CSV export": Step("group csv", f"/ledergrupper/{group_id}/eksport.csv"),
+    }
+
+
+def chair_steps(fixture: Fixture, group_id: int, chair: SignedIn) -> dict[str, Step]:
+    """Shared reflections are read by the group and its chair; facilitators see only progress."""
+    return {
+        "chair: reflections review": Step(
+            "review",
+            f"/grupper/{group_id}/spoergsmaal/{fixture.block_key}",
+            cookie=chair.cookie,
+        ),
+    }
+
+
+def coordinator_steps() -> dict[str, Step]:
+    return {"coordinator: programme report": Step("report", "/rapport")}
+
+
+def admin_steps(
+    base_url: str, fixture: Fixture, user: SignedIn, lesson_key: str
+) -> dict[str, Step]:
+    """Save a lesson with the values its edit form shows (a real edit, audited as one)."""
+    path = f"/admin/kurser/{fixture.course_id}/lektioner/{lesson_key}"
+    page = client.request(base_url, "GET", path, cookie=user.cookie)
+    fields = client.form_fields(page.body, path)
+    return {
+        "admin: edit lesson": Step("edit lesson", path, "POST", urllib.parse.urlencode(fields), 302)
+    }
+
+
+# -- virtual users ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Cast:
+    """Signed-in virtual users per role, made once per run and reused by every measurement."""
+
+    base_url: str
+    fixture: Fixture
+    connections: int
+
+    def __post_init__(self) -> None:
+        fixture = self.fixture
+
+        def sign_in(email: str) -> SignedIn:
+            return client.sign_in(self.base_url, email, sizes.BENCH_PASSWORD)
+
+        wanted = self.connections
+        self.leaders = [
+            sign_in(sizes.leader_email(n)) for n in sorted(fixture.leader_groups)[:wanted]
+        ]
+        self.chairs = {
+            group_id: sign_in(sizes.leader_email(number))
+            for number, group_id in sorted(fixture.chairs.items())[:wanted]
+        }
+        self.facilitators = [
+            (sign_in(email), groups)
+            for email, groups in sorted(fixture.facilitator_groups.items())[:wanted]
+        ]
+        self.coordinators = [
+            sign_in(sizes.coordinator_email(number))
+            for number in range(1, min(fixture.organisations, wanted) + 1)
+        ]
+        self.editor = sign_in(sizes.EDITOR_EMAIL)
+        self.admin = sign_in(sizes.ADMIN_EMAIL)
+
+    def _leader_user(self, index: int, names: list[str]) -> VirtualUser:
+        user = self.leaders[index % len(self.leaders)]
+        number = index % len(self.leaders) + 1
+        steps = leader_steps(self.fixture, user, self.fixture.leader_groups[number])
+        return VirtualUser(user.cookie, tuple(steps[name] for name in names))
+
+    def _facilitator_user(self, index: int, names: list[str]) -> VirtualUser:
+        """Facilitator ``index`` (in turn) with one of their groups; the review step is requested
+        by that group's chair."""
+        user, groups = self.facilitators[index % len(self.facilitators)]
+        group_id = groups[(index // len(self.facilitators)) % len(groups)]
+        steps = facilitator_steps(group_id)
+        chair = self.chairs.get(group_id) or next(iter(self.chairs.values()))
+        steps.update(chair_steps(self.fixture, group_id, chair))
+        return VirtualUser(user.cookie, tuple(steps[name] for name in names))
+
+    def _coordinator_user(self, index: int, names: list[str]) -> VirtualUser:
+        steps = coordinator_steps()
+        user = self.coordinators[index % len(self.coordinators)]
+        return VirtualUser(user.cookie, tuple(steps[name] for name in names))
+
+    def _editor_user(self, index: int, names: list[str]) -> VirtualUser:
+        lesson_key = self.fixture.lesson_keys[index % len(self.fixture.lesson_keys)]
+        steps = admin_steps(self.base_url, self.fixture, self.editor, lesson_key)
+        return VirtualUser(self.editor.cookie, tuple(steps[name] for name in names))
+
+    def users_for(self, endpoint: str, count: int) -> list[VirtualUser]:
+        """``count`` virtual users who all request ``endpoint`` only."""
+        make = self._maker(endpoint)
+        return [make(index, [endpoint]) for index in range(count)]
+
+    def _maker(self, endpoint: str) -> Callable[[int, list[str]], VirtualUser]:
+        role = endpoint.split(":", 1)[0]
+        return {
+            "leader": self._leader_user,
+            "facilitator": self._facilitator_user,
+            "chair": self._facilitator_user,
+            "coordinator": self._coordinator_user,
+            "admin": self._editor_user,
+        }[role]
+
+    def scripted_loops(self) -> list[VirtualUser]:
+        """The mixed load: most connections are leaders, one a facilitator, one an author."""
+        leaders = max(1, self.connections - 2)
+        users = [self._leader_user(index, list(LEADER_LOOP)) for index in range(leaders)]
+        users.append(self._facilitator_user(0, list(FACILITATOR_LOOP)))
+        if self.connections > 2:
+            users.append(self._editor_user(0, list(ADMIN_LOOP)))
+        return users[: self.connections]
+
+    def progress_export_user(self) -> VirtualUser:
+        return VirtualUser(
+            self.admin.cookie,
+            (Step("progress csv", "/rapport/lektioner.csv"),),
+        )
+
+
+LEADER_LOOP = (
+    "leader: dashboard",
+    "leader: module page",
+    "leader: save reflection",
+    "leader: mark done",
+    "leader: group page",
+)
+FACILITATOR_LOOP = (
+    "facilitator: group dashboard",
+    "chair: reflections review",
+    "facilitator: group CSV export",
+)
+ADMIN_LOOP = ("admin: edit lesson",)
+ENDPOINTS = (*LEADER_LOOP, *FACILITATOR_LOOP, "coordinator: programme report", *ADMIN_LOOP)
+
+
+def sign_in_users(base_url: str, count: int) -> list[VirtualUser]:
+    """Virtual users who post the sign-in form again and again (each post checks the password)."""
+    users = []
+    for number in range(1, count + 1):
+        page = client.request(base_url, "GET", "/log-ind")
+        body = _form(
+            email=sizes.leader_email(number),
+            password=sizes.BENCH_PASSWORD,
+            csrf_token=client.csrf_token(page.body),
+        )
+        users.append(
+            VirtualUser(
+                client.session_cookie(page),
+                (Step("sign in", "/log-ind", "POST", body, 302),),
+            )
+        )
+    return users

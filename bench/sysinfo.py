@@ -1,0 +1,82 @@
+"""What the report says about the machine, the software and the password hash."""
+
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+from importlib.metadata import version
+from pathlib import Path
+
+from sqlalchemy import select, text
+
+from bench import sizes
+from course_app.accounts.models import User
+from course_app.core.db import make_engine
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def _memory_gib() -> float:
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                return round(int(line.split()[1]) / 1024 / 1024, 1)
+    except OSError:
+        pass
+    return 0.0
+
+
+def _wrk_version() -> str:
+    completed = subprocess.run(["wrk", "--version"], capture_output=True, text=True)
+    return (completed.stdout or completed.stderr).splitlines()[0].strip()
+
+
+def database_kind(database: str) -> str:
+    return "postgresql" if database.startswith("postgresql") else "sqlite"
+
+
+def machine_description(database: str) -> dict[str, str | int | float]:
+    engine = make_engine(database)
+    try:
+        with engine.connect() as connection:
+            if engine.dialect.name == "sqlite":
+                server = "SQLite " + connection.scalar(text("select sqlite_version()"))
+            else:
+                server = connection.scalar(text("show server_version"))
+                server = f"PostgreSQL {server}"
+    finally:
+        engine.dispose()
+    return {
+        "cpu": _cpu_model(),
+        "cores": os.cpu_count() or 1,
+        "memory_gib": _memory_gib(),
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "database": server,
+        "gunicorn": version("gunicorn"),
+        "flask": version("flask"),
+        "sqlalchemy": version("sqlalchemy"),
+        "wrk": _wrk_version(),
+    }
+
+
+def password_hash_parameters(database: str) -> str:
+    """The stored hash's method and parameters (e.g. ``scrypt:32768:8:1``), never the hash."""
+    engine = make_engine(database)
+    try:
+        with engine.connect() as connection:
+            stored = connection.scalar(
+                select(User.password_hash).where(User.email == sizes.ADMIN_EMAIL)
+            )
+    finally:
+        engine.dispose()
+    return (stored or "").split("$", 1)[0]
