@@ -193,10 +193,8 @@ class Cast:
         self.leaders = [
             sign_in(sizes.leader_email(n)) for n in sorted(fixture.leader_groups)[:wanted]
         ]
-        self.chairs = {
-            group_id: sign_in(sizes.leader_email(number))
-            for number, group_id in sorted(fixture.chairs.items())[:wanted]
-        }
+        self._sign_in = sign_in
+        self._chairs: dict[int, SignedIn] = {}
         self.facilitators = [
             (sign_in(email), groups)
             for email, groups in sorted(fixture.facilitator_groups.items())[:wanted]
@@ -220,9 +218,15 @@ class Cast:
         user, groups = self.facilitators[index % len(self.facilitators)]
         group_id = groups[(index // len(self.facilitators)) % len(groups)]
         steps = facilitator_steps(group_id)
-        chair = self.chairs.get(group_id) or next(iter(self.chairs.values()))
-        steps.update(chair_steps(self.fixture, group_id, chair))
+        steps.update(chair_steps(self.fixture, group_id, self.chair_of(group_id)))
         return VirtualUser(user.cookie, tuple(steps[name] for name in names))
+
+    def chair_of(self, group_id: int) -> SignedIn:
+        """The group's chair, signed in the first time they are needed."""
+        if group_id not in self._chairs:
+            number = next(n for n, group in self.fixture.chairs.items() if group == group_id)
+            self._chairs[group_id] = self._sign_in(sizes.leader_email(number))
+        return self._chairs[group_id]
 
     def _coordinator_user(self, index: int, names: list[str]) -> VirtualUser:
         steps = coordinator_steps()
