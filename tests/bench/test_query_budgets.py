@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from bench import cost, scenarios
 from bench.dataset import generate
 from bench.sizes import Size
-from course_app.core.db import db
 from course_app.cohorts.models import Enrolment
+from course_app.core.db import db
 from course_app.courses.models import Block, BlockType, Lesson, PublicationStatus
 from course_app.organisations.models import GroupMembership
 from course_app.reflections.models import AnswerStatus, Comment, ReflectionAnswer, Visibility
