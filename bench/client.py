@@ -104,6 +104,7 @@ class _FormReader(HTMLParser):
         self.fields: list[list[str]] = []
         self.textarea: list[str] | None = None
         self.select: str | None = None
+        self.textareas: list[list[str]] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = {name: value or "" for name, value in attrs}
@@ -125,6 +126,7 @@ class _FormReader(HTMLParser):
         elif tag == "textarea":
             self.textarea = [attributes["name"], ""]
             self.fields.append(self.textarea)
+            self.textareas.append(self.textarea)
         elif tag == "select":
             self.select = attributes["name"]
 
@@ -142,9 +144,12 @@ class _FormReader(HTMLParser):
 
 
 def form_fields(html: str, action: str) -> list[tuple[str, str]]:
-    """The form's (name, value) pairs; a textarea's first newline is dropped, as browsers do."""
+    """The form's (name, value) pairs; a textarea's first newline is dropped, as browsers do.
+    Enough for the app's own forms (a select always has a selected option there)."""
     reader = _FormReader(action)
     reader.feed(html)
     if not reader.fields:
         raise BenchmarkError(f"No form posting to {action} on the page.")
-    return [(name, value.removeprefix("\n")) for name, value in reader.fields]
+    for textarea in reader.textareas:
+        textarea[1] = textarea[1].removeprefix("\n")
+    return [(name, value) for name, value in reader.fields]

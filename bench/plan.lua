@@ -58,7 +58,7 @@ function done(summary, latency, requests)
     '"status_errors": %d, "timeouts": %d, "p50_us": %d, "p95_us": %d, "p99_us": %d, ' ..
     '"max_us": %d, "mean_us": %.1f}\n',
     summary.requests, summary.duration, summary.bytes, unexpected_total,
-    string.gsub(first, '"', "'"), errors.connect, errors.read, errors.write, errors.status,
+    (string.gsub(first, '[%c"\\]', "'")), errors.connect, errors.read, errors.write, errors.status,
     errors.timeout, latency:percentile(50), latency:percentile(95), latency:percentile(99),
     latency.max, latency.mean))
 end

@@ -27,9 +27,11 @@ def build(
     machine: dict,
     password_hash: str,
 ) -> dict:
-    base = results[RATIO_BASE]["requests_per_second"] or 1.0
+    base = results[RATIO_BASE]["requests_per_second"]
     for result in results.values():
-        result["ratio_to_baseline"] = round(result["requests_per_second"] / base, 3)
+        result["ratio_to_baseline"] = (
+            round(result["requests_per_second"] / base, 3) if base else None
+        )
     sign_in = results.get("sign-in (password check)", {})
     cores_used = min(settings["workers"], machine["cores"])
     return {
@@ -60,6 +62,10 @@ def write_json(document: dict, folder: Path) -> Path:
     return path
 
 
+def _ratio(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}"
+
+
 def _ms(microseconds: int) -> str:
     return f"{microseconds / 1000:.1f}"
 
@@ -82,7 +88,7 @@ def markdown_section(document: dict) -> str:
         lines.append(
             f"| {name} | {result['requests_per_second']:.1f} | {_ms(result['p50_us'])} | "
             f"{_ms(result['p95_us'])} | {_ms(result['p99_us'])} | {result['errors']} | "
-            f"{result['ratio_to_baseline']:.2f} |"
+            f"{_ratio(result['ratio_to_baseline'])} |"
         )
     memory = document["peak_rss_mb"]
     app_memory = ", ".join(f"{name} {value:.0f}" for name, value in memory["app"].items())

@@ -67,9 +67,7 @@ def show_scale_out(database: str, *, workers: int = 1, quiet: bool = False) -> S
             "An instance with another secret key sends the same cookie to sign-in: "
             f"{'yes' if other_key_refuses else 'no'}."
         )
-    result = ScaleOutResult(
-        first.base_url, second.base_url, valid, shared_write, other_key_refuses
-    )
+    result = ScaleOutResult(first.base_url, second.base_url, valid, shared_write, other_key_refuses)
     if not (valid and shared_write and other_key_refuses):
         raise BenchmarkError(f"Scale-out check failed: {result}")
     say("Scale-out works: every instance with the same key and database serves the session.")

@@ -9,6 +9,7 @@ stickiness. The load tool reconnects for every request, on the baseline and on t
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -121,6 +122,7 @@ class Server:
         return peaks
 
     def stop(self) -> None:
+        shutil.rmtree(self.environment.get("COURSE_APP_INSTANCE_PATH", ""), ignore_errors=True)
         if self.process is None or self.process.poll() is not None:
             return
         self.process.send_signal(signal.SIGTERM)

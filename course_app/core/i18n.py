@@ -8,8 +8,9 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from babel.support import NullTranslations, Translations
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import Babel, format_date, format_datetime, get_locale
+from flask_babel import Babel, format_date, format_datetime, get_locale, get_translations
 from flask_login import current_user
 
 from course_app.paths import TRANSLATIONS_DIR
@@ -42,6 +43,7 @@ def configure_i18n(app: Flask) -> None:
         locale_selector=select_locale,
         default_translation_directories=str(TRANSLATIONS_DIR),
     )
+    _install_template_gettext(app)
     app.jinja_env.filters["date_long"] = lambda value: (
         format_date(value, "d. MMMM y") if value else ""
     )
@@ -50,6 +52,34 @@ def configure_i18n(app: Flask) -> None:
     )
     app.jinja_env.globals["locale_names"] = LOCALE_NAMES
     app.jinja_env.globals["get_locale"] = get_locale
+
+
+_catalogues: dict[str, Translations | NullTranslations] = {}
+
+
+def _catalogue() -> Translations | NullTranslations:
+    """The current locale's catalogue. Flask-Babel finds it through several context lookups for every
+    string, and a page translates about sixty; here one lookup of the locale is enough. The catalogue
+    files do not change while the process runs, so one copy per locale is kept."""
+    locale = get_locale()
+    key = str(locale) if locale is not None else ""
+    catalogue = _catalogues.get(key)
+    if catalogue is None:
+        catalogue = _catalogues[key] = get_translations()
+    return catalogue
+
+
+def _install_template_gettext(app: Flask) -> None:
+    """Templates' ``_``, ``gettext`` and ``ngettext`` (Jinja's new-style gettext, as Flask-Babel)."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda string: _catalogue().ugettext(string),
+        ngettext=lambda singular, plural, n: _catalogue().ungettext(singular, plural, n),
+        pgettext=lambda context, string: _catalogue().upgettext(context, string),
+        npgettext=lambda context, singular, plural, n: _catalogue().unpgettext(
+            context, singular, plural, n
+        ),
+        newstyle=True,
+    )
 
 
 def today_local() -> dt.date:

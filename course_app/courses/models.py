@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import uuid
 from typing import Any
 
 from sqlalchemy import (
@@ -23,6 +24,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from course_app.core.db import Base, UTCDateTime, string_enum, utcnow
+
+
+def new_content_stamp() -> str:
+    return uuid.uuid4().hex
 
 
 class PublicationStatus(enum.StrEnum):
@@ -63,6 +68,8 @@ class Course(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     retired_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # A new random value whenever the course or anything in it changes (``outline_cache``).
+    content_stamp: Mapped[str] = mapped_column(String(32), default=new_content_stamp)
 
 
 module_goals = Table(

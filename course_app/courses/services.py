@@ -6,8 +6,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
 
 from course_app.core.db import db
+from course_app.courses import outline_cache
 from course_app.courses.models import Block, Course, Lesson, Module, PublicationStatus
 
 
@@ -31,12 +33,13 @@ class ModuleOutline:
     lessons: list[LessonOutline] = field(default_factory=list)
 
 
-def visible_modules(course: Course) -> list[Module]:
-    """Modules a leader may see: the module and the course published, nothing retired."""
-    if course.status != PublicationStatus.PUBLISHED or course.retired_at is not None:
+def _visible_modules(session: Session, course: Course) -> list[Module]:
+    """Modules a leader may see, with their goals: the module and the course published, nothing
+    retired."""
+    if not is_visible(course):
         return []
     return list(
-        db.session.scalars(
+        session.scalars(
             select(Module)
             .where(
                 Module.course_id == course.id,
@@ -44,23 +47,54 @@ def visible_modules(course: Course) -> list[Module]:
                 Module.retired_at.is_(None),
             )
             .order_by(Module.position, Module.id)
+            .options(selectinload(Module.goals))
         )
     )
 
 
+def is_visible(course: Course) -> bool:
+    return course.status == PublicationStatus.PUBLISHED and course.retired_at is None
+
+
 def course_outline(course: Course) -> list[ModuleOutline]:
-    """Everything a leader can see in a course, loaded in three queries whatever its size."""
-    return outline_of(visible_modules(course), [PublicationStatus.PUBLISHED])
+    """Everything a leader can see in a course: this process's copy while the course's content stamp
+    is unchanged (``outline_cache``), else loaded in six queries whatever its size.
+    The result is shared between requests: read it, never change it."""
+    if not is_visible(course):
+        return []
+    cached = outline_cache.outlines.get(course)
+    if cached is None:
+        cached = _load_shareable_outline(course)
+        outline_cache.outlines.put(course, cached)
+    return list(cached)
+
+
+def _load_shareable_outline(course: Course) -> tuple[ModuleOutline, ...]:
+    """Loaded by a session of its own on the request's connection (same transaction), so the objects
+    are new ones, never the caller's, and detached once that session closes."""
+    with Session(bind=db.session.connection(), expire_on_commit=False) as session:
+        modules = _visible_modules(session, course)
+        outline = outline_of(
+            modules, [PublicationStatus.PUBLISHED], session=session, with_goals=True
+        )
+        outline_cache.link_parents(outline)
+    return tuple(outline)
 
 
 def outline_of(
-    modules: list[Module], lesson_statuses: list[PublicationStatus]
+    modules: list[Module],
+    lesson_statuses: list[PublicationStatus],
+    *,
+    session: Session | None = None,
+    with_goals: bool = False,
 ) -> list[ModuleOutline]:
-    """The modules' live lessons (with one of ``lesson_statuses``) and their live blocks: two queries.
-    The leader's course outline and the authors' preview both build on this."""
+    """The modules' live lessons (with one of ``lesson_statuses``) and their live blocks: two queries
+    (and two more for their goals when ``with_goals``). The leader's course outline and the
+    authors' preview both build on this."""
     if not modules:
         return []
-    lessons = db.session.scalars(
+    session = session or db.session()
+    lesson_query = (
         select(Lesson)
         .where(
             Lesson.module_id.in_([module.id for module in modules]),
@@ -68,11 +102,17 @@ def outline_of(
             Lesson.retired_at.is_(None),
         )
         .order_by(Lesson.position, Lesson.id)
+    )
+    lessons = session.scalars(
+        lesson_query.options(selectinload(Lesson.goals)) if with_goals else lesson_query
     ).all()
-    blocks = db.session.scalars(
+    block_query = (
         select(Block)
         .where(Block.lesson_id.in_([lesson.id for lesson in lessons]), Block.retired_at.is_(None))
         .order_by(Block.position, Block.id)
+    )
+    blocks = session.scalars(
+        block_query.options(selectinload(Block.goals)) if with_goals else block_query
     ).all()
     blocks_by_lesson: dict[int, list[Block]] = defaultdict(list)
     for block in blocks:

@@ -2,7 +2,7 @@
 
 Who may see what is decided in ``reports.services`` through ``organisations.access.Viewer``: a group
 the person may not follow is 404 (exactly like one that does not exist), a report for someone who is
-neither coordinator nor admin is 403.
+neither coordinator nor admin is 403, and the per-lesson export for anyone but a platform admin too.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from course_app.organisations.access import request_viewer
 from course_app.organisations.services import slugify
 from course_app.reports import csv_export, services
 from course_app.reports import programme as programme_report
+from course_app.reports import progress_export as lesson_export
 from course_app.reports.forms import ReportFilterForm
 
 bp = Blueprint("reports", __name__)
@@ -29,15 +30,23 @@ def _dashboard(group_id: int) -> services.GroupDashboard:
         abort(404)
 
 
+def _options(
+    scope: programme_report.ReportScope,
+) -> tuple[programme_report.ReportOptions, ReportFilterForm]:
+    """The report's cohort and filters from the URL (``?cohort=…&organisation=…``), inside ``scope``."""
+    form = ReportFilterForm(formdata=request.args)
+    cohort_id = None if form.cohort.process_errors else form.cohort.data
+    options = programme_report.report_options(scope, cohort_id, today=today_local())
+    form.fill(options)
+    return options, form
+
+
 def _report() -> tuple[programme_report.ProgrammeReport, ReportFilterForm]:
     try:
         scope = programme_report.report_scope(request_viewer())
     except NotAllowed:
         abort(403)
-    form = ReportFilterForm(formdata=request.args)
-    cohort_id = None if form.cohort.process_errors else form.cohort.data
-    options = programme_report.report_options(scope, cohort_id, today=today_local())
-    form.fill(options)
+    options, form = _options(scope)
     return programme_report.programme_report(options, form.filters()), form
 
 
@@ -86,6 +95,7 @@ def programme():
         report=report,
         form=form,
         export_args=form.query_args(report.filters),
+        may_export_progress=lesson_export.may_export(request_viewer()),
     )
 
 
@@ -97,5 +107,22 @@ def programme_export():
     return spreadsheet.csv_response(
         csv_export.report_table(report),
         filename=f"rapport-{name}-{today_local().isoformat()}.csv",
+        separator=spreadsheet.separator_from(request.args.get("separator")),
+    )
+
+
+@bp.get("/rapport/lektioner.csv")
+@login_required
+def progress_export():
+    """Every started or finished lesson of the report's cohort, one line per person and lesson."""
+    try:
+        scope = lesson_export.export_scope(request_viewer())
+    except NotAllowed:
+        abort(403)
+    options, form = _options(scope)
+    name = slugify(options.cohort.name) if options.cohort else "ingen-forloeb"
+    return spreadsheet.csv_response(
+        lesson_export.progress_table(options, form.filters()),
+        filename=f"lektioner-{name}-{today_local().isoformat()}.csv",
         separator=spreadsheet.separator_from(request.args.get("separator")),
     )

@@ -8,7 +8,13 @@ import io
 
 import pytest
 
-from course_app.core.spreadsheet import csv_lines, neutralise, separator_from
+from course_app.core.spreadsheet import (
+    CHUNK_SIZE,
+    csv_chunks,
+    csv_lines,
+    neutralise,
+    separator_from,
+)
 from course_app.organisations import services as directory
 from tests import factories
 from tests.helpers import sign_in
@@ -68,6 +74,22 @@ def test_lines_are_produced_one_at_a_time_and_round_trip():
         ["Linje\nskift", '\'=HYPERLINK("https://ondt.example";"Klik")'],
         ["'\r\nstart", "'\tfane"],
     ]
+
+
+def test_lines_are_sent_in_chunks_of_whole_lines():
+    rows = [[f"Leder {number}", "Ærø; Østergård", "=1+1", number] for number in range(5000)]
+    chunks = list(csv_chunks(rows, separator=";", size=4096))
+    whole = "".join(csv_lines(rows, separator=";")).encode("utf-8")
+    assert b"".join(chunks) == whole  # the same file, BOM first
+    assert chunks[0].startswith(BOM)
+    assert len(chunks) > 10
+    for chunk in chunks[:-1]:
+        assert 4096 <= len(chunk) < 4096 + 100  # one write per chunk of about ``size``
+    assert all(chunk.endswith(b"\r\n") for chunk in chunks)  # never a line split in two
+    assert CHUNK_SIZE == 64 * 1024
+    small = list(csv_chunks([["a", 1], ["b", 2]], separator=","))
+    assert small == [BOM + b"a,1\r\nb,2\r\n"]  # a small file is one write
+    assert list(csv_chunks([], separator=";")) == [BOM]
 
 
 def _add_member(world: World, name: str):

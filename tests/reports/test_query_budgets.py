@@ -86,6 +86,7 @@ def _programme(
 
 def _count(client, count_statements, user: User, url: str) -> tuple[int, list[str]]:
     sign_in(client, user.email)
+    client.get(url).get_data()  # once first: each process keeps a course's outline in memory
     with count_statements() as counter:
         response = client.get(url)
         response.get_data()  # a streamed export is counted to its end

@@ -851,6 +851,17 @@ ROUTES: dict[str, dict[str, Spec]] = {
             ("reports.programme_export", "/rapport/eksport.csv"),
         )
     },
+    # One line per person and lesson, in every organisation: platform admins only.
+    "reports.progress_export": {
+        "GET": Spec(
+            {
+                key: (lambda w, query=query: "/rapport/lektioner.csv" + query(w))
+                for key, query in PROGRAMME_FILTERS.items()
+            },
+            same({"admin": PAGE}, *PROGRAMME_FILTERS),
+            refused=FORBIDDEN,
+        )
+    },
     # --- importing people: coordinators (into their own organisation) and platform admins ---
     "people.import_people": {
         "GET": Spec(
