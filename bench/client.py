@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import http.client
 import re
+import time
 import urllib.parse
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -58,6 +59,36 @@ def request(
     finally:
         connection.close()
     return reply
+
+
+@dataclass(frozen=True)
+class Download:
+    status: int
+    seconds_to_first_byte: float
+    seconds: float
+    bytes: int
+    lines: int
+
+
+def download(base_url: str, path: str, *, cookie: str) -> Download:
+    """Read a streamed response to its end in 64 KB pieces, timing the first byte and the whole."""
+    parsed = urllib.parse.urlsplit(base_url)
+    connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=300)
+    started = time.perf_counter()
+    first_byte = None
+    size = lines = 0
+    try:
+        connection.request("GET", path, headers={"Cookie": cookie})
+        response = connection.getresponse()
+        while chunk := response.read(65536):
+            if first_byte is None:
+                first_byte = time.perf_counter() - started
+            size += len(chunk)
+            lines += chunk.count(b"\n")
+    finally:
+        connection.close()
+    total = time.perf_counter() - started
+    return Download(response.status, first_byte or total, total, size, lines)
 
 
 def session_cookie(reply: Reply) -> str:

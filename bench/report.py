@@ -32,6 +32,7 @@ def build(
         result["ratio_to_baseline"] = (
             round(result["requests_per_second"] / base, 3) if base else None
         )
+    targets = _targets(results, memory)
     sign_in = results.get("sign-in (password check)", {})
     cores_used = min(settings["workers"], machine["cores"])
     return {
@@ -45,6 +46,7 @@ def build(
         "results": results,
         "peak_rss_mb": memory,
         "peak_rss_mb_before_export": memory_before_export,
+        "targets": targets,
         "sign_in": {
             "password_hash": password_hash,
             "sign_ins_per_second": sign_in.get("requests_per_second"),
@@ -53,6 +55,59 @@ def build(
             ),
         },
     }
+
+
+def _targets(results: dict[str, dict], memory: dict) -> list[dict]:
+    """The issue's targets, each with the measured value and whether it holds."""
+
+    def row(name: str, target: str, value: float | None, holds: bool | None, unit: str) -> dict:
+        return {"target": name, "wanted": target, "measured": value, "unit": unit, "holds": holds}
+
+    def ratio(endpoint: str) -> dict:
+        value = results.get(endpoint, {}).get("ratio_to_baseline")
+        return row(f"{endpoint}: ratio to baseline", "≥ 0.50", value, _at_least(value, 0.5), "")
+
+    dashboard = results.get("facilitator: group dashboard", {})
+    report = results.get("coordinator: programme report, 1 connection", {})
+    workers = [value for name, value in memory["app"].items() if name != "master"]
+    export = results.get("admin: CSV of every progress row", {})
+    return [
+        ratio("leader: dashboard"),
+        ratio("leader: module page"),
+        row(
+            "group dashboard p95, 8 connections",
+            "≤ 50 ms",
+            _ms_value(dashboard.get("p95_us")),
+            _at_most(_ms_value(dashboard.get("p95_us")), 50),
+            "ms",
+        ),
+        row(
+            "programme report (organisation), p95 of one at a time",
+            "≤ 500 ms",
+            _ms_value(report.get("p95_us")),
+            _at_most(_ms_value(report.get("p95_us")), 500),
+            "ms",
+        ),
+        row(
+            "CSV of every progress row: largest worker's peak RSS",
+            "< 200 MB",
+            max(workers) if workers else None,
+            bool(workers) and not export.get("errors") and max(workers) < 200,
+            "MB",
+        ),
+    ]
+
+
+def _ms_value(microseconds: int | None) -> float | None:
+    return None if microseconds is None else round(microseconds / 1000, 1)
+
+
+def _at_least(value: float | None, limit: float) -> bool | None:
+    return None if value is None else value >= limit
+
+
+def _at_most(value: float | None, limit: float) -> bool | None:
+    return None if value is None else value <= limit
 
 
 def write_json(document: dict, folder: Path) -> Path:
@@ -97,10 +152,18 @@ def markdown_section(document: dict) -> str:
         value for name, value in document["peak_rss_mb_before_export"].items() if name != "master"
     )
     sign_in = document["sign_in"]
+    export = document["results"].get("admin: CSV of every progress row", {}).get("extra", {})
+    lines += ["", "| Target | wanted | measured | holds |", "|---|---|---:|---|"]
+    for target in document["targets"]:
+        measured = "–" if target["measured"] is None else f"{target['measured']:g} {target['unit']}"
+        holds = {True: "yes", False: "**no**", None: "–"}[target["holds"]]
+        lines.append(f"| {target['target']} | {target['wanted']} | {measured.strip()} | {holds} |")
     lines += [
         "",
         f"Peak RSS (MB): app {app_memory}; baseline {base_memory}; "
         f"largest app worker before the full progress export {before:.0f}.",
+        f"CSV of every progress row: {export.get('lines', 0):,} lines, "
+        f"{export.get('megabytes', 0)} MB, first byte after {export.get('seconds_to_first_byte', 0)} s.",
         f"Sign-in: `{sign_in['password_hash']}`, {sign_in['sign_ins_per_second']} sign-ins/s, "
         f"{sign_in['sign_ins_per_second_per_core']} per core.",
     ]

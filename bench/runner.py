@@ -12,7 +12,7 @@ import datetime as dt
 import secrets
 from pathlib import Path
 
-from bench import report, scenarios
+from bench import client, report, scenarios
 from bench.load import LoadResult, VirtualUser, drive, wrk_path
 from bench.server import BenchmarkError, Server, app_environment
 from bench.sizes import Size
@@ -29,6 +29,34 @@ def _measure(
 ) -> LoadResult:
     drive(base_url, users, connections=connections, duration=min(2.0, max(1.0, duration / 5)))
     return drive(base_url, users, connections=connections, duration=duration)
+
+
+def _timed_download(base_url: str, cookie: str, path: str) -> LoadResult:
+    """One whole download, read as a browser would: a row like the others (one request)."""
+    result = client.download(base_url, path, cookie=cookie)
+    microseconds = round(result.seconds * 1e6)
+    return LoadResult(
+        requests=1,
+        duration_us=microseconds,
+        bytes=result.bytes,
+        unexpected=int(result.status != 200),
+        first_error="" if result.status == 200 else f"progress csv: {result.status}",
+        connect_errors=0,
+        read_errors=0,
+        write_errors=0,
+        status_errors=int(result.status >= 400),
+        timeouts=0,
+        p50_us=microseconds,
+        p95_us=microseconds,
+        p99_us=microseconds,
+        max_us=microseconds,
+        mean_us=float(microseconds),
+        extra={
+            "lines": result.lines,
+            "megabytes": round(result.bytes / 1e6, 1),
+            "seconds_to_first_byte": round(result.seconds_to_first_byte, 2),
+        },
+    )
 
 
 def run_benchmark(
@@ -93,10 +121,21 @@ def run_benchmark(
             ),
             kind="sign-in",
         )
+        record(
+            "coordinator: programme report, 1 connection",
+            _measure(
+                app.base_url,
+                cast.users_for("coordinator: programme report", 1),
+                connections=1,
+                duration=duration,
+            ),
+            kind="latency",
+        )
         memory_before_export = app.peak_rss_mb()
+        export = cast.progress_export_user()
         record(
             "admin: CSV of every progress row",
-            drive(app.base_url, [cast.progress_export_user()], connections=1, duration=duration),
+            _timed_download(app.base_url, export.cookie, export.steps[0].path),
             kind="export",
         )
         memory = {"app": app.peak_rss_mb(), "baseline": baseline.peak_rss_mb()}

@@ -28,6 +28,7 @@ from course_app.learning.views import recover_answer_after_csrf_failure
 from course_app.navigation import configure_navigation
 from course_app.paths import STATIC_DIR, TEMPLATES_DIR
 from course_app.people.views import bp as people_bp
+from course_app.progress.labels import badge_context
 from course_app.reports.views import bp as reports_bp
 from course_app.resources.views import bp as resources_bp
 
@@ -74,6 +75,7 @@ def configure_login(app: Flask) -> None:
 def configure_templates(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["markdown_inline"] = render_markdown_inline
+    app.context_processor(badge_context)
     app.jinja_env.autoescape = True
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

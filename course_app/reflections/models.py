@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from course_app.core.db import Base, UTCDateTime, string_enum, utcnow
@@ -27,6 +27,8 @@ class ReflectionAnswer(Base):
     __tablename__ = "reflection_answers"
     __table_args__ = (
         UniqueConstraint("enrolment_id", "block_id"),
+        # The group page and the review page read the answers shared with one group.
+        Index("ix_reflection_answers_shared_group_block", "shared_group_id", "block_id"),
         CheckConstraint(
             "(visibility = 'private' AND shared_group_id IS NULL)"
             " OR (visibility = 'group' AND shared_group_id IS NOT NULL)",

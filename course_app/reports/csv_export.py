@@ -7,18 +7,11 @@ numbers) while the request runs; the streamed generator then touches no database
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from course_app.core.spreadsheet import Cell, local_time
-from course_app.progress.models import ProgressState
+from course_app.progress.labels import STATE_LABELS
 from course_app.reports.programme import ProgrammeReport
 from course_app.reports.services import GroupProgress
-
-STATE_LABELS = {
-    ProgressState.NOT_STARTED: _l("Ikke startet"),
-    ProgressState.IN_PROGRESS: _l("I gang"),
-    ProgressState.DONE: _l("Færdig"),
-}
 
 
 def group_table(progress: GroupProgress) -> list[list[Cell]]:

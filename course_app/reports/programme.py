@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, select
@@ -230,11 +231,16 @@ class ProgrammeReport:
     by_area: list[CompletionRow]
     by_group: list[CompletionRow]
     funnel: list[ModuleFunnel]
-    rows: list[ReportRow]
+    # The flat table (bucket × module) only the CSV export reads: built when first asked for.
+    row_source: Callable[[], list[ReportRow]] = field(repr=False, compare=False)
 
     @property
     def cohort(self) -> Cohort | None:
         return self.options.cohort
+
+    @cached_property
+    def rows(self) -> list[ReportRow]:
+        return self.row_source()
 
 
 _Bucket = tuple[int, int | None, int | None]  # organisation, area, group
@@ -323,21 +329,32 @@ def _population(cohort: Cohort, organisation_ids: list[int], filters: ReportFilt
 
 
 def _module_progress(population, lesson_ids: list[int]):
-    """Per bucket and module: people who started it, people who finished it, lessons done."""
+    """Per bucket and module: people who started it, people who finished it, lessons done. One pass
+    over the population's progress rows: each person's counts per module carry their bucket along,
+    so nothing is joined back afterwards."""
     per_person = (
         select(
-            LessonProgress.enrolment_id,
+            population.c.organisation_id,
+            population.c.area_id,
+            population.c.group_id,
             Lesson.module_id,
             func.count().label("started"),
             func.sum(case((LessonProgress.state == ProgressState.DONE, 1), else_=0)).label("done"),
         )
+        .select_from(LessonProgress)
+        .join(population, population.c.enrolment_id == LessonProgress.enrolment_id)
         .join(Lesson, Lesson.id == LessonProgress.lesson_id)
         .where(
-            LessonProgress.enrolment_id.in_(select(population.c.enrolment_id)),
             LessonProgress.lesson_id.in_(lesson_ids),
             LessonProgress.state != ProgressState.NOT_STARTED,
         )
-        .group_by(LessonProgress.enrolment_id, Lesson.module_id)
+        .group_by(
+            LessonProgress.enrolment_id,
+            Lesson.module_id,
+            population.c.organisation_id,
+            population.c.area_id,
+            population.c.group_id,
+        )
         .subquery("per_person")
     )
     module_size = (
@@ -348,21 +365,20 @@ def _module_progress(population, lesson_ids: list[int]):
     )
     return (
         select(
-            population.c.organisation_id,
-            population.c.area_id,
-            population.c.group_id,
+            per_person.c.organisation_id,
+            per_person.c.area_id,
+            per_person.c.group_id,
             per_person.c.module_id,
             func.count(),
             func.sum(case((per_person.c.done == module_size.c.lessons, 1), else_=0)),
             func.sum(per_person.c.done),
         )
         .select_from(per_person)
-        .join(population, population.c.enrolment_id == per_person.c.enrolment_id)
         .join(module_size, module_size.c.module_id == per_person.c.module_id)
         .group_by(
-            population.c.organisation_id,
-            population.c.area_id,
-            population.c.group_id,
+            per_person.c.organisation_id,
+            per_person.c.area_id,
+            per_person.c.group_id,
             per_person.c.module_id,
         )
     )
@@ -402,9 +418,18 @@ def _assemble(
         )
         for index, value in enumerate(values):
             module_progress[(key, module_id)][index] += value
+    no_progress = (0, 0, 0)
+
+    def progress_of(bucket: _Bucket, module_id: int) -> Sequence[int]:
+        """Started, done and lessons done in one bucket and module (no entry: nothing yet)."""
+        return module_progress.get((bucket, module_id), no_progress)
+
+    done_by_bucket = {
+        bucket: sum(progress_of(bucket, m.module.id)[2] for m in outline) for bucket in buckets
+    }
 
     def done_lessons(bucket: _Bucket) -> int:
-        return sum(module_progress[(bucket, m.module.id)][2] for m in outline)
+        return done_by_bucket[bucket]
 
     def rollup(key_of) -> dict:
         totals: dict = defaultdict(lambda: [0, 0])
@@ -447,31 +472,34 @@ def _assemble(
     total_enrolled = sum(buckets.values())
     funnel = []
     for module in outline:
-        started = sum(module_progress[(bucket, module.module.id)][0] for bucket in buckets)
-        done = sum(module_progress[(bucket, module.module.id)][1] for bucket in buckets)
+        started = sum(progress_of(bucket, module.module.id)[0] for bucket in buckets)
+        done = sum(progress_of(bucket, module.module.id)[1] for bucket in buckets)
         funnel.append(ModuleFunnel(module.module, total_enrolled, started, done))
-    rows = [
-        ReportRow(
-            organisation=organisations[bucket[0]],
-            area=areas.get(bucket[1]) if bucket[1] is not None else None,
-            group=groups.get(bucket[2]) if bucket[2] is not None else None,
-            module=module.module,
-            enrolled=count,
-            started=module_progress[(bucket, module.module.id)][0],
-            done=module_progress[(bucket, module.module.id)][1],
-            lessons_done=module_progress[(bucket, module.module.id)][2],
-            lessons_per_person=len(module.lessons),
-        )
-        for bucket, count in sorted(
-            buckets.items(),
-            key=lambda item: (
-                organisation_key(item[0][0]),
-                named_key(areas.get(item[0][1]) if item[0][1] is not None else None),
-                named_key(groups.get(item[0][2]) if item[0][2] is not None else None),
-            ),
-        )
-        for module in outline
-    ]
+
+    def rows() -> list[ReportRow]:
+        return [
+            ReportRow(
+                organisation=organisations[bucket[0]],
+                area=areas.get(bucket[1]) if bucket[1] is not None else None,
+                group=groups.get(bucket[2]) if bucket[2] is not None else None,
+                module=module.module,
+                enrolled=count,
+                started=progress_of(bucket, module.module.id)[0],
+                done=progress_of(bucket, module.module.id)[1],
+                lessons_done=progress_of(bucket, module.module.id)[2],
+                lessons_per_person=len(module.lessons),
+            )
+            for bucket, count in sorted(
+                buckets.items(),
+                key=lambda item: (
+                    organisation_key(item[0][0]),
+                    named_key(areas.get(item[0][1]) if item[0][1] is not None else None),
+                    named_key(groups.get(item[0][2]) if item[0][2] is not None else None),
+                ),
+            )
+            for module in outline
+        ]
+
     return ProgrammeReport(
         options=options,
         filters=filters,
@@ -481,5 +509,5 @@ def _assemble(
         by_area=by_area,
         by_group=by_group,
         funnel=funnel,
-        rows=rows,
+        row_source=rows,
     )

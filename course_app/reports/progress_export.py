@@ -25,8 +25,8 @@ from course_app.core.spreadsheet import Cell, local_time
 from course_app.courses.models import Lesson, Module
 from course_app.organisations.access import Viewer
 from course_app.organisations.models import Area, GroupMembership, LeaderGroup, Organisation
+from course_app.progress.labels import STATE_LABELS
 from course_app.progress.models import LessonProgress, ProgressState
-from course_app.reports.csv_export import STATE_LABELS
 from course_app.reports.programme import ReportFilters, ReportOptions, ReportScope
 
 YIELD_PER = 2000  # rows fetched from the database at a time

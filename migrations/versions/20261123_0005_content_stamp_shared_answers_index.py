@@ -1,4 +1,5 @@
-"""courses.content_stamp: a new random value whenever a course's content changes
+"""courses.content_stamp (a new random value whenever a course's content changes); an index for the
+answers shared with a group
 
 Lets every app process keep the leader's course outline in memory and know, from the course row it
 reads anyway, when that copy is out of date (course_app/courses/outline_cache.py).
@@ -26,7 +27,13 @@ def upgrade() -> None:
         "courses",
         sa.Column("content_stamp", sa.String(length=32), nullable=False, server_default="0"),
     )
+    op.create_index(
+        "ix_reflection_answers_shared_group_block",
+        "reflection_answers",
+        ["shared_group_id", "block_id"],
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_reflection_answers_shared_group_block", table_name="reflection_answers")
     op.drop_column("courses", "content_stamp")
