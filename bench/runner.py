@@ -12,7 +12,7 @@ import datetime as dt
 import secrets
 from pathlib import Path
 
-from bench import client, report, scenarios
+from bench import client, report, scenarios, summary
 from bench.load import LoadResult, VirtualUser, drive, wrk_path
 from bench.server import BenchmarkError, Server, app_environment
 from bench.sizes import Size
@@ -154,4 +154,5 @@ def run_benchmark(
     path = report.write_json(document, output)
     if markdown is not None:
         report.update_markdown(document, markdown)
+        summary.update_summary(output, markdown)
     return path

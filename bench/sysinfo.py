@@ -37,7 +37,8 @@ def _memory_gib() -> float:
 
 def _wrk_version() -> str:
     completed = subprocess.run(["wrk", "--version"], capture_output=True, text=True)
-    return (completed.stdout or completed.stderr).splitlines()[0].strip()
+    first_line = (completed.stdout or completed.stderr).splitlines()[0]
+    return first_line.split(" Copyright")[0].strip()
 
 
 def database_kind(database: str) -> str:
