@@ -166,9 +166,16 @@ def markdown_section(document: dict) -> str:
 
 def update_markdown(document: dict, path: Path) -> None:
     """Replace this size and database's section between its markers, or add it at the end."""
-    key = f"{document['size']}:{document['database']}"
-    begin, end = f"<!-- bench:{key} -->", f"<!-- /bench:{key} -->"
-    section = f"{begin}\n{markdown_section(document)}{end}"
+    replace_section(
+        path, f"bench:{document['size']}:{document['database']}", markdown_section(document)
+    )
+
+
+def replace_section(path: Path, key: str, body: str) -> None:
+    """Put ``body`` between the markers ``<!-- key -->`` and ``<!-- /key -->`` of the Markdown file,
+    replacing what is there, or add the marked section at the end."""
+    begin, end = f"<!-- {key} -->", f"<!-- /{key} -->"
+    section = f"{begin}\n{body}{end}"
     text = path.read_text(encoding="utf-8") if path.exists() else "# Performance\n"
     pattern = re.compile(re.escape(begin) + r".*?" + re.escape(end), re.DOTALL)
     if pattern.search(text):

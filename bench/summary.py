@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
+from bench.report import replace_section
 from bench.sizes import SIZES
-
-BEGIN, END = "<!-- bench:summary -->", "<!-- /bench:summary -->"
 
 
 def _cell(target: dict) -> str:
@@ -43,11 +41,4 @@ def summary_table(folder: Path) -> str:
 
 
 def update_summary(folder: Path, markdown: Path) -> None:
-    section = f"{BEGIN}\n{summary_table(folder)}{END}"
-    text = markdown.read_text(encoding="utf-8")
-    pattern = re.compile(re.escape(BEGIN) + r".*?" + re.escape(END), re.DOTALL)
-    if pattern.search(text):
-        text = pattern.sub(lambda _match: section, text)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    markdown.write_text(text, encoding="utf-8")
+    replace_section(markdown, "bench:summary", summary_table(folder))
