@@ -70,6 +70,22 @@ def _goal_choices(form: EditForm, course: Course) -> None:
         ]
 
 
+def _outline_form(form_class, course: Course, item: Module | Lesson | None = None, **fields):
+    """A module or lesson form with the course's goals to choose from, filled from ``item`` (and
+    ``fields``) when editing it."""
+    data = None
+    if item is not None:
+        data = {
+            "title": item.title,
+            "intro": item.intro,
+            "goals": [goal.key for goal in item.goals],
+            **fields,
+        }
+    form = form_class(data=data)
+    _goal_choices(form, course)
+    return form
+
+
 def _edit(form: EditForm, template: str, save, done_message: str, **context):
     """Save through ``save(data) -> redirect target``, or show the Markdown preview; a rejected
     form comes back with what was typed and the errors at their fields."""
@@ -182,8 +198,7 @@ def _set_status(course: Course, item):
 @login_required
 def module_new(course_id: int):
     course = _course(course_id)
-    form = ModuleForm()
-    _goal_choices(form, course)
+    form = _outline_form(ModuleForm, course)
 
     def save(data):
         module = authoring.create_module(course, data, actor=current_user)
@@ -204,15 +219,7 @@ def module_new(course_id: int):
 def module_edit(course_id: int, module_key: str):
     course = _course(course_id)
     module = _item(course, "moduler", module_key)
-    form = ModuleForm(
-        data={
-            "title": module.title,
-            "mode": module.mode.value,
-            "intro": module.intro,
-            "goals": [goal.key for goal in module.goals],
-        }
-    )
-    _goal_choices(form, course)
+    form = _outline_form(ModuleForm, course, module, mode=module.mode.value)
 
     def save(data):
         authoring.update_module(module, data, actor=current_user)
@@ -228,8 +235,7 @@ def module_edit(course_id: int, module_key: str):
 def lesson_new(course_id: int, module_key: str):
     course = _course(course_id)
     module = _item(course, "moduler", module_key)
-    form = LessonForm()
-    _goal_choices(form, course)
+    form = _outline_form(LessonForm, course)
 
     def save(data):
         lesson = authoring.create_lesson(module, data, actor=current_user)
@@ -251,14 +257,7 @@ def lesson_new(course_id: int, module_key: str):
 def lesson_edit(course_id: int, lesson_key: str):
     course = _course(course_id)
     lesson = _item(course, "lektioner", lesson_key)
-    form = LessonForm(
-        data={
-            "title": lesson.title,
-            "intro": lesson.intro,
-            "goals": [goal.key for goal in lesson.goals],
-        }
-    )
-    _goal_choices(form, course)
+    form = _outline_form(LessonForm, course, lesson)
 
     def save(data):
         authoring.update_lesson(lesson, data, actor=current_user)

@@ -298,27 +298,36 @@ def _title_error(values: dict[str, Any], errors: dict[str, Any]) -> None:
         errors["title"] = _MESSAGES["title"]
 
 
-def _module_values(course_id: int, data: Mapping[str, Any]) -> dict[str, Any]:
+def _outline_values(
+    course_id: int, data: Mapping[str, Any], *, with_mode: bool = False
+) -> dict[str, Any]:
+    """A module's or lesson's title, intro and goals (and a module's mode), checked."""
     errors: dict[str, Any] = {}
     values: dict[str, Any] = {
         "title": _clean_text(data.get("title")),
         "intro": _clean_text(data.get("intro")),
     }
     _title_error(values, errors)
-    mode = _clean_text(data.get("mode")) or ModuleMode.INDIVIDUAL.value
-    if mode not in MODES:
-        errors["mode"] = _MESSAGES["mode"]
-    else:
-        values["mode"] = ModuleMode(mode)
+    if with_mode:
+        mode = _clean_text(data.get("mode")) or ModuleMode.INDIVIDUAL.value
+        if mode not in MODES:
+            errors["mode"] = _MESSAGES["mode"]
+        else:
+            values["mode"] = ModuleMode(mode)
     values["goals"] = _goals(course_id, data.get("goals"), errors)
     if errors:
         raise InvalidData(errors)
     return values
 
 
+def _save_edit(item: Module | Lesson, values: dict[str, Any], actor) -> None:
+    _log_changes(item, actor, _apply(item, values))
+    db.session.flush()
+
+
 def create_module(course: Course, data: Mapping[str, Any], *, actor) -> Module:
     """A new draft module at the end of the course: title, mode, intro (Markdown), goals (keys)."""
-    values = _module_values(course.id, data)
+    values = _outline_values(course.id, data, with_mode=True)
     module = Module(
         course_id=course.id,
         key=_unique_key(Module, course.id, values["title"], "modul"),
@@ -333,28 +342,13 @@ def create_module(course: Course, data: Mapping[str, Any], *, actor) -> Module:
 
 
 def update_module(module: Module, data: Mapping[str, Any], *, actor) -> Module:
-    values = _module_values(module.course_id, data)
-    _log_changes(module, actor, _apply(module, values))
-    db.session.flush()
+    _save_edit(module, _outline_values(module.course_id, data, with_mode=True), actor)
     return module
-
-
-def _lesson_values(course_id: int, data: Mapping[str, Any]) -> dict[str, Any]:
-    errors: dict[str, Any] = {}
-    values: dict[str, Any] = {
-        "title": _clean_text(data.get("title")),
-        "intro": _clean_text(data.get("intro")),
-    }
-    _title_error(values, errors)
-    values["goals"] = _goals(course_id, data.get("goals"), errors)
-    if errors:
-        raise InvalidData(errors)
-    return values
 
 
 def create_lesson(module: Module, data: Mapping[str, Any], *, actor) -> Lesson:
     """A new draft lesson at the end of the module: title, intro (Markdown), goals (keys)."""
-    values = _lesson_values(module.course_id, data)
+    values = _outline_values(module.course_id, data)
     lesson = Lesson(
         course_id=module.course_id,
         module_id=module.id,
@@ -371,9 +365,7 @@ def create_lesson(module: Module, data: Mapping[str, Any], *, actor) -> Lesson:
 
 def update_lesson(lesson: Lesson, data: Mapping[str, Any], *, actor) -> Lesson:
     """Edits go live when saved; progress and answers point at the lesson's row and stay."""
-    values = _lesson_values(lesson.course_id, data)
-    _log_changes(lesson, actor, _apply(lesson, values))
-    db.session.flush()
+    _save_edit(lesson, _outline_values(lesson.course_id, data), actor)
     return lesson
 
 
