@@ -25,9 +25,9 @@ from course_app.accounts.models import User
 from course_app.cohorts.models import Cohort, Enrolment, cohort_organisations
 from course_app.core import migrate
 from course_app.core.db import Base, db, make_engine
-from course_app.courses.loader import import_course
+from course_app.courses.file_import import import_course
 from course_app.courses.models import Course
-from course_app.courses.services import course_outline
+from course_app.courses.outlines import course_outline
 from course_app.organisations.models import (
     Area,
     GroupMembership,

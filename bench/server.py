@@ -109,7 +109,7 @@ class Server:
         assert self.process is not None
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
         try:
-            return [int(pid) for pid in children.read_text().split()]
+            return [int(pid) for pid in children.read_text(encoding="ascii").split()]
         except OSError:
             return []
 
@@ -141,7 +141,9 @@ class Server:
 
 def _peak_rss_mb(pid: int) -> float:
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        for line in (
+            Path(f"/proc/{pid}/status").read_text(encoding="utf-8", errors="replace").splitlines()
+        ):
             if line.startswith("VmHWM:"):
                 return round(int(line.split()[1]) / 1024, 1)
     except OSError:

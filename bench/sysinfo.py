@@ -17,7 +17,9 @@ from course_app.core.db import make_engine
 
 def _cpu_model() -> str:
     try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
+        for line in (
+            Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace").splitlines()
+        ):
             if line.startswith("model name"):
                 return line.split(":", 1)[1].strip()
     except OSError:
@@ -27,7 +29,9 @@ def _cpu_model() -> str:
 
 def _memory_gib() -> float:
     try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
+        for line in (
+            Path("/proc/meminfo").read_text(encoding="utf-8", errors="replace").splitlines()
+        ):
             if line.startswith("MemTotal:"):
                 return round(int(line.split()[1]) / 1024 / 1024, 1)
     except OSError:

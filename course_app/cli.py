@@ -21,13 +21,13 @@ from course_app.accounts import services as accounts
 from course_app.core import migrate
 from course_app.core.db import db
 from course_app.core.errors import ServiceError
-from course_app.courses.exporter import export_course
-from course_app.courses.files import read_course_dir
-from course_app.courses.loader import (
+from course_app.courses.file_export import export_course
+from course_app.courses.file_import import (
     CourseValidationError,
     import_course,
     import_missing_courses,
 )
+from course_app.courses.file_reader import read_course_dir
 from course_app.courses.models import Course
 from course_app.demo import demo_password, demo_sign_ins, ensure_demo_data
 from course_app.notifications import services as notifications

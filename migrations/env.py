@@ -10,7 +10,7 @@ from course_app.models import Base
 
 config = context.config
 if config.config_file_name and not config.attributes.get("skip_logging_config"):
-    fileConfig(config.config_file_name, disable_existing_loggers=False)
+    fileConfig(config.config_file_name, disable_existing_loggers=False, encoding="utf-8")
 
 target_metadata = Base.metadata
 

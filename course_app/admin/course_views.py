@@ -1,72 +1,43 @@
-"""Authoring a course in the browser: the outline, a form per item, order, publishing, retiring,
-deleting and "preview as leader". Thin views: load, check the role, call ``courses.authoring``,
-commit, redirect. Every course-scoped route checks ``require_course_editor`` before loading anything.
+"""Authoring a course in the browser: the outline, a form per item and "preview as leader" (order,
+publishing, retiring and deleting are in ``item_views``). Thin views: load, check the role, call
+the courses services, commit, redirect. Every course-scoped route checks ``require_course_editor``
+before loading anything.
 """
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from course_app.admin.blueprint import bp, require_author, require_course_editor
+from course_app.admin.blueprint import bp, require_author
 from course_app.admin.forms import (
     BLOCK_FORMS,
     CourseForm,
-    DeleteForm,
     EditForm,
     LessonForm,
     ModuleForm,
     MoveForm,
     RestoreForm,
-    RetireForm,
     StatusForm,
 )
+from course_app.admin.items import course_item, editable_course, outline_url
 from course_app.core.db import db
-from course_app.core.errors import ServiceError
 from course_app.core.html import classify_video_url, render_markdown
-from course_app.courses import authoring
+from course_app.courses import authoring, authoring_rules, block_authoring, outlines
+from course_app.courses import goals as goal_services
 from course_app.courses.models import Block, BlockType, Course, Lesson, Module
 from course_app.learning.forms import VISIBILITY_CHOICES, AnswerForm
-from course_app.learning.services import ModulePage
-from course_app.progress.models import ProgressState
-from course_app.progress.services import CourseProgress, LessonStatus, ModuleStatus
+from course_app.learning.preview import preview_page
 
-KINDS = {"moduler": Module, "lektioner": Lesson, "blokke": Block}
 BLOCK_TYPES = "text, video, reflection, workshop_prep, resource"
-
-
-def _course(course_id: int) -> Course:
-    require_course_editor(course_id)
-    course = db.session.get(Course, course_id)
-    if course is None:
-        abort(404)
-    return course
-
-
-def _item(course: Course, kind: str, key: str):
-    model = KINDS[kind]
-    item = db.session.scalar(select(model).where(model.course_id == course.id, model.key == key))
-    if item is None:
-        abort(404)
-    return item
-
-
-def _outline_url(course: Course, item=None) -> str:
-    anchor = None
-    if item is not None:
-        anchor = f"{type(item).__name__.lower()}-{item.key}"
-    return url_for("admin.course", course_id=course.id, _anchor=anchor)
 
 
 def _goal_choices(form: EditForm, course: Course) -> None:
     if "goals" in form:
         form.goals.choices = [
-            SelectChoice(goal.key, goal.title) for goal in authoring.course_goals(course)
+            SelectChoice(goal.key, goal.title) for goal in goal_services.goals_of(course)
         ]
 
 
@@ -97,7 +68,7 @@ def _edit(form: EditForm, template: str, save, done_message: str, **context):
         else:
             try:
                 target = save(form.data_for_service())
-            except authoring.InvalidData as error:
+            except authoring_rules.InvalidData as error:
                 db.session.rollback()
                 invalid = True
                 form.general_errors = []
@@ -136,11 +107,11 @@ def course_new():
 @bp.get("/kurser/<int:course_id>")
 @login_required
 def course(course_id: int):
-    course = _course(course_id)
+    course = editable_course(course_id)
     return render_template(
         "admin/course.html",
         course=course,
-        outline=authoring.author_outline(course),
+        outline=outlines.author_outline(course),
         move_form=MoveForm(),
         status_form=StatusForm(),
         restore_form=RestoreForm(),
@@ -150,7 +121,7 @@ def course(course_id: int):
 @bp.route("/kurser/<int:course_id>/rediger", methods=["GET", "POST"])
 @login_required
 def course_edit(course_id: int):
-    course = _course(course_id)
+    course = editable_course(course_id)
     form = CourseForm(
         data={"title": course.title, "language": course.language, "summary": course.summary}
     )
@@ -163,46 +134,18 @@ def course_edit(course_id: int):
     return _edit(form, "admin/course_form.html", save, _("Kurset er gemt."), course=course)
 
 
-@bp.post("/kurser/<int:course_id>/status")
-@login_required
-def course_status(course_id: int):
-    course = _course(course_id)
-    return _set_status(course, course)
-
-
-def _set_status(course: Course, item):
-    form = StatusForm()
-    if not form.validate_on_submit():
-        abort(400)
-    publish = form.publish.data == "1"
-    try:
-        authoring.set_published(item, publish, actor=current_user)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return redirect(_outline_url(course, item if not isinstance(item, Course) else None))
-    db.session.commit()
-    flash(
-        _("»%(title)s« er offentliggjort.", title=item.title)
-        if publish
-        else _("»%(title)s« er trukket tilbage og er nu en kladde.", title=item.title),
-        "success",
-    )
-    return redirect(_outline_url(course, item if not isinstance(item, Course) else None))
-
-
 # --- Modules and lessons ------------------------------------------------------------------------
 
 
 @bp.route("/kurser/<int:course_id>/nyt-modul", methods=["GET", "POST"])
 @login_required
 def module_new(course_id: int):
-    course = _course(course_id)
+    course = editable_course(course_id)
     form = _outline_form(ModuleForm, course)
 
     def save(data):
         module = authoring.create_module(course, data, actor=current_user)
-        return _outline_url(course, module)
+        return outline_url(course, module)
 
     return _edit(
         form,
@@ -217,13 +160,13 @@ def module_new(course_id: int):
 @bp.route("/kurser/<int:course_id>/moduler/<module_key>", methods=["GET", "POST"])
 @login_required
 def module_edit(course_id: int, module_key: str):
-    course = _course(course_id)
-    module = _item(course, "moduler", module_key)
+    course = editable_course(course_id)
+    module = course_item(course, "moduler", module_key)
     form = _outline_form(ModuleForm, course, module, mode=module.mode.value)
 
     def save(data):
         authoring.update_module(module, data, actor=current_user)
-        return _outline_url(course, module)
+        return outline_url(course, module)
 
     return _edit(
         form, "admin/module_form.html", save, _("Modulet er gemt."), course=course, module=module
@@ -233,13 +176,13 @@ def module_edit(course_id: int, module_key: str):
 @bp.route("/kurser/<int:course_id>/moduler/<module_key>/ny-lektion", methods=["GET", "POST"])
 @login_required
 def lesson_new(course_id: int, module_key: str):
-    course = _course(course_id)
-    module = _item(course, "moduler", module_key)
+    course = editable_course(course_id)
+    module = course_item(course, "moduler", module_key)
     form = _outline_form(LessonForm, course)
 
     def save(data):
         lesson = authoring.create_lesson(module, data, actor=current_user)
-        return _outline_url(course, lesson)
+        return outline_url(course, lesson)
 
     return _edit(
         form,
@@ -255,13 +198,13 @@ def lesson_new(course_id: int, module_key: str):
 @bp.route("/kurser/<int:course_id>/lektioner/<lesson_key>", methods=["GET", "POST"])
 @login_required
 def lesson_edit(course_id: int, lesson_key: str):
-    course = _course(course_id)
-    lesson = _item(course, "lektioner", lesson_key)
+    course = editable_course(course_id)
+    lesson = course_item(course, "lektioner", lesson_key)
     form = _outline_form(LessonForm, course, lesson)
 
     def save(data):
         authoring.update_lesson(lesson, data, actor=current_user)
-        return _outline_url(course, lesson)
+        return outline_url(course, lesson)
 
     return _edit(
         form,
@@ -285,7 +228,7 @@ def _block_form(block_type: BlockType, block: Block | None):
         data = dict(block.data)
         data["goals"] = [goal.key for goal in block.goals]
         if block_type == BlockType.VIDEO:
-            data["chapters"] = authoring.chapter_lines(block.data.get("chapters"))
+            data["chapters"] = block_authoring.chapter_lines(block.data.get("chapters"))
             data["allow_link"] = classify_video_url(block.data.get("url", "")).kind == "link"
         if block_type in (BlockType.REFLECTION, BlockType.WORKSHOP_PREP):
             data["required"] = block.is_required
@@ -303,18 +246,18 @@ def _block_service_data(form) -> tuple[dict, bool]:
 )
 @login_required
 def block_new(course_id: int, lesson_key: str, block_type: str):
-    course = _course(course_id)
-    lesson = _item(course, "lektioner", lesson_key)
+    course = editable_course(course_id)
+    lesson = course_item(course, "lektioner", lesson_key)
     kind = BlockType(block_type)
     form = _block_form(kind, None)
     _goal_choices(form, course)
 
     def save(_data):
         data, allow_link = _block_service_data(form)
-        block = authoring.create_block(
+        block = block_authoring.create_block(
             lesson, kind, data, actor=current_user, allow_link=allow_link
         )
-        return _outline_url(course, block)
+        return outline_url(course, block)
 
     return _edit(
         form,
@@ -331,15 +274,15 @@ def block_new(course_id: int, lesson_key: str, block_type: str):
 @bp.route("/kurser/<int:course_id>/blokke/<block_key>", methods=["GET", "POST"])
 @login_required
 def block_edit(course_id: int, block_key: str):
-    course = _course(course_id)
-    block = _item(course, "blokke", block_key)
+    course = editable_course(course_id)
+    block = course_item(course, "blokke", block_key)
     form = _block_form(block.type, block)
     _goal_choices(form, course)
 
     def save(_data):
         data, allow_link = _block_service_data(form)
-        authoring.update_block(block, data, actor=current_user, allow_link=allow_link)
-        return _outline_url(course, block)
+        block_authoring.update_block(block, data, actor=current_user, allow_link=allow_link)
+        return outline_url(course, block)
 
     return _edit(
         form,
@@ -353,123 +296,6 @@ def block_edit(course_id: int, block_key: str):
     )
 
 
-# --- Order, publishing, retiring, deleting (modules, lessons, blocks alike) ---------------------
-
-ITEM = "/kurser/<int:course_id>/<any(moduler, lektioner, blokke):kind>/<item_key>"
-
-
-@bp.post(f"{ITEM}/flyt")
-@login_required
-def item_move(course_id: int, kind: str, item_key: str):
-    course = _course(course_id)
-    item = _item(course, kind, item_key)
-    form = MoveForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        authoring.move_item(item, form.direction.data, actor=current_user)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-    else:
-        db.session.commit()
-    return redirect(_outline_url(course, item))
-
-
-@bp.post("/kurser/<int:course_id>/<any(moduler, lektioner):kind>/<item_key>/status")
-@login_required
-def item_status(course_id: int, kind: str, item_key: str):
-    course = _course(course_id)
-    return _set_status(course, _item(course, kind, item_key))
-
-
-def _describe(item) -> str:
-    if isinstance(item, Block):
-        return authoring.block_summary(item.type, item.data)
-    return item.title
-
-
-@bp.route(f"{ITEM}/udfas", methods=["GET", "POST"])
-@login_required
-def item_retire(course_id: int, kind: str, item_key: str):
-    course = _course(course_id)
-    item = _item(course, kind, item_key)
-    answers = authoring.answer_count(item)
-    form = RetireForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            authoring.retire_item(
-                item, actor=current_user, confirm_answers=form.confirm_answers.data
-            )
-        except authoring.NeedsConfirmation:
-            db.session.rollback()
-            form.confirm_answers.errors = [
-                _("Sæt hak for at bekræfte, at du vil udfase, selv om der er svar.")
-            ]
-            status = 400
-        else:
-            db.session.commit()
-            flash(_("»%(title)s« er udfaset.", title=_describe(item)), "success")
-            return redirect(_outline_url(course))
-    elif request.method == "POST":
-        status = 400
-    return render_template(
-        "admin/confirm_retire.html",
-        course=course,
-        item=item,
-        kind=kind,
-        title=_describe(item),
-        answers=answers,
-        form=form,
-    ), status
-
-
-@bp.route(f"{ITEM}/slet", methods=["GET", "POST"])
-@login_required
-def item_delete(course_id: int, kind: str, item_key: str):
-    course = _course(course_id)
-    item = _item(course, kind, item_key)
-    check = authoring.deletable(item)
-    form = DeleteForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            authoring.delete_item(item, actor=current_user)
-        except ServiceError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-            status = 400
-        else:
-            db.session.commit()
-            flash(_("Indholdet er slettet."), "success")
-            return redirect(_outline_url(course))
-    elif request.method == "POST":
-        status = 400
-    return render_template(
-        "admin/confirm_delete.html",
-        course=course,
-        item=item,
-        kind=kind,
-        title=_describe(item),
-        check=check,
-        form=form,
-    ), status
-
-
-@bp.post(f"{ITEM}/genopret")
-@login_required
-def item_restore(course_id: int, kind: str, item_key: str):
-    course = _course(course_id)
-    item = _item(course, kind, item_key)
-    if not RestoreForm().validate_on_submit():
-        abort(400)
-    authoring.restore_item(item, actor=current_user)
-    db.session.commit()
-    flash(_("»%(title)s« er genoprettet.", title=_describe(item)), "success")
-    return redirect(_outline_url(course, item))
-
-
 # --- Preview as leader --------------------------------------------------------------------------
 
 
@@ -478,35 +304,17 @@ def item_restore(course_id: int, kind: str, item_key: str):
 def module_preview(course_id: int, module_key: str):
     """The leader's module page (the same template), as a leader without answers will see it once
     the module and the course are published; the answer forms are switched off."""
-    course = _course(course_id)
-    module = _item(course, "moduler", module_key)
+    course = editable_course(course_id)
+    module = course_item(course, "moduler", module_key)
     if module.retired_at is not None:
         abort(404)
     include_drafts = request.args.get("kladder") == "1"
-    outline = authoring.preview_outline(module, include_drafts=include_drafts)
-    lessons = [LessonStatus(lesson, ProgressState.NOT_STARTED) for lesson in outline.lessons]
-    status = ModuleStatus(outline, lessons, ProgressState.NOT_STARTED)
-    page = ModulePage(
-        progress=CourseProgress([status]),
-        module=status,
-        answers={},
-        previous_module=None,
-        next_module=None,
-        current_group_id=None,
-        group_names={},
-    )
-    forms = {}
-    for lesson in outline.lessons:
-        for block in lesson.questions:
-            forms[block.key] = AnswerForm(formdata=None)
-    hidden_drafts = [
-        lesson for lesson in authoring.live_lessons(module) if lesson.status == "draft"
-    ]
+    preview = preview_page(module, include_drafts=include_drafts)
     return render_template(
         "admin/preview.html",
-        enrolment=SimpleNamespace(cohort=SimpleNamespace(id=0, course=course)),
-        page=page,
-        forms=forms,
+        enrolment=preview.enrolment,
+        page=preview.page,
+        forms={key: AnswerForm(formdata=None) for key in preview.question_keys},
         errors={},
         visibility_choices=VISIBILITY_CHOICES,
         play=request.args.get("vis"),
@@ -515,5 +323,5 @@ def module_preview(course_id: int, module_key: str):
         preview_course=course,
         preview_module=module,
         include_drafts=include_drafts,
-        hidden_drafts=hidden_drafts,
+        hidden_drafts=preview.hidden_drafts,
     )

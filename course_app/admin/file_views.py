@@ -19,8 +19,8 @@ from course_app.admin.blueprint import bp, require_author, require_course_editor
 from course_app.core.db import db
 from course_app.core.errors import NotAllowed
 from course_app.courses.archive import MAX_ARCHIVE_BYTES, ArchiveError, import_course_zip
-from course_app.courses.exporter import export_zip
-from course_app.courses.loader import CourseValidationError
+from course_app.courses.file_export import export_zip
+from course_app.courses.file_import import CourseValidationError
 from course_app.courses.models import Course
 
 

@@ -20,7 +20,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from course_app.courses.files import RESOURCE_KINDS
+from course_app.courses.file_schema import RESOURCE_KINDS
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -6,6 +6,7 @@ from course_app.admin import (  # noqa: F401 - registers routes
     file_views,
     goal_views,
     home_views,
+    item_views,
     resource_views,
 )
 from course_app.admin.blueprint import bp

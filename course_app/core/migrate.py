@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from configparser import ConfigParser
+from functools import cached_property
+from pathlib import Path
+
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -11,8 +15,26 @@ from sqlalchemy.engine import Engine
 from course_app.paths import MIGRATIONS_DIR
 
 
+class Utf8Config(Config):
+    """Alembic's ``Config``, reading its .ini file as UTF-8 whatever the locale.
+
+    Alembic itself reads the file in the locale's encoding, which is ASCII under ``LC_ALL=C`` (some
+    servers, containers and cron jobs), so one non-ASCII character in a comment stopped ``db upgrade``.
+    """
+
+    @cached_property
+    def file_config(self) -> ConfigParser:  # type: ignore[override]
+        if self.config_file_name is None:
+            return super().file_config
+        path = Path(self.config_file_name)
+        self.config_args["here"] = path.absolute().parent.as_posix()
+        parser = ConfigParser(self.config_args)
+        parser.read(path, encoding="utf-8")
+        return parser
+
+
 def alembic_config(engine: Engine) -> Config:
-    config = Config(str(MIGRATIONS_DIR / "alembic.ini"))
+    config = Utf8Config(str(MIGRATIONS_DIR / "alembic.ini"))
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
     config.attributes["skip_logging_config"] = True

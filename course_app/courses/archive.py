@@ -26,8 +26,9 @@ from sqlalchemy import select
 
 from course_app.core.db import db
 from course_app.core.errors import NotAllowed, ServiceError
-from course_app.courses.files import COURSE_FILE, read_course_dir
-from course_app.courses.loader import CourseValidationError, ImportReport, import_course
+from course_app.courses.file_import import CourseValidationError, ImportReport, import_course
+from course_app.courses.file_reader import read_course_dir
+from course_app.courses.file_schema import COURSE_FILE
 from course_app.courses.models import Course
 
 MAX_ARCHIVE_BYTES = 5 * 1024 * 1024

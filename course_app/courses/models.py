@@ -191,3 +191,7 @@ class Block(Base):
             return False
         default = self.type == BlockType.REFLECTION
         return bool(self.data.get("required", default))
+
+
+# What an outline holds below the course: authoring moves, retires and deletes any of these.
+OutlineContent = Module | Lesson | Block

@@ -26,7 +26,7 @@ from course_app.core.db import db, utcnow
 from course_app.core.errors import NotFound
 from course_app.core.i18n import today_local
 from course_app.courses.models import Block, Module, ModuleMode
-from course_app.courses.services import LessonOutline, ModuleOutline, course_outline
+from course_app.courses.outlines import LessonOutline, ModuleOutline, course_outline
 from course_app.organisations.access import Viewer
 from course_app.organisations.models import GroupMembership, LeaderGroup
 from course_app.progress.models import ProgressState

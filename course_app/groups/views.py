@@ -62,7 +62,6 @@ def _render_review(
             page=page,
             forms=forms,
             errors=errors or {},
-            button_form=ButtonForm(),
             comment_limit=f"{COMMENT_MAX_LENGTH:,}".replace(",", "."),
         ),
         status,

@@ -150,7 +150,7 @@ def my_answers_table(enrolment: Enrolment) -> list[list[Cell]]:
     for module, lesson, block, answer in answers:
         prompt = str(block.data.get("prompt", ""))
         if block.retired_at is not None:
-            prompt = f"{prompt} ({_l('taget ud af kurset')})"
+            prompt = str(_l("%(prompt)s (taget ud af kurset)", prompt=prompt))
         rows.append(
             [
                 module.title,

@@ -78,7 +78,6 @@ def render_module_page(
             page=page,
             forms=forms,
             errors=errors or {},
-            button_form=ButtonForm(),
             visibility_choices=VISIBILITY_CHOICES,
             play=request.args.get("vis"),
             classify_video_url=classify_video_url,

@@ -39,7 +39,8 @@ from course_app.organisations import services as directory
 from course_app.organisations.access import Viewer
 from course_app.organisations.models import Area, LeaderGroup, Organisation, Role
 from course_app.people.csvfile import Problem, read_rows
-from course_app.people.planning import ImportRole, Plan, RowPreview, RowStatus, plan_import
+from course_app.people.plan import ImportRole, Plan, RowPreview, RowStatus
+from course_app.people.planning import plan_import
 
 __all__ = ["ImportResult", "ImportRole", "Problem", "RowPreview", "RowStatus", "import_people"]
 

@@ -19,7 +19,7 @@ from course_app.cohorts.models import Enrolment
 from course_app.core.db import db, utcnow
 from course_app.core.errors import ServiceError
 from course_app.courses.models import Lesson
-from course_app.courses.services import LessonOutline, ModuleOutline, course_outline
+from course_app.courses.outlines import LessonOutline, ModuleOutline, course_outline
 from course_app.progress.models import LessonProgress, ProgressState
 
 

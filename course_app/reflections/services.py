@@ -14,7 +14,7 @@ from course_app.cohorts.models import Enrolment
 from course_app.core.db import db, utcnow
 from course_app.core.errors import NotAllowed, NotFound, ServiceError
 from course_app.courses.models import Block, Lesson, Module
-from course_app.courses.services import LessonOutline
+from course_app.courses.outlines import LessonOutline
 from course_app.organisations.access import Viewer, current_group_id
 from course_app.organisations.models import LeaderGroup
 from course_app.reflections.models import (

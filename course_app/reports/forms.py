@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField
 
-from course_app.reports.programme import ReportFilters, ReportOptions
+from course_app.reports.options import ReportFilters, ReportOptions
 
 
 def _optional_int(value: object) -> int | None:

@@ -27,7 +27,7 @@ from course_app.organisations.access import Viewer
 from course_app.organisations.models import Area, GroupMembership, LeaderGroup, Organisation
 from course_app.progress.labels import STATE_LABELS
 from course_app.progress.models import LessonProgress, ProgressState
-from course_app.reports.programme import ReportFilters, ReportOptions, ReportScope
+from course_app.reports.options import ReportFilters, ReportOptions, ReportScope
 
 YIELD_PER = 2000  # rows fetched from the database at a time
 
@@ -50,10 +50,10 @@ def progress_table(options: ReportOptions, filters: ReportFilters) -> Iterator[l
     """The header, then one line per started or finished lesson of the chosen cohort's people, with
     the report's filters applied (ids outside the options are dropped, as in the report).
 
-    The population is the programme report's (``programme._population``): people enrolled in the
-    cohort, not deactivated, belonging to one of its organisations in scope; a person's area is their
-    own, else their current group's. Every stored row counts, also for lessons retired or unpublished
-    since (the report's percentages count only the visible lessons).
+    The population is the programme report's (``programme_queries._population``): people enrolled
+    in the cohort, not deactivated, belonging to one of its organisations in scope; a person's area is
+    their own, else their current group's. Every stored row counts, also for lessons retired or
+    unpublished since (the report's percentages count only the visible lessons).
 
     Lazy: nothing is read from the database until the first line is asked for, so pass the result to
     ``spreadsheet.csv_response`` (it reads it inside the request's context).
@@ -134,7 +134,7 @@ def _statement(cohort_id: int, organisation_ids: list[int], filters: ReportFilte
     while writing the lines takes about 10 s whichever order is used; peak worker memory grows by
     a few MB.
     """
-    area_id = func.coalesce(User.area_id, LeaderGroup.area_id)  # as programme._population
+    area_id = func.coalesce(User.area_id, LeaderGroup.area_id)  # as programme_queries._population
     statement = (
         select(
             Organisation.id,

@@ -24,7 +24,7 @@ from course_app.core.db import db, utcnow
 from course_app.core.errors import NotAllowed, NotFound
 from course_app.core.i18n import danish_sort_key
 from course_app.courses.models import Module
-from course_app.courses.services import ModuleOutline, course_outline, lesson_ids_of
+from course_app.courses.outlines import ModuleOutline, course_outline, lesson_ids_of
 from course_app.organisations import services as directory
 from course_app.organisations.access import Viewer
 from course_app.organisations.models import Area, GroupMembership, LeaderGroup, Organisation

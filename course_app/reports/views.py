@@ -16,9 +16,10 @@ from course_app.core.i18n import today_local
 from course_app.organisations.access import request_viewer
 from course_app.organisations.services import slugify
 from course_app.reports import csv_export, services
-from course_app.reports import programme as programme_report
 from course_app.reports import progress_export as lesson_export
 from course_app.reports.forms import ReportFilterForm
+from course_app.reports.options import ReportOptions, ReportScope, report_options, report_scope
+from course_app.reports.programme import ProgrammeReport, programme_report
 
 bp = Blueprint("reports", __name__)
 
@@ -31,23 +32,23 @@ def _dashboard(group_id: int) -> services.GroupDashboard:
 
 
 def _options(
-    scope: programme_report.ReportScope,
-) -> tuple[programme_report.ReportOptions, ReportFilterForm]:
+    scope: ReportScope,
+) -> tuple[ReportOptions, ReportFilterForm]:
     """The report's cohort and filters from the URL (``?cohort=…&organisation=…``), inside ``scope``."""
     form = ReportFilterForm(formdata=request.args)
     cohort_id = None if form.cohort.process_errors else form.cohort.data
-    options = programme_report.report_options(scope, cohort_id, today=today_local())
+    options = report_options(scope, cohort_id, today=today_local())
     form.fill(options)
     return options, form
 
 
-def _report() -> tuple[programme_report.ProgrammeReport, ReportFilterForm]:
+def _report() -> tuple[ProgrammeReport, ReportFilterForm]:
     try:
-        scope = programme_report.report_scope(request_viewer())
+        scope = report_scope(request_viewer())
     except NotAllowed:
         abort(403)
     options, form = _options(scope)
-    return programme_report.programme_report(options, form.filters()), form
+    return programme_report(options, form.filters()), form
 
 
 @bp.get("/ledergrupper")

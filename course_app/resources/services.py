@@ -8,10 +8,8 @@ commit (``remove_deleted_file``), so a rolled-back delete never loses the file.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import BinaryIO
-from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import format_decimal
@@ -223,16 +221,6 @@ def resource_for_download(resource_id: int, *, viewer: Viewer, user: User) -> Re
 def download_path(resource: Resource) -> str:
     """The site-relative download address, the one authors paste into a resource block."""
     return f"{DOWNLOAD_PREFIX}/{resource.id}/{sniffing.url_filename(resource.original_filename)}"
-
-
-_DOWNLOAD_PATH = re.compile(rf"^{re.escape(DOWNLOAD_PREFIX)}/(\d+)/[^/]+$")
-
-
-def resource_id_from_url(url: str) -> int | None:
-    """The resource id in a download address (site-relative or absolute), else None. For resource
-    blocks that point at uploaded material."""
-    match = _DOWNLOAD_PATH.match(urlsplit(url.strip()).path)
-    return int(match.group(1)) if match else None
 
 
 def _length(stream: BinaryIO) -> int:

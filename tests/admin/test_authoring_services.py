@@ -9,10 +9,10 @@ from sqlalchemy import select
 from course_app.audit.models import AuditEntry
 from course_app.core.db import db
 from course_app.core.errors import ServiceError
-from course_app.courses import authoring
-from course_app.courses.authoring import InvalidData, NeedsConfirmation
+from course_app.courses import authoring, block_authoring, lifecycle
+from course_app.courses.authoring_rules import InvalidData, NeedsConfirmation
 from course_app.courses.models import Block, BlockType, LearningGoal, Lesson, Module
-from course_app.courses.services import course_outline
+from course_app.courses.outlines import course_outline
 from course_app.learning import services as learning
 from course_app.progress.models import LessonProgress, ProgressState
 from course_app.reflections.models import ReflectionAnswer
@@ -90,7 +90,7 @@ def test_keys_come_from_the_title_are_unique_and_never_change(world):
     authoring.update_module(first, {"title": "Et helt andet navn"}, actor=world.admin)
     assert first.key == "oevelse-paa-aaen"
     # a retired item keeps its key for good
-    authoring.retire_item(second, actor=world.admin)
+    lifecycle.retire_item(second, actor=world.admin)
     third = authoring.create_module(world.course, {"title": "Øvelse på åen"}, actor=world.admin)
     assert third.key == "oevelse-paa-aaen-3"
     nameless = authoring.create_lesson(first, {"title": "!!!"}, actor=world.admin)
@@ -117,9 +117,11 @@ def test_new_items_are_drafts_at_the_end(world):
 
 def test_blocks_of_every_type(world):
     lesson = world.lesson("lektion-tekst")
-    text = authoring.create_block(lesson, "text", {"body": "  **Fed**\r\n"}, actor=world.admin)
+    text = block_authoring.create_block(
+        lesson, "text", {"body": "  **Fed**\r\n"}, actor=world.admin
+    )
     assert text.data == {"body": "**Fed**"}
-    video = authoring.create_block(
+    video = block_authoring.create_block(
         lesson,
         "video",
         {
@@ -137,18 +139,18 @@ def test_blocks_of_every_type(world):
         "duration_minutes": 12,
         "chapters": [{"at": "00:00", "title": "Start"}, {"at": "04:30", "title": "Midt i"}],
     }
-    reflection = authoring.create_block(
+    reflection = block_authoring.create_block(
         lesson,
         "reflection",
         {"prompt": "Hvad?", "required": False, "help": "Tænk"},
         actor=world.admin,
     )
     assert reflection.data == {"prompt": "Hvad?", "required": False, "help": "Tænk"}
-    prep = authoring.create_block(
+    prep = block_authoring.create_block(
         lesson, "workshop_prep", {"prompt": "Forbered"}, actor=world.admin
     )
     assert prep.data == {"prompt": "Forbered", "required": False} and not prep.is_required
-    resource = authoring.create_block(
+    resource = block_authoring.create_block(
         lesson,
         "resource",
         {
@@ -199,21 +201,21 @@ def test_blocks_of_every_type(world):
 )
 def test_blocks_follow_the_course_file_rules(world, block_type, data, field):
     with pytest.raises(InvalidData) as error:
-        authoring.create_block(world.lesson(), block_type, data, actor=world.admin)
+        block_authoring.create_block(world.lesson(), block_type, data, actor=world.admin)
     assert field in error.value.errors
 
 
 def test_a_video_url_that_cannot_be_embedded_needs_the_plain_link_choice(world):
     data = {"title": "Film", "url": "https://example.org/side-med-film"}
     with pytest.raises(InvalidData) as error:
-        authoring.create_block(world.lesson(), "video", data, actor=world.admin)
+        block_authoring.create_block(world.lesson(), "video", data, actor=world.admin)
     assert "almindeligt link" in str(error.value.errors["url"])
-    block = authoring.create_block(
+    block = block_authoring.create_block(
         world.lesson(), "video", data, actor=world.admin, allow_link=True
     )
     assert block.data["url"] == data["url"]
     # a placeholder needs no playable URL
-    placeholder = authoring.create_block(
+    placeholder = block_authoring.create_block(
         world.lesson(), "video", {**data, "placeholder": True}, actor=world.admin
     )
     assert placeholder.data["placeholder"] is True
@@ -227,7 +229,7 @@ def test_goal_tags(world, session):
     authoring.update_module(module, {"title": module.title, "goals": ["lm-1"]}, actor=world.admin)
     assert module.goals == [goal]
     block = world.block()
-    authoring.update_block(block, {**block.data, "goals": ["lm-1"]}, actor=world.admin)
+    block_authoring.update_block(block, {**block.data, "goals": ["lm-1"]}, actor=world.admin)
     assert block.goals == [goal]
     entry = session.scalars(
         select(AuditEntry).where(AuditEntry.object_key == block.key).order_by(AuditEntry.id.desc())
@@ -289,7 +291,9 @@ def test_editing_a_published_lesson_keeps_progress_and_answers(world, session):
     authoring.update_lesson(
         lesson, {"title": "Ny titel", "intro": "Ny **tekst**"}, actor=world.admin
     )
-    authoring.update_block(block, {"prompt": "Ny ordlyd?", "required": True}, actor=world.admin)
+    block_authoring.update_block(
+        block, {"prompt": "Ny ordlyd?", "required": True}, actor=world.admin
+    )
     authoring.move_item(block, "up", actor=world.admin)
     session.commit()
     assert lesson.status == "published" and lesson.key == "lektion-film"
@@ -303,11 +307,11 @@ def test_editing_a_published_lesson_keeps_progress_and_answers(world, session):
 def test_retiring_a_question_with_answers_needs_confirmation_and_keeps_the_answers(world, session):
     answer = _answer_and_complete(world)
     block = world.block()
-    assert authoring.answer_count(block) == 1
+    assert lifecycle.answer_count(block) == 1
     with pytest.raises(NeedsConfirmation):
-        authoring.retire_item(block, actor=world.admin)
+        lifecycle.retire_item(block, actor=world.admin)
     assert block.retired_at is None
-    authoring.retire_item(block, actor=world.admin, confirm_answers=True)
+    lifecycle.retire_item(block, actor=world.admin, confirm_answers=True)
     session.commit()
     assert block.retired_at is not None
     assert session.get(ReflectionAnswer, answer.id).text == "Mit svar"
@@ -318,7 +322,7 @@ def test_retiring_a_question_with_answers_needs_confirmation_and_keeps_the_answe
     ).one()
     assert entry.details == {"answers": 1}
     # and it can come back, with the answer
-    authoring.restore_item(block, actor=world.admin)
+    lifecycle.restore_item(block, actor=world.admin)
     page = learning.module_page(world.enrolment, "modul-a")
     assert page.answers[block.id].text == "Mit svar"
 
@@ -328,8 +332,8 @@ def test_retiring_a_lesson_with_progress_keeps_the_progress(world, session):
     lesson = world.lesson()
     # the lesson has an answer under it, so confirmation is needed there too
     with pytest.raises(NeedsConfirmation):
-        authoring.retire_item(lesson, actor=world.admin)
-    authoring.retire_item(lesson, actor=world.admin, confirm_answers=True)
+        lifecycle.retire_item(lesson, actor=world.admin)
+    lifecycle.retire_item(lesson, actor=world.admin, confirm_answers=True)
     assert (
         session.scalars(select(LessonProgress).where(LessonProgress.lesson_id == lesson.id))
         .one()
@@ -337,15 +341,15 @@ def test_retiring_a_lesson_with_progress_keeps_the_progress(world, session):
         == ProgressState.DONE
     )
     # retiring something without answers needs no confirmation
-    authoring.retire_item(world.lesson("lektion-tekst"), actor=world.admin)
+    lifecycle.retire_item(world.lesson("lektion-tekst"), actor=world.admin)
 
 
 def test_delete_only_what_nothing_points_at(world, session):
     module = authoring.create_module(world.course, {"title": "Tom"}, actor=world.admin)
     lesson = authoring.create_lesson(module, {"title": "L"}, actor=world.admin)
-    authoring.create_block(lesson, "reflection", {"prompt": "?"}, actor=world.admin)
-    assert authoring.deletable(module).allowed
-    authoring.delete_item(module, actor=world.admin)
+    block_authoring.create_block(lesson, "reflection", {"prompt": "?"}, actor=world.admin)
+    assert lifecycle.deletable(module).allowed
+    lifecycle.delete_item(module, actor=world.admin)
     session.flush()
     assert session.scalar(select(Module).where(Module.key == "tom")) is None
     assert session.scalar(select(Lesson).where(Lesson.id == lesson.id)) is None
@@ -353,12 +357,12 @@ def test_delete_only_what_nothing_points_at(world, session):
 
     _answer_and_complete(world)
     for item in (world.block(), world.lesson(), world.module()):
-        check = authoring.deletable(item)
+        check = lifecycle.deletable(item)
         assert not check.allowed
         with pytest.raises(ServiceError):
-            authoring.delete_item(item, actor=world.admin)
-    assert authoring.deletable(world.block("forberedelse-1")).allowed
-    authoring.delete_item(world.block("forberedelse-1"), actor=world.admin)
+            lifecycle.delete_item(item, actor=world.admin)
+    assert lifecycle.deletable(world.block("forberedelse-1")).allowed
+    lifecycle.delete_item(world.block("forberedelse-1"), actor=world.admin)
     assert (
         session.scalar(
             select(Block).where(Block.key == "forberedelse-1", Block.course_id == world.course.id)
@@ -370,11 +374,13 @@ def test_delete_only_what_nothing_points_at(world, session):
 def test_every_change_is_in_the_audit_log(world):
     module = authoring.create_module(world.course, {"title": "Audit"}, actor=world.editor)
     lesson = authoring.create_lesson(module, {"title": "L"}, actor=world.editor)
-    block = authoring.create_block(lesson, BlockType.TEXT, {"body": "a"}, actor=world.editor)
-    authoring.update_block(block, {"body": "b"}, actor=world.editor)
-    authoring.update_block(block, {"body": "b"}, actor=world.editor)  # nothing changed: no entry
+    block = block_authoring.create_block(lesson, BlockType.TEXT, {"body": "a"}, actor=world.editor)
+    block_authoring.update_block(block, {"body": "b"}, actor=world.editor)
+    block_authoring.update_block(
+        block, {"body": "b"}, actor=world.editor
+    )  # nothing changed: no entry
     authoring.set_published(module, True, actor=world.editor)
-    authoring.retire_item(block, actor=world.editor)
+    lifecycle.retire_item(block, actor=world.editor)
     assert _audit(world.course.id) == [
         ("created", "module", "audit"),
         ("created", "lesson", "l"),

@@ -17,8 +17,8 @@ from course_app.cohorts.models import Enrolment
 from course_app.core.db import db
 from course_app.courses import archive
 from course_app.courses.archive import ArchiveError, unpacked_course
-from course_app.courses.exporter import export_zip
-from course_app.courses.loader import import_course
+from course_app.courses.file_export import export_zip
+from course_app.courses.file_import import import_course
 from course_app.courses.models import Block, Course, LearningGoal, Lesson, Module
 from course_app.organisations import services as directory
 from course_app.organisations.models import Role

@@ -15,10 +15,10 @@ from course_app.audit.models import AuditEntry
 from course_app.core.db import db
 from course_app.core.errors import ServiceError
 from course_app.courses import goals
-from course_app.courses.exporter import course_to_files, export_zip
-from course_app.courses.files import read_course_dir
+from course_app.courses.file_export import course_to_files, export_zip
+from course_app.courses.file_import import import_course
+from course_app.courses.file_reader import read_course_dir
 from course_app.courses.goals import GoalInput, GoalTags
-from course_app.courses.loader import import_course
 from course_app.courses.models import Block, Course, LearningGoal, Lesson, Module
 from course_app.organisations import services as directory
 from course_app.organisations.models import Role

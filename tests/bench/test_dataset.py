@@ -47,12 +47,8 @@ from course_app.reflections.models import (
     ReflectionAnswer,
     Visibility,
 )
-from course_app.reports.programme import (
-    ReportFilters,
-    programme_report,
-    report_options,
-    report_scope,
-)
+from course_app.reports.options import ReportFilters, report_options, report_scope
+from course_app.reports.programme import programme_report
 from tests.helpers import sign_in
 
 XS = sizes.SIZES["XS"]

@@ -177,7 +177,7 @@ def test_demo_prepares_data_once_and_keeps_its_password(env):
     assert "Importerede" not in second.stdout
     assert password_line in second.stdout  # the generated password is kept in the instance folder
     secret_file = Path(env["COURSE_APP_INSTANCE_PATH"]) / "demo-secret-key"
-    assert secret_file.read_text().strip()
+    assert secret_file.read_text(encoding="utf-8").strip()
 
     chosen = run(
         ["demo", "--no-serve"], {**demo_env, "COURSE_APP_DEMO_PASSWORD": "valgt-demo-kode"}

@@ -14,15 +14,14 @@ from sqlalchemy import select
 from course_app import create_app
 from course_app.core import migrate
 from course_app.core.db import db, make_engine, utcnow
-from course_app.courses.exporter import (
+from course_app.courses.file_export import (
     ExportError,
-    _scalar,
     course_to_files,
     export_course,
     export_zip,
 )
-from course_app.courses.files import read_course_dir
-from course_app.courses.loader import import_course
+from course_app.courses.file_import import import_course
+from course_app.courses.file_reader import read_course_dir
 from course_app.courses.models import (
     Block,
     BlockType,
@@ -33,6 +32,7 @@ from course_app.courses.models import (
     ModuleMode,
     PublicationStatus,
 )
+from course_app.courses.yaml_writer import scalar
 from tests.conftest import TEST_CONFIG
 
 SHIPPED_COURSE = Path(__file__).resolve().parents[2] / "courses" / "digital-ledelse"
@@ -371,7 +371,7 @@ def test_course_yml_and_lesson_layout(session: Any, tmp_path: Path) -> None:
 def test_scalars_are_plain_only_when_they_read_back_as_the_same_string(
     value: Any, written: str
 ) -> None:
-    assert _scalar(value) == written
+    assert scalar(value) == written
 
 
 # --- Destinations and the zip ---------------------------------------------------------------------

@@ -11,8 +11,9 @@ import pytest
 from sqlalchemy import event, func, select
 
 from course_app.core.db import db
-from course_app.courses.files import Problem, parse_timestamp, read_course_dir
-from course_app.courses.loader import CourseValidationError, import_course
+from course_app.courses.file_import import CourseValidationError, import_course
+from course_app.courses.file_reader import read_course_dir
+from course_app.courses.file_schema import Problem, parse_timestamp
 from course_app.courses.models import (
     Block,
     BlockType,

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from course_app.core.db import utcnow
 from course_app.courses import outline_cache
 from course_app.courses.models import Block, Course, LearningGoal, Lesson, PublicationStatus
-from course_app.courses.services import course_outline
+from course_app.courses.outlines import course_outline
 from tests import factories
 
 

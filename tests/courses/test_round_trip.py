@@ -19,15 +19,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from course_app.core.db import utcnow
-from course_app.courses.exporter import course_to_files, export_course, normalise_newlines
-from course_app.courses.files import (
+from course_app.courses.file_export import course_to_files, export_course
+from course_app.courses.file_import import import_course
+from course_app.courses.file_reader import read_course_dir
+from course_app.courses.file_schema import (
     ID_PATTERN,
     LANGUAGES,
     RESOURCE_KINDS,
     CourseData,
-    read_course_dir,
 )
-from course_app.courses.loader import import_course
 from course_app.courses.models import (
     Block,
     BlockType,
@@ -38,6 +38,7 @@ from course_app.courses.models import (
     ModuleMode,
     PublicationStatus,
 )
+from course_app.courses.yaml_writer import normalise_newlines
 
 settings.register_profile("ci", max_examples=40, deadline=None)
 

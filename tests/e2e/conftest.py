@@ -20,7 +20,7 @@ from werkzeug.serving import make_server
 from course_app import create_app
 from course_app.core import migrate
 from course_app.core.db import db, make_engine
-from course_app.courses.loader import import_missing_courses
+from course_app.courses.file_import import import_missing_courses
 from course_app.demo import ensure_demo_data
 from course_app.paths import COURSES_DIR
 from tests.conftest import TEST_CONFIG

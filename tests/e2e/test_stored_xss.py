@@ -27,9 +27,9 @@ from course_app.cohorts import services as cohorts
 from course_app.cohorts.models import Cohort
 from course_app.core import migrate
 from course_app.core.db import db, make_engine
-from course_app.courses import authoring
+from course_app.courses import authoring, authoring_rules, block_authoring, lifecycle
 from course_app.courses import goals as goal_services
-from course_app.courses.loader import import_missing_courses
+from course_app.courses.file_import import import_missing_courses
 from course_app.courses.models import BlockType, Course, ModuleMode
 from course_app.demo import ADMIN_EMAIL, DEMO_COURSE_SLUG, ensure_demo_data
 from course_app.organisations import services as directory
@@ -148,9 +148,9 @@ def _store_payloads(admin: User) -> dict[str, list[str]]:
     ]
     first = lessons[0]
     blocks = [
-        authoring.create_block(first, BlockType.TEXT, {"body": ALL_BLOCKS}, actor=admin),
-        authoring.create_block(first, BlockType.TEXT, {"body": ALL_INLINE}, actor=admin),
-        authoring.create_block(
+        block_authoring.create_block(first, BlockType.TEXT, {"body": ALL_BLOCKS}, actor=admin),
+        block_authoring.create_block(first, BlockType.TEXT, {"body": ALL_INLINE}, actor=admin),
+        block_authoring.create_block(
             first,
             BlockType.VIDEO,
             {
@@ -165,26 +165,26 @@ def _store_payloads(admin: User) -> dict[str, list[str]]:
             },
             actor=admin,
         ),
-        authoring.create_block(
+        block_authoring.create_block(
             first,
             BlockType.VIDEO,
             {"title": TITLES[-1], "url": LINK_BREAKOUT, "speaker": ALL_BLOCKS},
             actor=admin,
             allow_link=True,
         ),
-        authoring.create_block(
+        block_authoring.create_block(
             first,
             BlockType.REFLECTION,
             {"prompt": ALL_BLOCKS, "help": ALL_INLINE, "required": True, "goals": goal_keys[:1]},
             actor=admin,
         ),
-        authoring.create_block(
+        block_authoring.create_block(
             first,
             BlockType.WORKSHOP_PREP,
             {"prompt": ALL_INLINE, "help": ALL_BLOCKS},
             actor=admin,
         ),
-        authoring.create_block(
+        block_authoring.create_block(
             first,
             BlockType.RESOURCE,
             {"title": TITLES[0], "url": LINK_BREAKOUT, "kind": "pdf", "description": ALL_BLOCKS},
@@ -194,12 +194,12 @@ def _store_payloads(admin: User) -> dict[str, list[str]]:
     first_blocks = list(blocks)
     for lesson, title in zip(lessons[1:], TITLES[1:], strict=True):
         blocks.append(
-            authoring.create_block(
+            block_authoring.create_block(
                 lesson, BlockType.REFLECTION, {"prompt": title, "help": title}, actor=admin
             )
         )
         blocks.append(
-            authoring.create_block(
+            block_authoring.create_block(
                 lesson,
                 BlockType.RESOURCE,
                 {"title": title, "url": "mailto:x@ok.example", "description": title},
@@ -309,15 +309,15 @@ def _refused_urls(admin: User) -> list[tuple[str, str]]:
         for block_type in (BlockType.VIDEO, BlockType.RESOURCE):
             for allow_link in (False, True):
                 try:
-                    authoring.create_block(
+                    block_authoring.create_block(
                         lesson, block_type, {"title": "t", "url": url}, actor=admin,
                         allow_link=allow_link,
                     )  # fmt: skip
-                except authoring.InvalidData as invalid:
+                except authoring_rules.InvalidData as invalid:
                     assert "url" in invalid.errors
                 else:
                     accepted.append((block_type.value, url))
-    authoring.delete_item(module, actor=admin)
+    lifecycle.delete_item(module, actor=admin)
     return accepted
 
 

@@ -115,6 +115,6 @@ def test_sheet_holds_the_question_set_the_shared_answers_and_the_note(world, bro
 
 
 def test_print_stylesheet_hides_navigation_and_buttons_on_the_sheet():
-    css = (Path(STATIC_DIR) / "css" / "print.css").read_text()
+    css = (Path(STATIC_DIR) / "css" / "print.css").read_text(encoding="utf-8")
     for selector in (".site-header", ".button", "form", "nav", ".screen-only", ".sheet-answer"):
         assert selector in css

@@ -14,12 +14,8 @@ from course_app.core.i18n import today_local
 from course_app.organisations import services as directory
 from course_app.organisations.access import viewer_for
 from course_app.organisations.models import Role
-from course_app.reports.programme import (
-    ReportFilters,
-    programme_report,
-    report_options,
-    report_scope,
-)
+from course_app.reports.options import ReportFilters, report_options, report_scope
+from course_app.reports.programme import programme_report
 from course_app.reports.services import group_progress
 from tests import factories
 from tests.helpers import sign_in

@@ -20,7 +20,7 @@ from course_app.organisations.access import viewer_for
 from course_app.organisations.models import Role
 from course_app.progress.models import LessonProgress, ProgressState
 from course_app.reports import progress_export
-from course_app.reports.programme import ReportFilters, report_options
+from course_app.reports.options import ReportFilters, report_options
 from tests import factories
 from tests.helpers import sign_in
 from tests.reports.conftest import FOREIGN_GROUP, FOREIGN_NAME, World, finish, lesson, start

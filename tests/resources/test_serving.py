@@ -169,10 +169,3 @@ def test_missing_file_on_disk_is_404(client, world, uploaded, storage_dir):
     (storage_dir / "resources" / resource.stored_name).unlink()
     sign_in(client, world.people["editor"].email)
     assert client.get(url_of(resource)).status_code == 404
-
-
-def test_resource_id_from_url():
-    assert services.resource_id_from_url("/materialer/12/slides.pdf") == 12
-    assert services.resource_id_from_url("https://forloeb.example.dk/materialer/7/x.pptx") == 7
-    assert services.resource_id_from_url("/materialer/12") is None
-    assert services.resource_id_from_url("https://example.com/slides.pdf") is None

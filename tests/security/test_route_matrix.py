@@ -61,9 +61,9 @@ from course_app.cohorts import services as cohorts
 from course_app.cohorts.models import Cohort, Enrolment
 from course_app.core import migrate
 from course_app.core.db import Base, db, make_engine
-from course_app.courses import authoring
 from course_app.courses import goals as goal_services
-from course_app.courses.exporter import export_zip
+from course_app.courses import lifecycle
+from course_app.courses.file_export import export_zip
 from course_app.courses.models import (
     Block,
     Course,
@@ -341,7 +341,7 @@ def build_world(app: Flask) -> World:
         block = db.session.scalar(
             select(Block).where(Block.course_id == owner.id, Block.key == block_key)
         )
-        authoring.retire_item(block, actor=admin, confirm_answers=True)
+        lifecycle.retire_item(block, actor=admin, confirm_answers=True)
     db.session.flush()
     return World(
         app=app,

@@ -1,4 +1,5 @@
-"""Reading course content as leaders see it: published, not retired, in order."""
+"""Reading course content: as leaders see it (published, not retired, in order, cached per process)
+and as authors see it (drafts and retired items too, and the preview of a module)."""
 
 from __future__ import annotations
 
@@ -122,12 +123,81 @@ def outline_of(
     return [ModuleOutline(module, lessons_by_module[module.id]) for module in modules]
 
 
-def find_visible_module(course: Course, module_key: str) -> ModuleOutline | None:
-    for outline in course_outline(course):
-        if outline.module.key == module_key:
-            return outline
-    return None
-
-
 def lesson_ids_of(outline: list[ModuleOutline]) -> list[int]:
     return [lesson.lesson.id for module in outline for lesson in module.lessons]
+
+
+# --- Reading for the authoring screens ----------------------------------------------------------
+
+
+@dataclass
+class AuthorLesson:
+    lesson: Lesson
+    blocks: list[Block]
+    retired_blocks: list[Block]
+
+
+@dataclass
+class AuthorModule:
+    module: Module
+    lessons: list[AuthorLesson]
+    retired_lessons: list[Lesson]
+
+
+@dataclass
+class AuthorOutline:
+    modules: list[AuthorModule]
+    retired_modules: list[Module]
+
+
+def author_outline(course: Course) -> AuthorOutline:
+    """Everything in a course, drafts and retired items included, in three queries."""
+    modules = db.session.scalars(
+        select(Module).where(Module.course_id == course.id).order_by(Module.position, Module.id)
+    ).all()
+    lessons = db.session.scalars(
+        select(Lesson).where(Lesson.course_id == course.id).order_by(Lesson.position, Lesson.id)
+    ).all()
+    blocks = db.session.scalars(
+        select(Block).where(Block.course_id == course.id).order_by(Block.position, Block.id)
+    ).all()
+    author_lessons: dict[int, list[AuthorLesson]] = {module.id: [] for module in modules}
+    retired_lessons: dict[int, list[Lesson]] = {module.id: [] for module in modules}
+    by_lesson: dict[int, AuthorLesson] = {}
+    for lesson in lessons:
+        if lesson.retired_at is None:
+            by_lesson[lesson.id] = AuthorLesson(lesson, [], [])
+            author_lessons[lesson.module_id].append(by_lesson[lesson.id])
+        else:
+            retired_lessons[lesson.module_id].append(lesson)
+    for block in blocks:
+        if block.lesson_id in by_lesson:
+            target = by_lesson[block.lesson_id]
+            (target.blocks if block.retired_at is None else target.retired_blocks).append(block)
+    return AuthorOutline(
+        modules=[
+            AuthorModule(module, author_lessons[module.id], retired_lessons[module.id])
+            for module in modules
+            if module.retired_at is None
+        ],
+        retired_modules=[module for module in modules if module.retired_at is not None],
+    )
+
+
+def live_lessons(module: Module) -> list[Lesson]:
+    return list(
+        db.session.scalars(
+            select(Lesson)
+            .where(Lesson.module_id == module.id, Lesson.retired_at.is_(None))
+            .order_by(Lesson.position, Lesson.id)
+        )
+    )
+
+
+def preview_outline(module: Module, *, include_drafts: bool = False) -> ModuleOutline:
+    """The module as a leader will see it once it (and the course) is published: its published,
+    live lessons with their live blocks; with ``include_drafts`` draft lessons too."""
+    statuses = [PublicationStatus.PUBLISHED]
+    if include_drafts:
+        statuses.append(PublicationStatus.DRAFT)
+    return outline_of([module], statuses)[0]

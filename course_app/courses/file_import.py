@@ -23,7 +23,8 @@ from sqlalchemy.orm import Session, selectinload
 from course_app.audit import services as audit
 from course_app.core.db import db, utcnow
 from course_app.core.errors import ServiceError
-from course_app.courses.files import CourseData, Problem, read_course_dir
+from course_app.courses.file_reader import read_course_dir
+from course_app.courses.file_schema import CourseData, Problem
 from course_app.courses.models import (
     Block,
     Course,

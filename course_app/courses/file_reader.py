@@ -1,0 +1,266 @@
+"""Reading and validating a course folder (``docs/course-format.md``) without the database.
+
+``read_course_dir`` walks the whole folder and collects every problem, each naming file and line, so
+an author fixes a folder in one round. Only a folder without problems yields a ``CourseData``: the
+importer never sees half-valid content.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from course_app.courses.file_checks import (
+    INVALID,
+    SourceFile,
+    WalkContext,
+    check_goal_refs,
+    check_mapping,
+    child_items,
+    load_markdown,
+    parse_yaml,
+    plain_value,
+    read_entries,
+    read_text,
+    register_id,
+)
+from course_app.courses.file_schema import (
+    BLOCK_COMMON_FIELDS,
+    BLOCK_FIELDS,
+    BLOCK_TYPES,
+    CHAPTER_FIELDS,
+    COURSE_FIELDS,
+    COURSE_FILE,
+    GOAL_FIELDS,
+    LESSON_FIELDS,
+    MODULE_FIELDS,
+    MODULE_FILE,
+    BlockData,
+    CourseData,
+    Field,
+    GoalData,
+    LessonData,
+    ModuleData,
+    Problem,
+    check_anything,
+    is_plain_name,
+    kind_of,
+    optional,
+    parse_timestamp,
+)
+from course_app.courses.models import BlockType, ModuleMode
+
+# --- The walk -------------------------------------------------------------------------------------
+
+
+def _read_chapters(source: SourceFile, node: CommentedMap) -> None:
+    previous: int | None = None
+    for index, chapter in child_items(node, "chapters"):
+        line = source.item_line(node["chapters"], index)
+        checked = check_mapping(source, chapter, CHAPTER_FIELDS, "chapter", line)
+        at = checked.get("at") if checked is not None else None
+        seconds = parse_timestamp(at) if isinstance(at, str) else None
+        if seconds is None:
+            continue
+        if previous is not None and seconds <= previous:
+            source.add(line, "chapters must be in time order: move this one or fix its 'at'")
+        previous = seconds
+
+
+def _block_fields(node: Any) -> dict[str, Field]:
+    """The keys a block may have. Without a known type (reported via 'type') only the common keys
+    can be judged, so the others are let through rather than all reported as unknown."""
+    type_name = node.get("type") if isinstance(node, CommentedMap) else None
+    if type_name in BLOCK_TYPES:
+        return {**BLOCK_COMMON_FIELDS, **BLOCK_FIELDS[BlockType(type_name)]}
+    others = (
+        {key: optional(check_anything) for key in node} if isinstance(node, CommentedMap) else {}
+    )
+    return {**others, **BLOCK_COMMON_FIELDS}
+
+
+def _read_block(source: SourceFile, node: Any, position: int, line: int) -> BlockData | None:
+    before = len(source.context.problems)
+    fields = _block_fields(node)
+    block = check_mapping(source, node, fields, "block", line)
+    if block is None:
+        return None
+    key = register_id(source, block, "block")
+    goals = check_goal_refs(source, block)
+    if block.get("type") == BlockType.VIDEO:
+        _read_chapters(source, block)
+    if len(source.context.problems) > before or key is None:
+        return None
+    data = {
+        name: plain_value(value) for name, value in block.items() if name not in BLOCK_COMMON_FIELDS
+    }
+    return BlockData(
+        key=key, type=BlockType(block["type"]), position=position, data=data, goals=goals
+    )
+
+
+def _read_lesson(context: WalkContext, folder: Path, name: str, position: int) -> LessonData | None:
+    before = len(context.problems)
+    source = SourceFile(context, folder / name)
+    front, intro = load_markdown(source)
+    lesson = check_mapping(source, front, LESSON_FIELDS, "lesson front matter", 2)
+    if lesson is None:
+        return None
+    key = register_id(source, lesson, "lesson")
+    goals = check_goal_refs(source, lesson)
+    blocks = [
+        _read_block(source, item, index, source.item_line(lesson["blocks"], index))
+        for index, item in child_items(lesson, "blocks")
+    ]
+    if len(context.problems) > before or key is None:
+        return None
+    return LessonData(
+        key=key,
+        title=str(lesson["title"]),
+        intro=intro,
+        source_name=name,
+        position=position,
+        goals=goals,
+        blocks=tuple(block for block in blocks if block is not None),
+    )
+
+
+def _lesson_entry_problem(folder: Path, name: Any) -> str | None:
+    if not is_plain_name(name) or not name.endswith(".md") or name == MODULE_FILE:
+        return f"lesson entry must be a .md file name in this folder (got {kind_of(name)})"
+    if not (folder / name).is_file():
+        return f"lesson file '{name}' not found in {folder.name}/"
+    return None
+
+
+def _read_module_lessons(
+    source: SourceFile, module: CommentedMap | None
+) -> list[LessonData | None]:
+    """The listed lessons, in order; a file in the folder that is not listed is likely forgotten.
+
+    Without a usable list every .md file in the folder is checked, so its problems still show.
+    """
+    folder = source.path.parent
+    if module is None or not isinstance(module.get("lessons"), CommentedSeq):
+        for path in sorted(folder.glob("*.md")):
+            if path.name != MODULE_FILE:
+                _read_lesson(source.context, folder, path.name, 0)
+        return []
+    lessons, listed = read_entries(
+        source,
+        module,
+        "lessons",
+        partial(_lesson_entry_problem, folder),
+        partial(_read_lesson, source.context, folder),
+    )
+    unlisted = (path for path in sorted(folder.iterdir()) if path.name not in listed)
+    for path in unlisted:
+        if path.is_file() and path.name != MODULE_FILE and not path.name.startswith("."):
+            SourceFile(source.context, path).add(
+                None, "file is not listed under 'lessons' in module.md: list it or remove it"
+            )
+    return lessons
+
+
+def _read_module(context: WalkContext, name: str, position: int) -> ModuleData | None:
+    before = len(context.problems)
+    source = SourceFile(context, context.root / name / MODULE_FILE)
+    front, intro = load_markdown(source)
+    module = check_mapping(source, front, MODULE_FIELDS, "module front matter", 2)
+    lessons = _read_module_lessons(source, module)
+    if module is None:
+        return None
+    key = register_id(source, module, "module")
+    goals = check_goal_refs(source, module)
+    if len(context.problems) > before or key is None:
+        return None
+    return ModuleData(
+        key=key,
+        title=str(module["title"]),
+        mode=ModuleMode(module["mode"]),
+        intro=intro,
+        source_name=name,
+        position=position,
+        goals=goals,
+        lessons=tuple(lesson for lesson in lessons if lesson is not None),
+    )
+
+
+def _read_goals(source: SourceFile, course: CommentedMap) -> list[GoalData | None]:
+    goals: list[GoalData | None] = []
+    for index, item in child_items(course, "learning_goals"):
+        before = len(source.context.problems)
+        line = source.item_line(course["learning_goals"], index)
+        goal = check_mapping(source, item, GOAL_FIELDS, "learning goal", line)
+        key = None if goal is None else register_id(source, goal, "goal")
+        if key is not None:
+            source.context.goal_ids.add(key)
+        if goal is None or key is None or len(source.context.problems) > before:
+            goals.append(None)
+            continue
+        description = str(goal.get("description", ""))
+        goals.append(GoalData(key, str(goal["title"]), description, position=index))
+    return goals
+
+
+def _module_entry_problem(root: Path, name: Any) -> str | None:
+    if not is_plain_name(name):
+        return f"module entry must be a folder name in the course (got {kind_of(name)})"
+    if not (root / name).is_dir():
+        return f"module folder '{name}' not found in {root.name}/"
+    if not (root / name / MODULE_FILE).is_file():
+        return f"module folder '{name}' has no {MODULE_FILE}"
+    return None
+
+
+def _read_course_modules(source: SourceFile, course: CommentedMap) -> list[ModuleData | None]:
+    """The listed modules, in order; a module folder that is not listed is likely forgotten."""
+    root = source.context.root
+    modules, listed = read_entries(
+        source,
+        course,
+        "modules",
+        partial(_module_entry_problem, root),
+        partial(_read_module, source.context),
+    )
+    if isinstance(course.get("modules"), CommentedSeq):
+        for path in sorted(root.iterdir()):
+            if path.name not in listed and (path / MODULE_FILE).is_file():
+                SourceFile(source.context, path).add(
+                    None, "folder has a module.md but is not listed under 'modules' in course.yml"
+                )
+    return modules
+
+
+def read_course_dir(path: Path) -> tuple[CourseData | None, list[Problem]]:
+    """Check a course folder: (the course, []) when it has no problems, else (None, problems)."""
+    root = Path(path).resolve()
+    context = WalkContext(root)
+    if not root.is_dir():
+        return None, [Problem(root.name, None, "course folder not found")]
+    source = SourceFile(context, root / COURSE_FILE)
+    if not source.path.is_file():
+        source.add(None, f"{COURSE_FILE} not found: every course folder needs one")
+        return None, context.problems
+    text = read_text(source)
+    parsed = INVALID if text is None else parse_yaml(source, text)
+    course = check_mapping(source, parsed, COURSE_FIELDS, COURSE_FILE, 1)
+    if course is None:
+        return None, context.problems
+    key = register_id(source, course, "course")
+    goals = _read_goals(source, course)
+    modules = _read_course_modules(source, course)
+    if context.problems or key is None:
+        return None, context.problems
+    data = CourseData(
+        key=key,
+        title=str(course["title"]),
+        language=str(course["language"]),
+        summary=str(course["summary"]),
+        goals=tuple(goal for goal in goals if goal is not None),
+        modules=tuple(module for module in modules if module is not None),
+    )
+    return data, []

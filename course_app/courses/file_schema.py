@@ -1,0 +1,287 @@
+"""The course-file format (``docs/course-format.md``) as data: names, the checked result types, and
+the rules for every key of every file.
+
+Each rule is a small check that returns what is wrong with a value, or None. The reader
+(``file_reader.py``) applies them with file and line; the authoring services apply the same rules to
+what an author types, so whatever is saved in the browser can be exported and imported again.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlparse
+
+from course_app.courses.models import BlockType, ModuleMode
+
+FORMAT_VERSION = 1
+COURSE_FILE = "course.yml"
+MODULE_FILE = "module.md"
+FRONT_MATTER_DELIMITER = "---"
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+LANGUAGES = ("da", "en")
+MODES = tuple(mode.value for mode in ModuleMode)
+BLOCK_TYPES = tuple(block_type.value for block_type in BlockType)
+RESOURCE_KINDS = ("pdf", "slides", "video", "link", "document")
+MAX_TITLE_LENGTH = 300
+_TIMESTAMP = re.compile(r"^(?:(\d{1,2}):(?=\d{2}:))?(\d{1,2}):(\d{2})$")
+
+
+# --- Results --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing to fix. ``file`` is relative to the course folder's parent, ``line`` is 1-based."""
+
+    file: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class GoalData:
+    key: str
+    title: str
+    description: str
+    position: int
+
+
+@dataclass(frozen=True)
+class BlockData:
+    """``data`` holds the type-specific fields as in the file (without id, type and goals)."""
+
+    key: str
+    type: BlockType
+    position: int
+    data: dict[str, Any] = field(hash=False)
+    goals: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LessonData:
+    key: str
+    title: str
+    intro: str
+    source_name: str
+    position: int
+    goals: tuple[str, ...]
+    blocks: tuple[BlockData, ...]
+
+
+@dataclass(frozen=True)
+class ModuleData:
+    key: str
+    title: str
+    mode: ModuleMode
+    intro: str
+    source_name: str
+    position: int
+    goals: tuple[str, ...]
+    lessons: tuple[LessonData, ...]
+
+
+@dataclass(frozen=True)
+class CourseData:
+    key: str
+    title: str
+    language: str
+    summary: str
+    goals: tuple[GoalData, ...]
+    modules: tuple[ModuleData, ...]
+
+
+# --- Value checks: each returns what is wrong, or None --------------------------------------------
+
+Check = Callable[[Any], str | None]
+
+
+def kind_of(value: Any) -> str:
+    """How YAML read a value, for messages like "must be a string (got a number)"."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, Mapping):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return f"'{value}'" if len(value) <= 40 else f"'{value[:37]}...'"
+    return f"a {type(value).__name__}"
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, str) and value.strip():
+        return None
+    return f"must be a non-empty string (got {kind_of(value)})"
+
+
+def _title(value: Any) -> str | None:
+    if error := _text(value):
+        return error
+    if len(value) > MAX_TITLE_LENGTH:
+        return f"is {len(value)} characters long; shorten it to at most {MAX_TITLE_LENGTH}"
+    return None
+
+
+def check_id(value: Any) -> str | None:
+    if isinstance(value, str) and ID_PATTERN.match(value):
+        return None
+    return (
+        "must be lowercase letters, digits and hyphens, starting with a letter or digit, "
+        f"at most 63 characters (got {kind_of(value)})"
+    )
+
+
+def check_anything(_value: Any) -> str | None:
+    return None
+
+
+def _bool(value: Any) -> str | None:
+    return None if isinstance(value, bool) else f"must be true or false (got {kind_of(value)})"
+
+
+def _positive_int(value: Any) -> str | None:
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return None
+    return f"must be a whole number above 0 (got {kind_of(value)})"
+
+
+def _list(value: Any) -> str | None:
+    return None if isinstance(value, list) else f"must be a list (got {kind_of(value)})"
+
+
+def check_string_list(value: Any) -> str | None:
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return None
+    return "must be a list of strings"
+
+
+def _choice(*allowed: str) -> Check:
+    def check(value: Any) -> str | None:
+        if isinstance(value, str) and value in allowed:
+            return None
+        return f"must be one of {', '.join(allowed)} (got {kind_of(value)})"
+
+    return check
+
+
+def _format_version(value: Any) -> str | None:
+    if value == FORMAT_VERSION and not isinstance(value, bool):
+        return None
+    return f"must be {FORMAT_VERSION}: this version reads only format {FORMAT_VERSION}"
+
+
+def _url(*schemes: str) -> Check:
+    def check(value: Any) -> str | None:
+        if isinstance(value, str) and not any(char.isspace() for char in value):
+            parsed = urlparse(value)
+            has_target = parsed.netloc if parsed.scheme != "mailto" else parsed.path
+            if parsed.scheme in schemes and has_target:
+                return None
+        names = " or ".join(f"{scheme}:" for scheme in schemes)
+        return f"must be a full {names} link (got {kind_of(value)})"
+
+    return check
+
+
+def parse_timestamp(value: str) -> int | None:
+    """Seconds for "MM:SS" or "H:MM:SS" (video chapters), or None when it is neither."""
+    match = _TIMESTAMP.match(value)
+    if not match:
+        return None
+    hours, minutes, seconds = (int(part) if part else 0 for part in match.groups())
+    if minutes > 59 or seconds > 59:
+        return None
+    return hours * 3600 + minutes * 60 + seconds
+
+
+def _timestamp(value: Any) -> str | None:
+    if isinstance(value, str) and parse_timestamp(value) is not None:
+        return None
+    return f'must be a time "MM:SS" or "H:MM:SS" in quotes (got {kind_of(value)})'
+
+
+# --- Schemas --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Field:
+    check: Check
+    required: bool = True
+
+
+def optional(check: Check) -> Field:
+    return Field(check, required=False)
+
+
+COURSE_FIELDS = {
+    "format": Field(_format_version),
+    "id": Field(check_id),
+    "title": Field(_title),
+    "language": Field(_choice(*LANGUAGES)),
+    "summary": Field(_text),
+    "learning_goals": optional(_list),
+    "modules": Field(_list),
+}
+GOAL_FIELDS = {"id": Field(check_id), "title": Field(_title), "description": optional(_text)}
+MODULE_FIELDS = {
+    "id": Field(check_id),
+    "title": Field(_title),
+    "mode": Field(_choice(*MODES)),
+    "goals": optional(check_string_list),
+    "lessons": Field(_list),
+}
+LESSON_FIELDS = {
+    "id": Field(check_id),
+    "title": Field(_title),
+    "goals": optional(check_string_list),
+    "blocks": Field(_list),
+}
+# Keys every block has; they are stored as columns, not in the block's ``data``.
+BLOCK_COMMON_FIELDS = {
+    "id": Field(check_id),
+    "type": Field(_choice(*BLOCK_TYPES)),
+    "goals": optional(check_string_list),
+}
+_QUESTION_FIELDS = {"prompt": Field(_text), "required": optional(_bool), "help": optional(_text)}
+BLOCK_FIELDS: dict[BlockType, dict[str, Field]] = {
+    BlockType.TEXT: {"body": Field(_text)},
+    BlockType.VIDEO: {
+        "title": Field(_title),
+        "url": Field(_url("http", "https")),
+        "placeholder": optional(_bool),
+        "duration_minutes": optional(_positive_int),
+        "speaker": optional(_text),
+        "chapters": optional(_list),
+    },
+    BlockType.REFLECTION: _QUESTION_FIELDS,
+    BlockType.WORKSHOP_PREP: _QUESTION_FIELDS,
+    BlockType.RESOURCE: {
+        "title": Field(_title),
+        "url": Field(_url("http", "https", "mailto")),
+        "kind": optional(_choice(*RESOURCE_KINDS)),
+        "description": optional(_text),
+    },
+}
+CHAPTER_FIELDS = {"at": Field(_timestamp), "title": Field(_title)}
+
+
+def is_plain_name(name: Any) -> bool:
+    """A bare file or folder name: no path separators, no hidden or parent entries."""
+    return (
+        isinstance(name, str)
+        and bool(name)
+        and "/" not in name
+        and "\\" not in name
+        and not name.startswith(".")
+    )

@@ -1,0 +1,195 @@
+"""The programme report's two GROUP BY queries (people per bucket; progress per bucket and module),
+read into typed rows. A bucket is an organisation × area × group: nothing here, nor after it, works
+per person, so the number of statements does not grow with the number of people or modules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from sqlalchemy import and_, case, func, select
+
+from course_app.accounts.models import User
+from course_app.cohorts.models import Cohort, Enrolment
+from course_app.core.db import db, utcnow
+from course_app.courses.models import Lesson
+from course_app.organisations.models import GroupMembership, LeaderGroup
+from course_app.progress.models import LessonProgress, ProgressState
+from course_app.reports.options import ReportFilters, ReportOptions
+
+
+class Bucket(NamedTuple):
+    """Where a person is counted: their organisation, area and leader group (None: no area, no group).
+    The queries group by it, so nothing after them works per person."""
+
+    organisation_id: int
+    area_id: int | None
+    group_id: int | None
+
+
+class BucketSize(NamedTuple):
+    """A row of the population count: how many people one bucket holds."""
+
+    bucket: Bucket
+    enrolled: int
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Of one bucket's people in one module: how many started it, finished it, and the lessons they
+    have done. Adds up, since dropping an out-of-scope area or group label can merge two buckets."""
+
+    started: int = 0
+    done: int = 0
+    lessons_done: int = 0
+
+    def __add__(self, other: Progress) -> Progress:
+        return Progress(
+            self.started + other.started,
+            self.done + other.done,
+            self.lessons_done + other.lessons_done,
+        )
+
+
+NO_PROGRESS = Progress()  # a bucket and module with no row: nobody has started it
+
+
+class ModuleProgress(NamedTuple):
+    """A row of ``_module_progress``: one bucket's progress in one module."""
+
+    bucket: Bucket
+    module_id: int
+    progress: Progress
+
+
+class Aggregates(NamedTuple):
+    """What the two queries found, in the database's order (the report's order among equal names)."""
+
+    sizes: list[BucketSize]
+    progress: list[ModuleProgress]
+
+
+def aggregate(options: ReportOptions, filters: ReportFilters, lesson_ids: list[int]) -> Aggregates:
+    """The buckets' sizes and their progress per module, as typed rows. A query is skipped when it
+    could find nothing (no cohort or organisation; no lessons or people), which the query budgets
+    count on."""
+    cohort = options.cohort
+    organisation_ids = [
+        organisation.id
+        for organisation in options.organisations
+        if filters.organisation_id in (None, organisation.id)
+    ]
+    if cohort is None or not organisation_ids:
+        return Aggregates([], [])
+    population = _population(cohort, organisation_ids, filters)
+    sizes = [
+        BucketSize(Bucket(row.organisation_id, row.area_id, row.group_id), int(row.enrolled))
+        for row in db.session.execute(_bucket_sizes(population))
+    ]
+    if not lesson_ids or not sizes:
+        return Aggregates(sizes, [])
+    progress = [
+        ModuleProgress(
+            Bucket(row.organisation_id, row.area_id, row.group_id),
+            row.module_id,
+            Progress(int(row.started), int(row.done or 0), int(row.lessons_done or 0)),
+        )
+        for row in db.session.execute(_module_progress(population, lesson_ids))
+    ]
+    return Aggregates(sizes, progress)
+
+
+def _population(cohort: Cohort, organisation_ids: list[int], filters: ReportFilters):
+    area_id = func.coalesce(User.area_id, LeaderGroup.area_id)
+    query = (
+        select(
+            Enrolment.id.label("enrolment_id"),
+            User.organisation_id.label("organisation_id"),
+            area_id.label("area_id"),
+            GroupMembership.group_id.label("group_id"),
+        )
+        .select_from(Enrolment)
+        .join(User, User.id == Enrolment.user_id)
+        .outerjoin(
+            GroupMembership,
+            and_(GroupMembership.user_id == User.id, GroupMembership.current_at(utcnow())),
+        )
+        .outerjoin(LeaderGroup, LeaderGroup.id == GroupMembership.group_id)
+        .where(
+            Enrolment.cohort_id == cohort.id,
+            User.deactivated_at.is_(None),
+            User.organisation_id.in_(organisation_ids),
+        )
+    )
+    if filters.area_id is not None:
+        query = query.where(area_id == filters.area_id)
+    if filters.group_id is not None:
+        query = query.where(GroupMembership.group_id == filters.group_id)
+    return query.cte("population")
+
+
+def _bucket_sizes(population):
+    """People per bucket of the population."""
+    return select(
+        population.c.organisation_id,
+        population.c.area_id,
+        population.c.group_id,
+        func.count().label("enrolled"),
+    ).group_by(population.c.organisation_id, population.c.area_id, population.c.group_id)
+
+
+def _module_progress(population, lesson_ids: list[int]):
+    """Per bucket and module: people who started it, people who finished it, lessons done. One pass
+    over the population's progress rows: each person's counts per module carry their bucket along,
+    so nothing is joined back afterwards."""
+    per_person = (
+        select(
+            population.c.organisation_id,
+            population.c.area_id,
+            population.c.group_id,
+            Lesson.module_id,
+            func.count().label("started"),
+            func.sum(case((LessonProgress.state == ProgressState.DONE, 1), else_=0)).label("done"),
+        )
+        .select_from(LessonProgress)
+        .join(population, population.c.enrolment_id == LessonProgress.enrolment_id)
+        .join(Lesson, Lesson.id == LessonProgress.lesson_id)
+        .where(
+            LessonProgress.lesson_id.in_(lesson_ids),
+            LessonProgress.state != ProgressState.NOT_STARTED,
+        )
+        .group_by(
+            LessonProgress.enrolment_id,
+            Lesson.module_id,
+            population.c.organisation_id,
+            population.c.area_id,
+            population.c.group_id,
+        )
+        .subquery("per_person")
+    )
+    module_size = (
+        select(Lesson.module_id, func.count().label("lessons"))
+        .where(Lesson.id.in_(lesson_ids))
+        .group_by(Lesson.module_id)
+        .subquery("module_size")
+    )
+    return (
+        select(
+            per_person.c.organisation_id,
+            per_person.c.area_id,
+            per_person.c.group_id,
+            per_person.c.module_id,
+            func.count().label("started"),
+            func.sum(case((per_person.c.done == module_size.c.lessons, 1), else_=0)).label("done"),
+            func.sum(per_person.c.done).label("lessons_done"),
+        )
+        .select_from(per_person)
+        .join(module_size, module_size.c.module_id == per_person.c.module_id)
+        .group_by(
+            per_person.c.organisation_id,
+            per_person.c.area_id,
+            per_person.c.group_id,
+            per_person.c.module_id,
+        )
+    )
