@@ -16,6 +16,7 @@ from course_app.organisations.models import (
 from course_app.progress.models import LessonProgress
 from course_app.reflections.models import Comment, MeetingNote, ReflectionAnswer
 from course_app.resources.models import Resource
+from course_app.schedule.models import CohortRelease, ModuleUnlock
 
 __all__ = [
     "Area",
@@ -23,6 +24,7 @@ __all__ = [
     "Base",
     "Block",
     "Cohort",
+    "CohortRelease",
     "Comment",
     "Course",
     "Enrolment",
@@ -34,6 +36,7 @@ __all__ = [
     "LessonProgress",
     "MeetingNote",
     "Module",
+    "ModuleUnlock",
     "Organisation",
     "OutboxMessage",
     "ReflectionAnswer",

@@ -34,6 +34,11 @@ class Received:
         return part.get_content()
 
     @property
+    def html(self) -> str | None:
+        part = self.message.get_body(("html",))
+        return None if part is None else part.get_content()
+
+    @property
     def invitation_path(self) -> str:
         match = INVITATION_PATH.search(self.body)
         assert match, self.body
@@ -47,24 +52,35 @@ class Mailbox:
     host: str
     port: int
     received: list[Received] = field(default_factory=list)
-    refused: set[str] = field(default_factory=set)
+    refused: dict[str, str] = field(default_factory=dict)
+    refused_data: dict[str, str] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def refuse(self, address: str) -> None:
-        """Answer 550 to this recipient (until ``clear``)."""
+    def refuse(self, address: str, reply: str = "550 No such user here") -> None:
+        """Answer RCPT TO for this recipient with ``reply`` (until ``clear``): 5xx for good, 4xx
+        for now."""
         with self.lock:
-            self.refused.add(address)
+            self.refused[address] = reply
+
+    def refuse_data(self, address: str, reply: str) -> None:
+        """Accept this recipient but answer the message's DATA with ``reply`` (until ``clear``)."""
+        with self.lock:
+            self.refused_data[address] = reply
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         with self.lock:
-            if address in self.refused:
-                return "550 No such user here"
+            reply = self.refused.get(address)
+        if reply:
+            return reply
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.lock:
+            for address in envelope.rcpt_tos:
+                if address in self.refused_data:
+                    return self.refused_data[address]
             self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message))
         return "250 Message accepted for delivery"
 
@@ -76,6 +92,7 @@ class Mailbox:
         with self.lock:
             self.received.clear()
             self.refused.clear()
+            self.refused_data.clear()
 
     @property
     def env(self) -> dict[str, str]:
@@ -93,16 +110,22 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def start_server(mailbox: Mailbox) -> Controller:
+    """A server on ``mailbox.port`` that delivers into ``mailbox``; ``.stop()`` it when done."""
+    # server_hostname: skip aiosmtpd's getfqdn() (a DNS lookup) for the greeting
+    controller = Controller(
+        mailbox, hostname=LOCAL_HOST, port=mailbox.port, server_hostname="localhost"
+    )
+    controller.start()
+    return controller
+
+
 @pytest.fixture(scope="session")
 def smtp_server() -> Iterator[Mailbox]:
     for attempt in range(3):
         mailbox = Mailbox(LOCAL_HOST, free_port())
-        # server_hostname: skip aiosmtpd's getfqdn() (a DNS lookup) for the greeting
-        controller = Controller(
-            mailbox, hostname=LOCAL_HOST, port=mailbox.port, server_hostname="localhost"
-        )
         try:
-            controller.start()
+            controller = start_server(mailbox)
         except OSError:  # the port was taken between probing and binding
             if attempt == 2:
                 raise

@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Iterable
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from course_app.accounts.models import User
 from course_app.cohorts.models import Cohort, Enrolment, cohort_organisations
 from course_app.core.db import db
-from course_app.core.errors import ServiceError
+from course_app.core.errors import NotFound, ServiceError
 from course_app.courses.models import Course
 from course_app.organisations.models import Organisation
+
+NAME_MAX_LENGTH = Cohort.__table__.c.name.type.length  # 200
+# Control characters (NUL, line breaks, tabs …) and lone surrogates (undecodable bytes) in a name.
+_FORBIDDEN_CATEGORIES = {"Cc", "Cs"}
 
 
 def create_cohort(
@@ -24,8 +30,20 @@ def create_cohort(
     ends_on: dt.date | None = None,
     organisations: list[Organisation] | None = None,
 ) -> Cohort:
+    """A new round of ``course``; every value is checked first, so the database never refuses it."""
+    name = checked_name(name)
+    if course.retired_at is not None:
+        raise ServiceError(
+            _l("Kurset %(course)s er udgået og kan ikke få nye forløb.", course=course.slug)
+        )
     if ends_on is not None and ends_on < starts_on:
-        raise ServiceError("Slutdatoen skal ligge efter startdatoen.")
+        raise ServiceError(
+            _l(
+                "Slutdatoen %(ends)s ligger før startdatoen %(starts)s.",
+                ends=ends_on.isoformat(),
+                starts=starts_on.isoformat(),
+            )
+        )
     cohort = Cohort(
         course=course,
         name=name,
@@ -35,6 +53,59 @@ def create_cohort(
     )
     db.session.add(cohort)
     db.session.flush()
+    return cohort
+
+
+def checked_name(name: str) -> str:
+    """A round's name without surrounding spaces; empty, overlong and control characters refused."""
+    name = name.strip()
+    if not name:
+        raise ServiceError(_l("Skriv forløbets navn."))
+    if any(unicodedata.category(character) in _FORBIDDEN_CATEGORIES for character in name):
+        raise ServiceError(
+            _l("Navnet må ikke indeholde styretegn (fx linjeskift, tabulator eller NUL).")
+        )
+    if len(name) > NAME_MAX_LENGTH:
+        raise ServiceError(
+            _l(
+                "Navnet må højst være %(most)s tegn langt; det er %(length)s.",
+                most=NAME_MAX_LENGTH,
+                length=len(name),
+            )
+        )
+    return name
+
+
+def course_by_slug(slug: str) -> Course:
+    course = db.session.scalar(select(Course).where(Course.slug == slug.strip()))
+    if course is None:
+        raise NotFound(_l("Kurset %(course)s findes ikke.", course=slug))
+    return course
+
+
+def organisations_by_slug(slugs: Iterable[str]) -> list[Organisation]:
+    """The organisations in the order given (each once); every unknown slug is named."""
+    wanted = list(dict.fromkeys(slug.strip() for slug in slugs))
+    found = {
+        organisation.slug: organisation
+        for organisation in db.session.scalars(
+            select(Organisation).where(Organisation.slug.in_(wanted))
+        )
+    }
+    unknown = [slug for slug in wanted if slug not in found]
+    if unknown:
+        raise NotFound(
+            _l("Ukendt organisation: %(slugs)s.", slugs=", ".join(unknown))
+            if len(unknown) == 1
+            else _l("Ukendte organisationer: %(slugs)s.", slugs=", ".join(unknown))
+        )
+    return [found[slug] for slug in wanted]
+
+
+def cohort_by_id(cohort_id: int) -> Cohort:
+    cohort = db.session.get(Cohort, cohort_id)
+    if cohort is None:
+        raise NotFound(_l("Forløbet med id %(id)s findes ikke.", id=cohort_id))
     return cohort
 
 

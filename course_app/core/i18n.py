@@ -47,6 +47,10 @@ def configure_i18n(app: Flask) -> None:
     app.jinja_env.filters["date_long"] = lambda value: (
         format_date(value, "d. MMMM y") if value else ""
     )
+    # "tirsdag 12. januar 2027": the day a module opens, an event's day
+    app.jinja_env.filters["date_weekday"] = lambda value: (
+        format_date(value, "EEEE d. MMMM y") if value else ""
+    )
     app.jinja_env.filters["datetime_long"] = lambda value: (
         format_datetime(value, "d. MMMM y 'kl.' HH.mm") if value else ""
     )

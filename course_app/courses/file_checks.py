@@ -42,6 +42,8 @@ class WalkContext:
     problems: list[Problem] = field(default_factory=list)
     goal_ids: set[str] = field(default_factory=set)
     first_seen: dict[str, dict[str, str]] = field(default_factory=dict)
+    # (file, line, module id, the module id its release waits for): checked once all are read.
+    release_after: list[tuple[str, int, str, str]] = field(default_factory=list)
 
     def name(self, path: Path) -> str:
         return path.relative_to(self.root.parent).as_posix()

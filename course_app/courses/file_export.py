@@ -47,6 +47,7 @@ from course_app.courses.models import (
     Module,
     ModuleMode,
 )
+from course_app.courses.release_rules import rule_from_data
 from course_app.courses.yaml_writer import FlowList, markdown_file, normalise_newlines, yaml_text
 
 # Fixed timestamp for zip entries (the earliest a zip can hold), so the archive bytes are stable.
@@ -205,6 +206,7 @@ class _Writer:
                 "title": _clean(module.title),
                 "mode": ModuleMode(module.mode).value,
                 "goals": self._goal_keys(module.goals),
+                "release": rule_from_data(module.release).to_data(),
             },
             keep=("title",),
         )

@@ -147,6 +147,7 @@ class _Importer:
                 {
                     "title": module.title,
                     "mode": module.mode,
+                    "release": module.release,
                     "intro": module.intro,
                     "source_name": module.source_name,
                     "position": module.position,

@@ -52,6 +52,13 @@ from course_app.courses.file_schema import (
     parse_timestamp,
 )
 from course_app.courses.models import BlockType, ModuleMode
+from course_app.courses.release_rules import (
+    ReleaseKind,
+    ReleaseRule,
+    circular_after,
+    release_problem,
+    rule_from_data,
+)
 
 # --- The walk -------------------------------------------------------------------------------------
 
@@ -175,6 +182,7 @@ def _read_module(context: WalkContext, name: str, position: int) -> ModuleData |
         return None
     key = register_id(source, module, "module")
     goals = check_goal_refs(source, module)
+    release = _read_release(source, module, key)
     if len(context.problems) > before or key is None:
         return None
     return ModuleData(
@@ -186,7 +194,43 @@ def _read_module(context: WalkContext, name: str, position: int) -> ModuleData |
         position=position,
         goals=goals,
         lessons=tuple(lesson for lesson in lessons if lesson is not None),
+        release=release,
     )
+
+
+def _read_release(source: SourceFile, module: CommentedMap, key: str | None) -> dict | None:
+    """The module's (checked) release rule in its stored form; an ``after`` reference is noted for
+    ``_check_release_order``, which needs every module read first."""
+    if "release" not in module or release_problem(module["release"]) is not None:
+        return None
+    rule = rule_from_data(plain_value(module["release"]))
+    if rule.kind == ReleaseKind.AFTER_MODULE and key is not None:
+        line = source.value_line(module, "release")
+        source.context.release_after.append((source.name, line, key, rule.after))
+    return rule.to_data()
+
+
+def _check_release_order(context: WalkContext) -> None:
+    """``after`` must name another module of the course, and no chain may lead back to itself."""
+    known = context.first_seen.get("module", {})
+    rules = {}
+    for file, line, key, after in context.release_after:
+        if after == key:
+            context.problems.append(
+                Problem(file, line, "'release' after: a module cannot wait for itself")
+            )
+        elif after not in known:
+            context.problems.append(
+                Problem(file, line, f"'release' after: unknown module id '{after}'")
+            )
+        else:
+            rules[key] = ReleaseRule(ReleaseKind.AFTER_MODULE, after=after)
+    where = {key: (file, line) for file, line, key, _after in context.release_after}
+    for key in circular_after(rules):
+        file, line = where[key]
+        context.problems.append(
+            Problem(file, line, f"'release' after: '{key}' waits for itself through other modules")
+        )
 
 
 def _read_goals(source: SourceFile, course: CommentedMap) -> list[GoalData | None]:
@@ -253,6 +297,7 @@ def read_course_dir(path: Path) -> tuple[CourseData | None, list[Problem]]:
     key = register_id(source, course, "course")
     goals = _read_goals(source, course)
     modules = _read_course_modules(source, course)
+    _check_release_order(context)
     if context.problems or key is None:
         return None, context.problems
     data = CourseData(

@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from course_app.courses.models import BlockType, ModuleMode
+from course_app.courses.release_rules import release_problem
 
 FORMAT_VERSION = 1
 COURSE_FILE = "course.yml"
@@ -85,6 +86,8 @@ class ModuleData:
     position: int
     goals: tuple[str, ...]
     lessons: tuple[LessonData, ...]
+    # The release rule as written (``release_rules``); None: always open.
+    release: dict[str, Any] | None = field(default=None, hash=False)
 
 
 @dataclass(frozen=True)
@@ -239,6 +242,7 @@ MODULE_FIELDS = {
     "title": Field(_title),
     "mode": Field(_choice(*MODES)),
     "goals": optional(check_string_list),
+    "release": optional(release_problem),
     "lessons": Field(_list),
 }
 LESSON_FIELDS = {

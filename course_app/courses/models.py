@@ -131,6 +131,9 @@ class Module(OutlineItem, Base):
         ForeignKey("courses.id", ondelete="RESTRICT"), index=True
     )
     mode: Mapped[ModuleMode] = mapped_column(string_enum(ModuleMode), default=ModuleMode.INDIVIDUAL)
+    # When the module opens for a leader, as in module.md (``release_rules``); None: always open.
+    # A round can override it (``schedule.models.CohortRelease``).
+    release: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
 
     course: Mapped[Course] = relationship()
     goals: Mapped[list[LearningGoal]] = relationship(

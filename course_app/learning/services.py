@@ -5,15 +5,18 @@ This floor may combine courses, progress and reflections; the views only render 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
 
 from course_app.cohorts.models import Enrolment
+from course_app.core.db import utcnow
 from course_app.core.errors import NotFound
 from course_app.core.spreadsheet import Cell, local_time
 from course_app.courses.models import Block
+from course_app.learning.timeline import Timeline, record_opens, require_open, timeline
 from course_app.organisations.access import current_group_id
 from course_app.progress import services as progress
 from course_app.progress.services import CourseProgress, LessonStatus, ModuleStatus
@@ -35,18 +38,27 @@ class ModulePage:
     # Answers to questions an author has since retired from this module's lessons: still the
     # leader's own, shown read-only under "Tidligere spørgsmål".
     retired_answers: list[tuple[Block, ReflectionAnswer]] = field(default_factory=list)
+    # Which modules are open (previous/next links to a locked module show its opening day).
+    timeline: Timeline | None = None
 
     def unanswered_required(self, lesson: LessonStatus) -> int:
         return reflections.unanswered_required(lesson.outline, self.answers)
 
 
-def module_page(enrolment: Enrolment, module_key: str) -> ModulePage:
+def module_page(
+    enrolment: Enrolment, module_key: str, now: dt.datetime | None = None
+) -> ModulePage:
+    """The module as the leader works on it; ``ModuleLocked`` when it has not opened for her.
+    ``now`` is the app's clock (default: the real time)."""
+    now = now or utcnow()
     course_progress = progress.course_progress(enrolment)
     keys = [module.outline.module.key for module in course_progress.modules]
     if module_key not in keys:
         raise NotFound(_l("Modulet findes ikke."))
     index = keys.index(module_key)
     module = course_progress.modules[index]
+    line = timeline(enrolment, course_progress, now)
+    require_open(line, module)
     block_ids = [block.id for lesson in module.lessons for block in lesson.outline.questions]
     answers = reflections.answers_by_block(enrolment, block_ids)
     group_id = current_group_id(enrolment.user_id)
@@ -63,7 +75,19 @@ def module_page(enrolment: Enrolment, module_key: str) -> ModulePage:
         retired_answers=reflections.answers_to_retired_questions(
             enrolment, [lesson.outline.lesson.id for lesson in module.lessons]
         ),
+        timeline=line,
     )
+
+
+def dashboard_timelines(enrolments: list[Enrolment], now: dt.datetime) -> list[Timeline]:
+    """ "Mit forløb": each of the leader's rounds with her progress and what is open when."""
+    return [
+        timeline(enrolment, progress.course_progress(enrolment), now) for enrolment in enrolments
+    ]
+
+
+def _module_of(course_progress: CourseProgress, lesson: LessonStatus) -> ModuleStatus:
+    return next(module for module in course_progress.modules if lesson in module.lessons)
 
 
 def _find_lesson(course_progress: CourseProgress, lesson_key: str) -> LessonStatus:
@@ -90,18 +114,28 @@ class AnsweredQuestion(NamedTuple):
 
 
 def answer_question(
-    enrolment: Enrolment, block_key: str, text: str, *, submit: bool, share: bool | None = None
+    enrolment: Enrolment,
+    block_key: str,
+    text: str,
+    *,
+    submit: bool,
+    share: bool | None = None,
+    now: dt.datetime | None = None,
 ) -> AnsweredQuestion:
     """Save or submit the leader's answer and, when ``share`` is given, set who can see it: shared
     with the leader's current group (only a submitted answer) or private. ``None`` leaves the
-    visibility as it is. Returns the module key to go back to."""
+    visibility as it is. Returns the module key to go back to. Refused in a locked module."""
+    now = now or utcnow()
     course_progress = progress.course_progress(enrolment)
     lesson, block = _find_question(course_progress, block_key)
+    line = timeline(enrolment, course_progress, now)
+    require_open(line, _module_of(course_progress, lesson))
     answer = reflections.save_answer(enrolment, block, text, submit=submit)
     changed = False
     if share is not None:
         changed = reflections.set_visibility(enrolment, answer, share=share)
     progress.start_lesson(enrolment, lesson.outline.lesson)
+    record_opens(enrolment, line, line, now)
     return AnsweredQuestion(lesson.outline.lesson.module.key, answer, changed)
 
 
@@ -110,10 +144,16 @@ def lesson_module_key(enrolment: Enrolment, lesson_key: str) -> str:
     return lesson.outline.lesson.module.key
 
 
-def complete_lesson(enrolment: Enrolment, lesson_key: str, *, done: bool = True) -> None:
-    """Mark a lesson done (or not done again)."""
+def complete_lesson(
+    enrolment: Enrolment, lesson_key: str, *, done: bool = True, now: dt.datetime | None = None
+) -> None:
+    """Mark a lesson done (or not done again). Refused in a locked module; finishing a module opens
+    the modules that wait for it, for good."""
+    now = now or utcnow()
     course_progress = progress.course_progress(enrolment)
     lesson = _find_lesson(course_progress, lesson_key)
+    before = timeline(enrolment, course_progress, now)
+    require_open(before, _module_of(course_progress, lesson))
     if done:
         answers = reflections.answers_by_block(
             enrolment, [block.id for block in lesson.outline.questions]
@@ -125,6 +165,8 @@ def complete_lesson(enrolment: Enrolment, lesson_key: str, *, done: bool = True)
         )
     else:
         progress.mark_lesson_not_done(enrolment, lesson.outline.lesson)
+    after = timeline(enrolment, progress.course_progress(enrolment), now)
+    record_opens(enrolment, before, after, now)
 
 
 def question_block(enrolment: Enrolment, block_key: str) -> Block:

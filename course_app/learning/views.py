@@ -8,14 +8,14 @@ from flask_login import current_user, login_required
 
 from course_app.cohorts import services as cohorts
 from course_app.cohorts.models import Enrolment
-from course_app.core import spreadsheet
+from course_app.core import clock, spreadsheet
 from course_app.core.db import db
 from course_app.core.errors import NotFound, ServiceError
 from course_app.core.forms import ButtonForm
 from course_app.core.html import classify_video_url
 from course_app.learning import services
 from course_app.learning.forms import VISIBILITY_CHOICES, AnswerForm
-from course_app.progress import services as progress
+from course_app.learning.timeline import ModuleLocked
 
 bp = Blueprint("learning", __name__)
 
@@ -37,11 +37,17 @@ def index():
 @bp.get("/mit-forloeb")
 @login_required
 def dashboard():
-    overviews = [
-        (enrolment, progress.course_progress(enrolment))
-        for enrolment in cohorts.enrolments_of(current_user)
-    ]
-    return render_template("learning/dashboard.html", overviews=overviews)
+    enrolments = cohorts.enrolments_of(current_user)
+    timelines = services.dashboard_timelines(enrolments, clock.now())
+    return render_template(
+        "learning/dashboard.html", overviews=list(zip(enrolments, timelines, strict=True))
+    )
+
+
+def render_locked_page(enrolment: Enrolment, locked: ModuleLocked):
+    """A friendly page for a module that has not opened yet: its title and when it opens, never its
+    content (403: the leader may not use it yet)."""
+    return render_template("learning/locked.html", enrolment=enrolment, locked=locked), 403
 
 
 def render_module_page(
@@ -56,9 +62,11 @@ def render_module_page(
     """The module page; after a rejected form it shows what the leader typed (and chose), with the
     error."""
     try:
-        page = services.module_page(enrolment, module_key)
+        page = services.module_page(enrolment, module_key, clock.now())
     except NotFound:
         abort(404)
+    except ModuleLocked as locked:
+        return render_locked_page(enrolment, locked)
     typed = typed or {}
     typed_visibility = typed_visibility or {}
     forms = {}
@@ -130,7 +138,12 @@ def answer(cohort_id: int, block_key: str):
         )
     submit = bool(form.submit_answer.data)
     try:
-        result = services.answer_question(enrolment, block_key, text, submit=submit, share=share)
+        result = services.answer_question(
+            enrolment, block_key, text, submit=submit, share=share, now=clock.now()
+        )
+    except ModuleLocked as locked:
+        db.session.rollback()
+        return render_locked_page(enrolment, locked)
     except ServiceError as error:
         db.session.rollback()
         return render_module_page(
@@ -177,7 +190,10 @@ def complete(cohort_id: int, lesson_key: str, action: str):
     if not ButtonForm().validate_on_submit():
         abort(400)
     try:
-        services.complete_lesson(enrolment, lesson_key, done=action == "faerdig")
+        services.complete_lesson(enrolment, lesson_key, done=action == "faerdig", now=clock.now())
+    except ModuleLocked as locked:
+        db.session.rollback()
+        return render_locked_page(enrolment, locked)
     except ServiceError as error:
         db.session.rollback()
         flash(str(error), "error")

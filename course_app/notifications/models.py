@@ -1,26 +1,47 @@
 """The outbox: e-mails are written as rows in the same transaction as the change that causes them,
-then sent by ``send_pending`` (so a rolled-back import sends nothing, and a crash loses nothing)."""
+then sent by ``deliver_outbox`` (so a rolled-back import sends nothing, and a crash loses nothing)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from course_app.core.db import Base, UTCDateTime, utcnow
+
+SUBJECT_LENGTH = 300
+RECIPIENT_LENGTH = 254
+IDEMPOTENCY_KEY_LENGTH = 200
 
 
 class OutboxMessage(Base):
     __tablename__ = "outbox_messages"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    recipient: Mapped[str] = mapped_column(String(254))
-    subject: Mapped[str] = mapped_column(String(300))
+    recipient: Mapped[str] = mapped_column(String(RECIPIENT_LENGTH))
+    subject: Mapped[str] = mapped_column(String(SUBJECT_LENGTH))
     body_text: Mapped[str] = mapped_column(Text)
-    # What the message is about, for support and to avoid sending the same thing twice.
+    # The HTML alternative of body_text (multipart/alternative), when there is one.
+    body_html: Mapped[str | None] = mapped_column(Text)
+    # Extra headers, e.g. List-Unsubscribe and List-Unsubscribe-Post (RFC 8058).
+    headers: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    # What the message is about, for support and statistics.
     kind: Mapped[str] = mapped_column(String(64), index=True)
+    # Person × reason × object: no e-mail is written twice for the same key.
+    idempotency_key: Mapped[str | None] = mapped_column(String(IDEMPOTENCY_KEY_LENGTH), unique=True)
+    # Whom it was written to, when it is a person of ours (to count reminders per person and week).
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Scheduled: not sent before this moment (nor in quiet hours, see quiet_hours.py).
+    not_before: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # Not tried again before this moment: the back-off after a temporary failure, and the lease a
+    # worker takes while it sends.
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), index=True)
+    # Given up: refused for good (5xx) or out of attempts; last_error says why.
+    failed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
