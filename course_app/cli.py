@@ -5,13 +5,10 @@ It never prompts when standard input is not a terminal: every value can be given
 
 from __future__ import annotations
 
-import datetime as dt
 import os
-import re
 import secrets
 import sys
 from pathlib import Path
-from typing import NoReturn
 
 import click
 from flask import Flask
@@ -21,11 +18,9 @@ from werkzeug.serving import run_simple
 
 from course_app import create_app
 from course_app.accounts import services as accounts
-from course_app.cohorts import enrolling
-from course_app.cohorts import services as cohorts
-from course_app.cohorts.email_file import read_email_column
-from course_app.cohorts.overview import cohort_lines
-from course_app.core import migrate
+from course_app.commands import cohorts as cohort_commands
+from course_app.commands import schedule as schedule_commands
+from course_app.core import clock, migrate
 from course_app.core.db import db
 from course_app.core.errors import ServiceError
 from course_app.courses.file_export import export_course
@@ -41,7 +36,6 @@ from course_app.notifications import services as notifications
 from course_app.organisations import services as directory
 from course_app.organisations.models import Role
 from course_app.paths import COURSES_DIR
-from course_app.people import csvfile as people_csv
 from course_app.people import importer as people_importer
 
 
@@ -68,6 +62,8 @@ def cli() -> None:
 
 cli.add_command(shell_command)
 cli.add_command(routes_command)
+cli.add_command(cohort_commands.cohorts_group)
+cli.add_command(schedule_commands.schedule_group)
 
 
 def main() -> None:
@@ -283,138 +279,6 @@ def users_import(file: str, dry_run: bool) -> None:
         click.echo(f"Sendte {sent} invitationer.")
 
 
-# --- cohorts ---------------------------------------------------------------------------------------
-
-
-@cli.group("cohorts")
-def cohorts_group() -> None:
-    """Rounds of a course (cohorts) and who is enrolled in them."""
-
-
-def _day(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
-    """A date written YYYY-MM-DD (four-digit year), checked by the calendar."""
-    if value is None:
-        return None
-    try:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            raise ValueError(value)
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(
-            f"»{value}« er ikke en dato som 2027-01-11 (år-måned-dag)."
-        ) from None
-
-
-def _refuse(*problems: object) -> NoReturn:
-    db.session.rollback()
-    for problem in problems:
-        click.echo(f"Fejl: {problem}", err=True)
-    sys.exit(1)
-
-
-@cohorts_group.command("create")
-@click.option("--course", "course_slug", required=True, help="The course's slug.")
-@click.option("--name", required=True, help='The round\'s name, e.g. "Forår 2027".')
-@click.option("--starts", required=True, callback=_day, help="First day, YYYY-MM-DD.")
-@click.option("--ends", callback=_day, help="Last day, YYYY-MM-DD (optional).")
-@click.option(
-    "--organisation",
-    "organisation_slugs",
-    required=True,
-    multiple=True,
-    help="Slug of a participating organisation; repeat for each.",
-)
-@with_appcontext
-def cohorts_create(
-    course_slug: str,
-    name: str,
-    starts: dt.date,
-    ends: dt.date | None,
-    organisation_slugs: tuple[str, ...],
-) -> None:
-    """Create a round of a course and print its id."""
-    try:
-        cohort = cohorts.create_cohort(
-            cohorts.course_by_slug(course_slug),
-            name=name,
-            starts_on=starts,
-            ends_on=ends,
-            organisations=cohorts.organisations_by_slug(organisation_slugs),
-        )
-    except ServiceError as error:
-        _refuse(error)
-    db.session.commit()
-    click.echo(cohort.id)
-
-
-@cohorts_group.command("enrol")
-@click.argument("cohort_id", type=int)
-@click.option("--organisation", help="Slug of one of the round's organisations.")
-@click.option("--area", help="Name of an area (fagområde) in the round's organisation(s).")
-@click.option("--group", help="Name of a leader group: its current members.")
-@click.option("--email", "emails", multiple=True, help="A person's e-mail; repeat for more.")
-@click.option(
-    "--csv",
-    "csv_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="A CSV file with an email column (; or , UTF-8 with or without BOM).",
-)
-@click.option("--dry-run", is_flag=True, help="Show what would happen; save nothing.")
-@with_appcontext
-def cohorts_enrol(
-    cohort_id: int,
-    organisation: str | None,
-    area: str | None,
-    group: str | None,
-    emails: tuple[str, ...],
-    csv_file: Path | None,
-    dry_run: bool,
-) -> None:
-    """Enrol people in round COHORT_ID: those of an organisation, area and/or leader group, or
-    those named by e-mail. Nobody is enrolled when any e-mail is unknown or outside the round's
-    organisations; people already enrolled are counted, not enrolled again."""
-    if csv_file is not None:
-        text, problems = people_csv.decode(csv_file.read_bytes())
-        found, line_problems = read_email_column(text) if text is not None else ([], [])
-        if problems or line_problems:
-            _refuse(*(f"{csv_file}:{p.line}: {p.reason}" for p in [*problems, *line_problems]))
-        if not found:
-            _refuse(f"{csv_file}: filen har ingen e-mailadresser.")
-        emails = (*emails, *found)
-    selection = enrolling.Selection(organisation, area, group, emails)
-    try:
-        report = enrolling.enrol_selection(
-            cohorts.cohort_by_id(cohort_id), selection, dry_run=dry_run
-        )
-    except enrolling.EnrolmentRefused as error:
-        _refuse(*error.problems, error)
-    except ServiceError as error:
-        _refuse(error)
-    if dry_run:
-        db.session.rollback()
-        click.echo("Prøvekørsel – intet er gemt.")
-    else:
-        db.session.commit()
-    for line in report.summary():
-        click.echo(line)
-
-
-@cohorts_group.command("list")
-@click.option("--course", "course_slug", help="Only rounds of this course (slug).")
-@click.option("--organisation", "organisation_slug", help="Only rounds it takes part in (slug).")
-@with_appcontext
-def cohorts_list(course_slug: str | None, organisation_slug: str | None) -> None:
-    """One tab-separated line per round: id, course, name, dates, organisations, number enrolled."""
-    try:
-        lines = cohort_lines(course_slug=course_slug, organisation_slug=organisation_slug)
-    except ServiceError as error:
-        _refuse(error)
-    for line in lines:
-        click.echo("\t".join(line.cells()))
-    if not lines:
-        click.echo("Ingen forløb.", err=True)
-
-
 # --- notify ----------------------------------------------------------------------------------------
 
 
@@ -433,7 +297,7 @@ def notify_send() -> None:
 
 def _send_outbox() -> int:
     """Send every queued e-mail; exits with 1 when the mail server cannot be reached."""
-    report = notifications.deliver_outbox()
+    report = notifications.deliver_outbox(now=clock.now())
     if report.error:
         click.echo(
             f"Sendte {report.sent} e-mails; resten kunne ikke sendes ({report.error}). De ligger i "

@@ -13,15 +13,17 @@ and chairs). Naming someone by e-mail enrols them whatever their role.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from sqlalchemy import exists, func, select
+from sqlalchemy import ColumnElement, Select, exists, func, select
 from sqlalchemy.exc import IntegrityError
 
 from course_app.accounts.models import User
 from course_app.cohorts.models import Cohort, Enrolment
+from course_app.cohorts.services import searchable
 from course_app.core.db import db, utcnow
 from course_app.core.errors import ServiceError
 from course_app.organisations.models import (
@@ -102,7 +104,7 @@ class EnrolmentRefused(ServiceError):
 
 @dataclass
 class _Found:
-    people: dict[int, User] = field(default_factory=dict)
+    user_ids: list[int] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     staff_left_out: int = 0
 
@@ -126,8 +128,8 @@ def enrol_selection(
     )
     if found.problems:
         raise EnrolmentRefused(found.problems)
-    already = _enrolled_among(cohort, list(found.people))
-    new = [user_id for user_id in found.people if user_id not in already]
+    already = _enrolled_among(cohort, found.user_ids)
+    new = [user_id for user_id in found.user_ids if user_id not in already]
     if new and not dry_run:
         try:
             with db.session.begin_nested():
@@ -158,26 +160,10 @@ def _by_filters(cohort: Cohort, selection: Selection) -> _Found:
         User.deactivated_at.is_(None),
     ]
     if selection.area is not None:
-        area_ids = _ids_by_name(Area, selection.area, organisations)
-        if not area_ids:
-            found.problems.append(
-                _l(
-                    "Området »%(name)s« findes ikke i %(organisations)s.",
-                    name=selection.area,
-                    organisations=_names(organisations),
-                )
-            )
+        area_ids = _ids_by_name(Area, selection.area, organisations, found)
         conditions.append(User.area_id.in_(area_ids))
     if selection.group is not None:
-        group_ids = _ids_by_name(LeaderGroup, selection.group, organisations)
-        if not group_ids:
-            found.problems.append(
-                _l(
-                    "Ledergruppen »%(name)s« findes ikke i %(organisations)s.",
-                    name=selection.group,
-                    organisations=_names(organisations),
-                )
-            )
+        group_ids = _ids_by_name(LeaderGroup, selection.group, organisations, found)
         conditions.append(
             exists().where(
                 GroupMembership.user_id == User.id,
@@ -190,13 +176,13 @@ def _by_filters(cohort: Cohort, selection: Selection) -> _Found:
     is_staff = exists().where(
         RoleAssignment.user_id == User.id, RoleAssignment.role.in_(STAFF_ROLES)
     )
-    for user, staff in db.session.execute(
-        select(User, is_staff.label("is_staff")).where(*conditions).order_by(User.id)
+    for user_id, staff in db.session.execute(
+        select(User.id, is_staff.label("is_staff")).where(*conditions).order_by(User.id)
     ):
         if staff:
             found.staff_left_out += 1
         else:
-            found.people[user.id] = user
+            found.user_ids.append(user_id)
     return found
 
 
@@ -206,7 +192,11 @@ def _participating(cohort: Cohort, slug: str | None, found: _Found) -> list[Orga
         return list(cohort.organisations)
     chosen = [organisation for organisation in cohort.organisations if organisation.slug == slug]
     if not chosen:
-        known = db.session.scalar(select(Organisation).where(Organisation.slug == slug))
+        known = (
+            db.session.scalar(select(Organisation).where(Organisation.slug == slug))
+            if searchable(slug)
+            else None
+        )
         found.problems.append(
             _l("Organisationen %(organisation)s findes ikke.", organisation=slug)
             if known is None
@@ -220,15 +210,27 @@ def _participating(cohort: Cohort, slug: str | None, found: _Found) -> list[Orga
 
 
 def _ids_by_name(
-    model: type[Area] | type[LeaderGroup], name: str, organisations: list[Organisation]
+    model: type[Area] | type[LeaderGroup],
+    name: str,
+    organisations: list[Organisation],
+    found: _Found,
 ) -> list[int]:
-    """Areas or groups of these organisations with this name (ignoring case and extra spaces)."""
+    """Areas or groups of these organisations with this name (ignoring case and extra spaces);
+    none is a problem."""
     rows = db.session.execute(
         select(model.id, model.name).where(
             model.organisation_id.in_([organisation.id for organisation in organisations])
         )
     )
-    return [row_id for row_id, row_name in rows if _name_key(row_name) == _name_key(name)]
+    ids = [row_id for row_id, row_name in rows if _name_key(row_name) == _name_key(name)]
+    if not ids:
+        where = {"name": name, "organisations": _names(organisations)}
+        found.problems.append(
+            _l("Området »%(name)s« findes ikke i %(organisations)s.", **where)
+            if model is Area
+            else _l("Ledergruppen »%(name)s« findes ikke i %(organisations)s.", **where)
+        )
+    return ids
 
 
 def _name_key(name: str) -> str:
@@ -242,13 +244,13 @@ def _names(organisations: list[Organisation]) -> str:
 def _by_email(cohort: Cohort, selection: Selection) -> _Found:
     found = _Found()
     wanted = list(dict.fromkeys(e.strip().lower() for e in selection.emails if e.strip()))
+    searched = [email for email in wanted if searchable(email)]
     if not wanted:
         found.problems.append(_l("Der er ingen e-mailadresser at tilmelde."))
-    users: dict[str, User] = {}
-    for start in range(0, len(wanted), _BATCH):
-        chunk = wanted[start : start + _BATCH]
-        for user in db.session.scalars(select(User).where(func.lower(User.email).in_(chunk))):
-            users[user.email.lower()] = user
+    users = {
+        user.email.lower(): user
+        for user in _in_batches(select(User), func.lower(User.email), searched)
+    }
     participating = {organisation.id for organisation in cohort.organisations}
     for email in wanted:
         user = users.get(email)
@@ -265,19 +267,16 @@ def _by_email(cohort: Cohort, selection: Selection) -> _Found:
                 )
             )
         else:
-            found.people[user.id] = user
+            found.user_ids.append(user.id)
     return found
 
 
 def _enrolled_among(cohort: Cohort, user_ids: list[int]) -> set[int]:
-    enrolled: set[int] = set()
-    for start in range(0, len(user_ids), _BATCH):
-        enrolled.update(
-            db.session.scalars(
-                select(Enrolment.user_id).where(
-                    Enrolment.cohort_id == cohort.id,
-                    Enrolment.user_id.in_(user_ids[start : start + _BATCH]),
-                )
-            )
-        )
-    return enrolled
+    enrolled = select(Enrolment.user_id).where(Enrolment.cohort_id == cohort.id)
+    return set(_in_batches(enrolled, Enrolment.user_id, user_ids))
+
+
+def _in_batches(statement: Select, column: ColumnElement, values: list) -> Iterator:
+    """``statement.where(column IN values)``, a few hundred values at a time."""
+    for start in range(0, len(values), _BATCH):
+        yield from db.session.scalars(statement.where(column.in_(values[start : start + _BATCH])))

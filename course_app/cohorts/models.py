@@ -10,6 +10,7 @@ import datetime as dt
 from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from course_app.accounts.models import User
 from course_app.core.db import Base, UTCDateTime, utcnow
 from course_app.courses.models import Course
 from course_app.organisations.models import Organisation
@@ -57,3 +58,4 @@ class Enrolment(Base):
     enrolled_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     cohort: Mapped[Cohort] = relationship()
+    user: Mapped[User] = relationship()

@@ -76,8 +76,18 @@ def checked_name(name: str) -> str:
     return name
 
 
+def searchable(text: str) -> bool:
+    """Whether the database can compare the text at all: PostgreSQL refuses NUL, and lone
+    surrogates (bytes of a command-line argument that were not UTF-8) cannot be sent."""
+    return "\x00" not in text and not any("\ud800" <= character <= "\udfff" for character in text)
+
+
 def course_by_slug(slug: str) -> Course:
-    course = db.session.scalar(select(Course).where(Course.slug == slug.strip()))
+    course = (
+        db.session.scalar(select(Course).where(Course.slug == slug.strip()))
+        if searchable(slug)
+        else None
+    )
     if course is None:
         raise NotFound(_l("Kurset %(course)s findes ikke.", course=slug))
     return course
@@ -89,7 +99,7 @@ def organisations_by_slug(slugs: Iterable[str]) -> list[Organisation]:
     found = {
         organisation.slug: organisation
         for organisation in db.session.scalars(
-            select(Organisation).where(Organisation.slug.in_(wanted))
+            select(Organisation).where(Organisation.slug.in_(filter(searchable, wanted)))
         )
     }
     unknown = [slug for slug in wanted if slug not in found]
@@ -103,7 +113,7 @@ def organisations_by_slug(slugs: Iterable[str]) -> list[Organisation]:
 
 
 def cohort_by_id(cohort_id: int) -> Cohort:
-    cohort = db.session.get(Cohort, cohort_id)
+    cohort = db.session.get(Cohort, cohort_id) if 0 < cohort_id < 2**63 else None
     if cohort is None:
         raise NotFound(_l("Forløbet med id %(id)s findes ikke.", id=cohort_id))
     return cohort

@@ -10,7 +10,7 @@ import datetime as dt
 import enum
 from typing import Any
 
-from flask import Flask, current_app, has_request_context, request
+from flask import Flask, current_app, g, has_app_context, has_request_context, request
 from flask.globals import app_ctx
 from sqlalchemy import DateTime, Enum, MetaData, create_engine, event
 from sqlalchemy.engine import Connection, Engine
@@ -104,14 +104,24 @@ def _begin_sqlite(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if _request_may_write() else "BEGIN")
 
 
+def writes_from_the_start() -> None:
+    """Declare that this app context's transactions write (a worker or a CLI command that changes
+    data): on SQLite each then takes the write lock at its first statement, like a POST, so two
+    such workers queue behind each other instead of failing."""
+    g.course_app_db_writer = True
+
+
 def _request_may_write() -> bool:
-    """Whether this transaction serves a request that may write (every write is a POST).
+    """Whether this transaction serves a request that may write (every write is a POST), or an app
+    context that said so (``writes_from_the_start``).
 
     SQLite cannot turn a read transaction into a write transaction once another connection has
     committed since its first read: it fails at once with "database is locked", whatever the busy
     timeout. A POST therefore takes the write lock at its first statement and waits its turn (the busy
     timeout) behind other writers; GET requests keep plain, concurrent read transactions.
     """
+    if has_app_context() and g.get("course_app_db_writer"):
+        return True
     return has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
 
 

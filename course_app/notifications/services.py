@@ -34,7 +34,6 @@ BATCH_SIZE = 500
 LEASE = dt.timedelta(minutes=15)
 
 _HEADER_NAME = re.compile(r"[!-9;-~]+")  # printable ASCII without ":" (RFC 5322 field name)
-_LINE_BREAKS = re.compile(r"[\r\n]+")
 
 
 @dataclass(frozen=True)
@@ -122,7 +121,8 @@ def _no_nul(text: str) -> str:
 
 
 def _one_line(text: str) -> str:
-    return _LINE_BREAKS.sub(" ", _no_nul(text)).strip()
+    """Without NUL and every line break Python's e-mail package knows (also U+2028, form feed …)."""
+    return " ".join(line.strip() for line in _no_nul(text).splitlines() if line.strip())
 
 
 def _subject(subject: str) -> str:
@@ -135,11 +135,13 @@ def _subject(subject: str) -> str:
 def _headers(headers: Mapping[str, str] | None) -> dict[str, str] | None:
     if not headers:
         return None
-    cleaned = {}
+    cleaned: dict[str, str] = {}
     for name, value in headers.items():
         if not _HEADER_NAME.fullmatch(name) or name.lower() in sending.RESERVED_HEADERS:
             raise ValueError(f"header {name!r} cannot be set on an outbox message")
-        cleaned[name] = _one_line(value)
+        if name.lower() in {other.lower() for other in cleaned}:
+            raise ValueError(f"header {name!r} given twice")
+        cleaned[name] = _one_line(str(value))
     return cleaned
 
 
@@ -171,6 +173,8 @@ def deliver_outbox(
     a wait (``RETRY_DELAYS``), at most ``MAX_ATTEMPTS`` times. A server that cannot be reached
     changes nothing: every message waits for a later run.
     """
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
     clock: Callable[[], dt.datetime] = (lambda: now) if now is not None else utcnow
     tally = _Tally(failed=_give_up_exhausted(clock()))
     while tally.error is None:

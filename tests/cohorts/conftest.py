@@ -68,7 +68,7 @@ def round_(session) -> Round:
     directory.assign_role(people["kirsten"], Role.COORDINATOR, organisation=albertslund)
     directory.assign_role(people["frede"], Role.FACILITATOR, group=group_1)
     people["dorte"].deactivated_at = utcnow()
-    db.session.flush()
+    session.commit()  # kept when a command rolls back; the test's transaction still ends it
     return Round(course, cohort, albertslund, glostrup, ballerup, people)
 
 

@@ -27,6 +27,7 @@ def places(session):
     factories.course(slug="digital-ledelse")
     factories.organisation("Albertslund")
     factories.organisation("Glostrup")
+    session.commit()  # kept when a command rolls back; the test's transaction still ends it
 
 
 def create(invoke, *organisations: str, **changes: str | None):
@@ -135,4 +136,15 @@ def test_the_service_checks_what_the_database_would_refuse(session):
         )
     with pytest.raises(ServiceError, match="styretegn"):
         cohorts.create_cohort(course, name="a\x00b", starts_on=dt.date(2027, 2, 1))
+    assert count(Cohort) == 0
+
+
+@pytest.mark.parametrize("slug", ["digital\x00ledelse", "digital-ledelse\udcff"])
+def test_slugs_the_database_cannot_compare_are_simply_unknown(places, invoke, slug):
+    course = create(invoke, "albertslund", **{"--course": slug})
+    assert course.exit_code == 1 and "findes ikke" in course.stderr
+    organisation = create(invoke, slug.replace("digital-ledelse", "albertslund"))
+    assert organisation.exit_code == 1 and "Ukendt organisation" in organisation.stderr
+    listed = invoke("cohorts", "list", "--course", slug)
+    assert listed.exit_code == 1 and "findes ikke" in listed.stderr
     assert count(Cohort) == 0

@@ -11,6 +11,7 @@ from course_app.cohorts import services as cohorts
 from course_app.cohorts.enrolling import EnrolmentRefused, Selection, enrol_selection
 from course_app.cohorts.models import Enrolment
 from course_app.core.db import db
+from course_app.core.errors import ServiceError
 from course_app.organisations import services as directory
 from tests.cohorts.conftest import count, enrolled_emails
 
@@ -218,3 +219,27 @@ def test_the_selection_service_flushes_and_reports(round_):
     assert (report.enrolled, report.already, report.staff_left_out) == (1, 0, 0)
     assert not db.session.new  # flushed; the caller commits
     assert enrolled_emails(round_.cohort) == emails("gitte")
+
+
+def test_values_the_database_cannot_compare_are_refused_like_unknown_ones(round_, invoke, tmp_path):
+    named = enrol(invoke, round_, "--email", "anne\x00@test.example", "--email", "bo\udcff@x.dk")
+    assert named.exit_code == 1 and named.stderr.count("ingen person har den e-mail") == 2
+    organisation = enrol(invoke, round_, "--organisation", "albert\x00slund")
+    assert organisation.exit_code == 1 and "findes ikke" in organisation.stderr
+    in_file = enrol(
+        invoke, round_, "--csv", people_file(tmp_path, "email\nanne\x00@test.example\n")
+    )
+    assert in_file.exit_code == 1 and "ingen person har den e-mail" in in_file.stderr
+    too_big = invoke("cohorts", "enrol", str(2**70), "--organisation", "albertslund")
+    assert too_big.exit_code == 1 and "findes ikke" in too_big.stderr
+    assert count(Enrolment) == 0
+
+
+def test_someone_enrolling_at_the_same_time_leaves_nothing_half_done(round_, monkeypatch):
+    """Another process enrols anne between the look-up and the insert: a clear error, and the
+    savepoint takes bo's enrolment back with it."""
+    cohorts.enrol(round_.people["anne"], round_.cohort)
+    monkeypatch.setattr("course_app.cohorts.enrolling._enrolled_among", lambda *_: set())
+    with pytest.raises(ServiceError, match="samtidig"):
+        enrol_selection(round_.cohort, Selection(group="Ledergruppe 1"))
+    assert enrolled_emails(round_.cohort) == emails("anne")

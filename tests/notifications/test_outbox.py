@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from sqlalchemy import select
 
 from course_app.notifications import services as notifications
@@ -205,6 +206,11 @@ def test_a_message_out_of_attempts_after_a_stopped_worker_is_given_up(
     assert notifications.deliver_outbox(now=NOON + notifications.LEASE).failed == 1
     assert message.failed_at == NOON + notifications.LEASE
     assert message.last_error == "no attempts left" and mail_to_mailbox.messages() == []
+
+
+def test_a_batch_needs_room_for_a_message(app, session):
+    with pytest.raises(ValueError, match="batch_size"):
+        notifications.deliver_outbox(batch_size=0)
 
 
 def test_the_console_backend_prints_and_marks_sent(app, session, capsys):

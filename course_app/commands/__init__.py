@@ -1,0 +1,1 @@
+"""Command groups of ``course-app`` that ``course_app.cli`` adds to the command (one module each)."""

@@ -1,0 +1,49 @@
+"""``course-app schedule run``: open what is due and queue the e-mails saying so (cron, every
+minute; safe to run twice at once). ``course-app notify send`` delivers them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+from flask.cli import with_appcontext
+
+from course_app.core import clock
+from course_app.core.i18n import COPENHAGEN
+from course_app.schedule.scheduler import run_schedule
+
+
+def _moment(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.datetime | None:
+    """An ISO moment; without a zone it is Copenhagen time."""
+    if value is None:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"»{value}« er ikke et tidspunkt som 2027-01-12T09:00 (Københavns tid)."
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=COPENHAGEN)
+    return moment.astimezone(dt.UTC)
+
+
+@click.group("schedule")
+def schedule_group() -> None:
+    """The programme's clock: releases and the e-mails that say it is time."""
+
+
+@schedule_group.command("run")
+@click.option(
+    "--now",
+    callback=_moment,
+    help="Act as if it were this moment (e.g. 2027-01-12T09:00, Copenhagen time); for tests.",
+)
+@with_appcontext
+def schedule_run(now: dt.datetime | None) -> None:
+    """Open the modules whose day has come and queue one e-mail per person about them."""
+    report = run_schedule(now or clock.now())
+    click.echo(
+        f"Åbnede {report.unlocked} moduler for deltagere; skrev {report.emails} e-mails "
+        "(send dem med `course-app notify send`)."
+    )
