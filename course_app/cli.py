@@ -37,6 +37,7 @@ from course_app.organisations import services as directory
 from course_app.organisations.models import Role
 from course_app.paths import COURSES_DIR
 from course_app.people import importer as people_importer
+from course_app.schedule.scheduler import run_schedule
 
 
 def _cli_app() -> Flask:
@@ -79,13 +80,15 @@ def main() -> None:
 @click.option("--no-serve", is_flag=True, help="Prepare the database and data, then exit.")
 def demo_command(host: str, port: int, no_serve: bool) -> None:
     """Create or upgrade the demo database, import the shipped courses, create demo data and serve."""
-    app = create_app({"DEMO": True})
+    # E-mail links point at the address the demo serves, whatever --host and --port say.
+    app = create_app({"DEMO": True, "BASE_URL": f"http://{host}:{port}"})
     with app.app_context():
         migrate.upgrade(db.engine())
         imported, skipped = import_missing_courses(COURSES_DIR)
         password = demo_password(app.instance_path)
         created = ensure_demo_data(password)
         db.session.commit()
+        schedule = run_schedule(clock.now())  # what has fallen due since the last start
         people = demo_sign_ins()
     for slug in imported:
         click.echo(f"Importerede kurset {slug}.")
@@ -93,6 +96,13 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
         click.echo(f"Springer {folder} over: {len(problems)} fejl i filerne.", err=True)
     if created:
         click.echo("Oprettede demodata.")
+    click.echo(
+        f"Tidsplanen er kørt: {schedule.unlocked} moduler åbnet, {schedule.emails} e-mails skrevet."
+    )
+    click.echo(
+        "Demoen sender ingen rigtige e-mails: de skrives i loggen, og du ser dem alle som "
+        "administrator under »Udsendelser«."
+    )
     click.echo(f"\nDemo-database: {app.config['DATABASE_URL']}")
     click.echo(f"Adgangskode for alle demobrugere: {password}\n")
     for role, name, email in people:

@@ -1,4 +1,5 @@
-"""Demo data: two municipalities, their areas and leader groups, a cohort of the shipped course, people.
+"""Demo data: two municipalities, their areas and leader groups, a round of the shipped course that
+started three weeks ago (so some films have opened and some open later), people.
 
 Created once; every start prints the sign-ins. The password is ``COURSE_APP_DEMO_PASSWORD`` or one random
 password kept in the instance folder, so restarting the demo never changes it.
@@ -6,6 +7,7 @@ password kept in the instance folder, so restarting the demo never changes it.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from collections.abc import Callable
@@ -25,6 +27,9 @@ from course_app.organisations.models import Role
 
 DEMO_COURSE_SLUG = "digital-ledelse"
 ADMIN_EMAIL = "admin@demo.example"
+# The demo round is three weeks old when the demo is created: the kick-off is past, the first films
+# have opened, the leader meetings and workshop 1 are ahead.
+ROUND_AGE = dt.timedelta(weeks=3)
 
 AREAS = {
     "Albertslund": ["Børn og unge", "Social og sundhed", "By, kultur og miljø"],
@@ -107,7 +112,7 @@ def ensure_demo_data(password: str) -> bool:
     cohort = cohorts.create_cohort(
         course,
         name="Digital ledelse – demohold",
-        starts_on=today_local(),
+        starts_on=today_local() - ROUND_AGE,
         organisations=list(organisations.values()),
     )
     for person in PEOPLE:

@@ -33,6 +33,9 @@ def nav_items() -> list[NavItem]:
         items.append(NavItem(str(_l("Kurser")), url_for("admin.home"), "admin."))
     if viewer.may_see_any_report:
         items.append(NavItem(str(_l("Rapport")), url_for("reports.programme"), "reports.programme"))
+        items.append(
+            NavItem(str(_l("Udsendelser")), url_for("reports.dispatch_list"), "reports.dispatch")
+        )
         items.append(NavItem(str(_l("Deltagere")), url_for("people.import_people"), "people."))
     return items
 

@@ -15,7 +15,7 @@ from course_app.core.errors import NotAllowed, NotFound
 from course_app.core.i18n import today_local
 from course_app.organisations.access import request_viewer
 from course_app.organisations.services import slugify
-from course_app.reports import csv_export, services
+from course_app.reports import csv_export, dispatches, services
 from course_app.reports import progress_export as lesson_export
 from course_app.reports.forms import ReportFilterForm
 from course_app.reports.options import ReportOptions, ReportScope, report_options, report_scope
@@ -126,4 +126,23 @@ def progress_export():
         lesson_export.progress_table(options, form.filters()),
         filename=f"lektioner-{name}-{today_local().isoformat()}.csv",
         separator=spreadsheet.separator_from(request.args.get("separator")),
+    )
+
+
+@bp.get("/rapport/udsendelser")
+@login_required
+def dispatch_list():
+    """A round's planned releases and the e-mails written to its participants (coordinators: their
+    own organisation's)."""
+    try:
+        scope = report_scope(request_viewer())
+    except NotAllowed:
+        abort(403)
+    options, form = _options(scope)
+    return render_template(
+        "reports/dispatches.html",
+        options=options,
+        form=form,
+        result=dispatches.dispatches(options, before_id=request.args.get("before_id", type=int)),
+        states=dispatches.DeliveryState,
     )

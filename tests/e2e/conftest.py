@@ -15,14 +15,18 @@ from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from course_app import create_app
+from course_app.cohorts.models import Cohort
 from course_app.core import migrate
 from course_app.core.db import db, make_engine
 from course_app.courses.file_import import import_missing_courses
+from course_app.courses.models import Module
 from course_app.demo import ensure_demo_data
 from course_app.paths import COURSES_DIR
+from course_app.schedule.models import CohortRelease
 from tests.conftest import TEST_CONFIG
 
 CHROMIUM = "/usr/bin/chromium"
@@ -54,6 +58,18 @@ def _no_browser(reason: str) -> None:
     pytest.skip(reason)
 
 
+# The demo round is three weeks old; the tests also work in the first leader meeting's module, which
+# the shipped course opens after five weeks. This world's round opens it from the start.
+FIRST_LEADER_MEETING = "ledergruppe-1"
+
+
+def _open_now(module_key: str) -> None:
+    """Give the demo round its own rule for the module: always open."""
+    module = db.session.scalar(select(Module).where(Module.key == module_key))
+    for cohort in db.session.scalars(select(Cohort).where(Cohort.course_id == module.course_id)):
+        db.session.add(CohortRelease(cohort_id=cohort.id, module_id=module.id, rule=None))
+
+
 @pytest.fixture(scope="module")
 def live_server(database_factory, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app with the shipped course and the demo people, committed, served on a free local port.
@@ -67,6 +83,7 @@ def live_server(database_factory, tmp_path_factory: pytest.TempPathFactory) -> I
     with app.app_context():
         import_missing_courses(COURSES_DIR)
         ensure_demo_data(PASSWORD)
+        _open_now(FIRST_LEADER_MEETING)
         db.session.commit()
     server = make_server(LOCAL_HOST, 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="e2e-live-server", daemon=True)

@@ -849,6 +849,7 @@ ROUTES: dict[str, dict[str, Spec]] = {
         for endpoint, url in (
             ("reports.programme", "/rapport"),
             ("reports.programme_export", "/rapport/eksport.csv"),
+            ("reports.dispatch_list", "/rapport/udsendelser"),
         )
     },
     # One line per person and lesson, in every organisation: platform admins only.
