@@ -17,6 +17,7 @@ from course_app.organisations.access import request_viewer
 from course_app.organisations.services import slugify
 from course_app.reports import csv_export, dispatches, services
 from course_app.reports import progress_export as lesson_export
+from course_app.reports.course_over_time import chart_points, course_over_time, gridlines
 from course_app.reports.forms import ReportFilterForm
 from course_app.reports.options import ReportOptions, ReportScope, report_options, report_scope
 from course_app.reports.programme import ProgrammeReport, programme_report
@@ -91,10 +92,16 @@ def group_export(group_id: int):
 @login_required
 def programme():
     report, form = _report()
+    over_time = course_over_time(
+        report.options, report.filters, report.outline, report.total.enrolled, today_local()
+    )
     return render_template(
         "reports/programme.html",
         report=report,
         form=form,
+        over_time=over_time,
+        chart=chart_points(over_time.weeks) if over_time else [],
+        gridlines=gridlines(),
         export_args=form.query_args(report.filters),
         may_export_progress=lesson_export.may_export(request_viewer()),
     )

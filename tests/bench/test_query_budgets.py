@@ -29,7 +29,7 @@ BUDGETS = {
     "facilitator: group dashboard": 9,
     "chair: reflections review": 8,  # 7, and one more for the comments when there are any
     "facilitator: group CSV export": 9,
-    "coordinator: programme report": 9,
+    "coordinator: programme report": 11,  # +2 for the course over time: the plan, lessons per day
     "admin: edit lesson": 9,
     cost.PROGRESS_EXPORT: 8,
 }
