@@ -15,6 +15,7 @@ from sqlalchemy import text
 from course_app.accounts import services as account_services
 from course_app.accounts.views import bp as accounts_bp
 from course_app.admin.views import bp as admin_bp
+from course_app.calendar.views import bp as calendar_bp
 from course_app.config import load_config, validate
 from course_app.core.db import db
 from course_app.core.error_pages import configure_error_pages
@@ -31,6 +32,7 @@ from course_app.people.views import bp as people_bp
 from course_app.progress.labels import badge_context
 from course_app.reports.views import bp as reports_bp
 from course_app.resources.views import bp as resources_bp
+from course_app.rounds.views import bp as rounds_bp
 
 csrf = CSRFProtect()
 login_manager = LoginManager()
@@ -89,6 +91,8 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(people_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(resources_bp)
+    app.register_blueprint(rounds_bp)
+    app.register_blueprint(calendar_bp)
     configure_navigation(app)
 
     @app.get("/healthz")

@@ -16,6 +16,7 @@ from course_app.organisations.models import (
 from course_app.progress.models import LessonProgress
 from course_app.reflections.models import Comment, MeetingNote, ReflectionAnswer
 from course_app.resources.models import Resource
+from course_app.schedule.event_models import CalendarFeed, Event
 from course_app.schedule.models import CohortRelease, ModuleUnlock
 
 __all__ = [
@@ -23,11 +24,13 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Block",
+    "CalendarFeed",
     "Cohort",
     "CohortRelease",
     "Comment",
     "Course",
     "Enrolment",
+    "Event",
     "GroupMembership",
     "Invitation",
     "LeaderGroup",

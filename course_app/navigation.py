@@ -25,12 +25,16 @@ def nav_items() -> list[NavItem]:
     items = [NavItem(str(_l("Mit forløb")), url_for("learning.dashboard"), "learning.")]
     if viewer.current_group_id is not None or viewer.chair_of:
         items.append(NavItem(str(_l("Min ledergruppe")), url_for("groups.my_group"), "groups."))
+    # Everyone's events and calendar link; staff plan their rounds' events from there.
+    items.append(NavItem(str(_l("Kalender")), url_for("calendar.my_calendar"), "calendar."))
     if viewer.staff_group_ids or viewer.coordinator_of or viewer.is_platform_admin:
         items.append(
             NavItem(str(_l("Ledergrupper")), url_for("reports.group_list"), "reports.group")
         )
     if viewer.may_author:
         items.append(NavItem(str(_l("Kurser")), url_for("admin.home"), "admin."))
+    if viewer.is_platform_admin or viewer.coordinator_of:
+        items.append(NavItem(str(_l("Forløb")), url_for("rounds.round_list"), "rounds."))
     if viewer.may_see_any_report:
         items.append(NavItem(str(_l("Rapport")), url_for("reports.programme"), "reports.programme"))
         items.append(

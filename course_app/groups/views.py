@@ -10,10 +10,12 @@ from flask_login import login_required
 from course_app.core.db import db
 from course_app.core.errors import NotAllowed, NotFound, ServiceError
 from course_app.core.forms import ButtonForm
+from course_app.courses.models import Module
 from course_app.groups import services
-from course_app.organisations.access import request_viewer
+from course_app.organisations.access import Viewer, request_viewer
 from course_app.reflections.forms import CommentForm, MeetingNoteForm
 from course_app.reflections.services import COMMENT_MAX_LENGTH
+from course_app.schedule import events
 
 bp = Blueprint("groups", __name__)
 
@@ -30,11 +32,24 @@ def my_group():
 @bp.get("/grupper/<int:group_id>")
 @login_required
 def group_page(group_id: int):
+    viewer = request_viewer()
     try:
-        page = services.group_page(request_viewer(), group_id)
+        page = services.group_page(viewer, group_id)
     except NotFound:
         abort(404)
-    return render_template("groups/group.html", page=page)
+    upcoming = page.next_meeting.module if page.next_meeting else None
+    return render_template(
+        "groups/group.html", page=page, meeting_date=_meeting_date(viewer, page.context, upcoming)
+    )
+
+
+def _meeting_date(
+    viewer: Viewer, context: services.GroupContext, module: Module | None
+) -> events.MeetingDate | None:
+    """A leader meeting's date and place from the round's calendar (``schedule/events.py``)."""
+    if context.cohort is None or module is None:
+        return None
+    return events.meeting_date(viewer, context.group, context.cohort, module)
 
 
 def _render_review(
@@ -184,8 +199,13 @@ def save_meeting_note(group_id: int, module_key: str):
 @bp.get("/grupper/<int:group_id>/moeder/<module_key>/print")
 @login_required
 def meeting_sheet(group_id: int, module_key: str):
+    viewer = request_viewer()
     try:
-        page = services.meeting_page(request_viewer(), group_id, module_key, with_answers=True)
+        page = services.meeting_page(viewer, group_id, module_key, with_answers=True)
     except NotFound:
         abort(404)
-    return render_template("groups/meeting_sheet.html", page=page)
+    return render_template(
+        "groups/meeting_sheet.html",
+        page=page,
+        meeting_date=_meeting_date(viewer, page.context, page.meeting.module),
+    )

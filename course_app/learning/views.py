@@ -16,6 +16,8 @@ from course_app.core.html import classify_video_url
 from course_app.learning import services
 from course_app.learning.forms import VISIBILITY_CHOICES, AnswerForm
 from course_app.learning.timeline import ModuleLocked
+from course_app.organisations.access import request_viewer
+from course_app.schedule import events
 
 bp = Blueprint("learning", __name__)
 
@@ -38,9 +40,15 @@ def index():
 @login_required
 def dashboard():
     enrolments = cohorts.enrolments_of(current_user)
-    timelines = services.dashboard_timelines(enrolments, clock.now())
+    now = clock.now()
+    timelines = services.dashboard_timelines(enrolments, now)
+    upcoming = events.upcoming_for_leader(
+        [enrolment.cohort_id for enrolment in enrolments], request_viewer().current_group_id, now
+    )
     return render_template(
-        "learning/dashboard.html", overviews=list(zip(enrolments, timelines, strict=True))
+        "learning/dashboard.html",
+        overviews=list(zip(enrolments, timelines, strict=True)),
+        upcoming=upcoming,
     )
 
 

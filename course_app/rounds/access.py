@@ -5,7 +5,7 @@ decide themselves.
   of a round's organisations; change every round's release table.
 - Coordinators: the rounds their organisation takes part in, and only their organisation's part of
   each (its people, its enrolled count); create rounds for their own organisation only (it is then
-  the only one taking part); enrol only its people; read the release table, and change it only when
+  the only one taking part), of the courses it already takes; enrol only its people; read the release table, and change it only when
   their organisation is the round's only one (a shared round's dates are the other organisations'
   programme too).
 - Everyone else: 403 on every rounds page.

@@ -70,9 +70,7 @@ def round_lines(viewer: Viewer) -> list[RoundLine]:
             name=cohort.name,
             starts_on=cohort.starts_on,
             ends_on=cohort.ends_on,
-            organisations=tuple(
-                o.name for o in cohort.organisations if own is None or o.id in own
-            ),
+            organisations=tuple(o.name for o in cohort.organisations if own is None or o.id in own),
             enrolled=counts.get(cohort.id, 0),
         )
         for cohort in cohorts
@@ -94,7 +92,7 @@ def enrolled_counts(
         statement = statement.join(User, User.id == Enrolment.user_id).where(
             User.organisation_id.in_(organisation_ids)
         )
-    return dict(db.session.execute(statement).tuples())
+    return dict(db.session.execute(statement).all())
 
 
 # --- creating a round ----------------------------------------------------------------------------
@@ -113,22 +111,33 @@ class RoundInput:
 
 
 class RoundInvalid(ServiceError):
-    """Nothing was created; ``errors`` holds one message per field name of ``RoundInput``."""
+    """Nothing was created; ``errors`` holds one message per field of the form: ``course``,
+    ``name``, ``starts_on``, ``ends_on``, ``organisations``."""
 
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__(_l("Forløbet blev ikke oprettet."))
         self.errors = errors
 
 
-def course_choices() -> list[Course]:
-    """The courses a round can be made of: published and not retired."""
-    return list(
-        db.session.scalars(
-            select(Course)
-            .where(Course.status == PublicationStatus.PUBLISHED, Course.retired_at.is_(None))
-            .order_by(Course.title, Course.id)
-        )
+def course_choices(viewer: Viewer) -> list[Course]:
+    """The courses the person may make a round of: published and not retired; for a coordinator
+    only those their organisation already takes (offering a course to an organisation for the
+    first time is a platform admin's decision)."""
+    return list(db.session.scalars(_courses_for(viewer).order_by(Course.title, Course.id)))
+
+
+def _courses_for(viewer: Viewer):
+    statement = select(Course).where(
+        Course.status == PublicationStatus.PUBLISHED, Course.retired_at.is_(None)
     )
+    if not viewer.is_platform_admin:
+        taken = (
+            select(Cohort.course_id)
+            .join(cohort_organisations, cohort_organisations.c.cohort_id == Cohort.id)
+            .where(cohort_organisations.c.organisation_id.in_(viewer.coordinator_of))
+        )
+        statement = statement.where(Course.id.in_(taken))
+    return statement
 
 
 def organisation_choices(viewer: Viewer) -> list[Organisation]:
@@ -146,9 +155,9 @@ def create_round(viewer: Viewer, data: RoundInput) -> Cohort:
     coordinator's round is always, and only, of their own organisation, whatever was posted."""
     require_round_staff(viewer)
     errors: dict[str, str] = {}
-    course = _locked_course(data.course_id)
+    course = _locked_course(viewer, data.course_id)
     if course is None:
-        errors["course_id"] = str(_l("Vælg et kursus fra listen."))
+        errors["course"] = str(_l("Vælg et kursus fra listen."))
     try:
         name: str | None = checked_name(data.name)
     except ServiceError as error:
@@ -164,15 +173,15 @@ def create_round(viewer: Viewer, data: RoundInput) -> Cohort:
             )
         )
     organisations = _taking_part(viewer, data.organisation_ids, errors)
-    if course is not None and name is not None and data.starts_on is not None:
-        if _twin_exists(course, name, data.starts_on):
-            errors["name"] = str(
-                _l(
-                    "Kurset har allerede et forløb med det navn, der starter %(date)s. "
-                    "Giv det nye forløb et andet navn.",
-                    date=data.starts_on.isoformat(),
-                )
+    complete = course is not None and name is not None and data.starts_on is not None
+    if complete and _twin_exists(course, name, data.starts_on):
+        errors["name"] = str(
+            _l(
+                "Kurset har allerede et forløb med det navn, der starter %(date)s. "
+                "Giv det nye forløb et andet navn.",
+                date=data.starts_on.isoformat(),
             )
+        )
     if errors:
         raise RoundInvalid(errors)
     assert course is not None and name is not None and data.starts_on is not None
@@ -195,19 +204,13 @@ def create_round(viewer: Viewer, data: RoundInput) -> Cohort:
     return cohort
 
 
-def _locked_course(course_id: int | None) -> Course | None:
-    """The chosen course if a round can be made of it, its row locked until the transaction ends
-    (FOR NO KEY UPDATE: enrolments and progress that point at it are not held up)."""
+def _locked_course(viewer: Viewer, course_id: int | None) -> Course | None:
+    """The chosen course if the person may make a round of it, its row locked until the
+    transaction ends (FOR NO KEY UPDATE: rows that merely point at it are not held up)."""
     if course_id is None or not 0 < course_id < 2**63:
         return None
     return db.session.scalar(
-        select(Course)
-        .where(
-            Course.id == course_id,
-            Course.status == PublicationStatus.PUBLISHED,
-            Course.retired_at.is_(None),
-        )
-        .with_for_update(key_share=True)
+        _courses_for(viewer).where(Course.id == course_id).with_for_update(key_share=True)
     )
 
 
@@ -220,7 +223,7 @@ def _taking_part(
     by_id = {organisation.id: organisation for organisation in choices}
     chosen = [by_id[i] for i in dict.fromkeys(organisation_ids) if i in by_id]
     if not chosen or len(chosen) != len(set(organisation_ids)):
-        errors["organisation_ids"] = str(_l("Vælg mindst én organisation fra listen."))
+        errors["organisations"] = str(_l("Vælg mindst én organisation fra listen."))
     return chosen
 
 
@@ -228,7 +231,9 @@ def _twin_exists(course: Course, name: str, starts_on: dt.date) -> bool:
     return (
         db.session.scalar(
             select(Cohort.id)
-            .where(Cohort.course_id == course.id, Cohort.name == name, Cohort.starts_on == starts_on)
+            .where(
+                Cohort.course_id == course.id, Cohort.name == name, Cohort.starts_on == starts_on
+            )
             .limit(1)
         )
         is not None

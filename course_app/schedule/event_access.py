@@ -3,8 +3,8 @@
 
 | person                           | sees                                         | sets                    |
 |----------------------------------|----------------------------------------------|-------------------------|
-| leader enrolled in the round     | the round's events; her current group's      | -                       |
-|                                  | meetings                                     |                         |
+| leader                           | the events of rounds she is enrolled in; her | -                       |
+|                                  | current group's meetings (as the group page) |                         |
 | chair / facilitator of a group   | the round's events (the group's organisation | chair: the group's      |
 | (inside their own organisation)  | takes part); that group's meetings           | meetings                |
 | coordinator of an organisation   | the round's events (it takes part); its own  | the round's events; its |
@@ -145,10 +145,7 @@ def follows(audience: Audience, event: Event, cohort_orgs: Collection[int]) -> b
         return (
             group.id in audience.followed_groups
             or group.organisation_id in viewer.coordinator_of
-            or (
-                viewer.current_group_id == group.id
-                and event.cohort_id in audience.enrolled_cohort_ids
-            )
+            or viewer.current_group_id == group.id
         )
     return (
         audience.is_admin
@@ -162,11 +159,15 @@ def may_see(audience: Audience, event: Event, cohort_orgs: Collection[int]) -> b
     return audience.is_admin or follows(audience, event, cohort_orgs)
 
 
-def _takes_part(organisation_id: ColumnElement[int] | int) -> ColumnElement[bool]:
-    """SQL: the organisation takes part in the event's round."""
-    return exists().where(
-        cohort_organisations.c.cohort_id == Event.cohort_id,
-        cohort_organisations.c.organisation_id == organisation_id,
+def _group_takes_part() -> ColumnElement[bool]:
+    """SQL: the meeting's group belongs to an organisation that takes part in its round."""
+    return (
+        select(cohort_organisations.c.cohort_id)
+        .join(LeaderGroup, LeaderGroup.organisation_id == cohort_organisations.c.organisation_id)
+        .where(
+            cohort_organisations.c.cohort_id == Event.cohort_id, LeaderGroup.id == Event.group_id
+        )
+        .exists()
     )
 
 
@@ -196,23 +197,13 @@ def followed_condition(audience: Audience) -> ColumnElement[bool]:
             )
         )
     if viewer.current_group_id is not None:
-        meeting_parts.append(
-            and_(
-                Event.group_id == viewer.current_group_id,
-                Event.cohort_id.in_(audience.enrolled_cohort_ids),
-            )
-        )
-    group_org = (
-        select(LeaderGroup.organisation_id)
-        .where(LeaderGroup.id == Event.group_id)
-        .scalar_subquery()
-    )
+        meeting_parts.append(Event.group_id == viewer.current_group_id)
     return or_(
         and_(Event.kind != EventKind.LEADER_MEETING, or_(*round_parts)),
         and_(
             Event.kind == EventKind.LEADER_MEETING,
             or_(false(), *meeting_parts),
-            _takes_part(group_org),
+            _group_takes_part(),
         ),
     )
 

@@ -4,17 +4,14 @@ allows (one second per row) against gunicorn and wrk, writing the JSON and Markd
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from bench import report, scenarios
+from tests.bench.command import bench
 
 pytestmark = pytest.mark.slow
 
-CHECKOUT = Path(__file__).resolve().parents[2]
 PROGRESS_EXPORT = "admin: CSV of every progress row"
 ROWS = [
     "baseline: hello",
@@ -25,18 +22,6 @@ ROWS = [
     "coordinator: programme report, 1 connection",
     PROGRESS_EXPORT,
 ]
-
-
-def bench(*args: str, timeout: float) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "bench", *args],
-        cwd=CHECKOUT,
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        timeout=timeout,
-        check=False,
-    )
 
 
 def test_generate_then_run_writes_both_reports(wrk, fresh_database_url, tmp_path):

@@ -21,11 +21,12 @@ from course_app.reflections.models import AnswerStatus, Comment, ReflectionAnswe
 # Leader pages read the round's release plan and the leader's unlocks (+2); marking a lesson done reads
 # the plan again after the change, because finishing a module can open the ones that wait for it.
 BUDGETS = {
-    "leader: dashboard": 7,
+    "leader: dashboard": 8,  # + the round's coming events (one query for every round)
     "leader: module page": 11,
     "leader: save reflection": 8,
     "leader: mark done": 11,
-    "leader: group page": 9,
+    # + the next meeting's date and place, and (a chair) whether its organisation is in the round
+    "leader: group page": 11,
     "facilitator: group dashboard": 9,
     "chair: reflections review": 8,  # 7, and one more for the comments when there are any
     "facilitator: group CSV export": 9,

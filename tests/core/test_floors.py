@@ -67,3 +67,17 @@ def test_no_module_is_longer_than_a_newcomer_can_read():
         if (count := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
     }
     assert too_long == {}, f"split these by job (at most {MAX_MODULE_LINES} lines)"
+
+
+def test_every_package_is_in_the_wheel():
+    """setup.cfg lists the packages explicitly (templates, migrations and courses are mapped in);
+    a package left off is missing from the wheel, and the installed app cannot start."""
+    config = configparser.ConfigParser()
+    config.read(ROOT / "setup.cfg", encoding="utf-8")
+    listed = set(config["options"]["packages"].split())
+    packages = {
+        "course_app." + ".".join(path.parent.relative_to(PACKAGE).parts)
+        for path in PACKAGE.rglob("__init__.py")
+        if path.parent != PACKAGE
+    }
+    assert packages - listed == set(), "add these to [options] packages in setup.cfg"

@@ -9,12 +9,14 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from flask import Flask
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
@@ -70,21 +72,26 @@ def _open_now(module_key: str) -> None:
         db.session.add(CohortRelease(cohort_id=cohort.id, module_id=module.id, rule=None))
 
 
-@pytest.fixture(scope="module")
-def live_server(database_factory, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app with the shipped course and the demo people, committed, served on a free local port.
-    One per test module, so modules cannot see each other's answers and progress."""
+def demo_app(database_factory, tmp_path_factory: pytest.TempPathFactory, **config) -> Flask:
+    """The app with the shipped course and the demo people, committed, on a database of its own
+    (``config``: more settings, e.g. a clock)."""
     url = database_factory.create()
     engine = make_engine(url)
     migrate.upgrade(engine)
     engine.dispose()
     instance = tmp_path_factory.mktemp("e2e-instance")
-    app = create_app({**TEST_CONFIG, "DATABASE_URL": url}, instance_path=str(instance))
+    app = create_app({**TEST_CONFIG, "DATABASE_URL": url, **config}, instance_path=str(instance))
     with app.app_context():
         import_missing_courses(COURSES_DIR)
         ensure_demo_data(PASSWORD)
         _open_now(FIRST_LEADER_MEETING)
         db.session.commit()
+    return app
+
+
+@contextmanager
+def serving(app: Flask) -> Iterator[str]:
+    """``app`` served on a free local port while the block runs; its base URL."""
     server = make_server(LOCAL_HOST, 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="e2e-live-server", daemon=True)
     thread.start()
@@ -95,6 +102,14 @@ def live_server(database_factory, tmp_path_factory: pytest.TempPathFactory) -> I
         server.server_close()
         thread.join(timeout=5)
         db.engine(app).dispose()
+
+
+@pytest.fixture(scope="module")
+def live_server(database_factory, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The demo app served on a free local port. One per test module, so modules cannot see each
+    other's answers and progress."""
+    with serving(demo_app(database_factory, tmp_path_factory)) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

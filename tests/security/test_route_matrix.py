@@ -14,6 +14,9 @@ inside the test's transaction, so every role meets the same world:
     cohort C1 (A and B; course 1, with group-mode leader meetings): every leader is enrolled
     cohort C2 (B only, starts later; course 2): L4 is enrolled too
 
+    calendar: C1's kick-off; leader meetings of G1, G2 and H (their places are markers); C2's
+    kick-off (a marker); the course editor's calendar feed, with a known token
+
     L1: a PRIVATE submitted answer; L2, L3, L4: answers SHARED with G1, G2 and H; "moved" shared
     an answer with G2, then moved to G1 (the answer stays with G2); L5 shares nothing (her name
     is only for those who follow G1's progress); L1 comments on L2's answer, L3 and L4 on their
@@ -35,6 +38,7 @@ A new route fails ``test_every_route_is_in_the_matrix`` until it is added to ``R
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import os
 import re
@@ -58,7 +62,7 @@ from course_app.accounts import services as accounts
 from course_app.accounts.models import Invitation, User
 from course_app.audit.models import AuditEntry
 from course_app.cohorts import services as cohorts
-from course_app.cohorts.models import Cohort, Enrolment
+from course_app.cohorts.models import Cohort, Enrolment, cohort_organisations
 from course_app.core import migrate
 from course_app.core.db import Base, db, make_engine
 from course_app.courses import goals as goal_services
@@ -93,6 +97,11 @@ from course_app.reflections.models import Comment, MeetingNote, ReflectionAnswer
 from course_app.resources import services as resources
 from course_app.resources import storage
 from course_app.resources.models import Resource
+from course_app.rounds.forms import release_table_form
+from course_app.rounds.release_table import release_table
+from course_app.schedule import events as calendar_events
+from course_app.schedule.event_models import CalendarFeed, Event, EventKind
+from course_app.schedule.models import CohortRelease
 from tests import factories
 from tests.conftest import TEST_CONFIG, FreshContextClient, csrf_token_from
 from tests.groups.conftest import build_course
@@ -152,6 +161,12 @@ G1_NOTE = "NOTE-G1-meeting-4b8d"
 RESOURCE_1 = "RESOURCE-course-1-3e9a"  # material of course 1: its title and its file's content
 RESOURCE_2 = "RESOURCE-course-2-71d0"  # material of course 2
 COURSE_2 = "COURSE-2-title-c5b2"  # the title of course 2
+G1_PLACE = "PLACE-G1-meeting-3c7e"  # where G1's leader meeting is
+G2_PLACE = "PLACE-G2-meeting-8d21"
+H_PLACE = "PLACE-H-meeting-5b90"
+C2_EVENT = "EVENT-C2-kickoff-e4f2"  # the title of C2's kick-off
+# The course editor's calendar-feed token (the world stores its hash, as the app does).
+FEED_TOKEN = "matrix-calendar-feed-token-0123456789abcdef"
 
 # marker → the only roles that may ever see it, on any page
 MARKERS: dict[str, frozenset[str]] = {
@@ -179,6 +194,13 @@ MARKERS: dict[str, frozenset[str]] = {
     RESOURCE_1: frozenset({"editor", "admin", *LEADERS}),
     RESOURCE_2: frozenset({"admin", "l4"}),
     COURSE_2: frozenset({"admin", "l4", "coord_b"}),
+    # Calendar (schedule/event_access.py): a group's meetings for its members, the staff who follow
+    # it inside its organisation, its coordinator and platform admins; a round's own events for the
+    # people enrolled in it and the staff of the organisations taking part.
+    G1_PLACE: frozenset({"l1", "l2", "moved", "chair", "fac1", "coord_a", "admin"}),
+    G2_PLACE: frozenset({"l3", "fac2", "coord_a", "admin"}),
+    H_PLACE: frozenset({"l4", "coord_b", "admin"}),
+    C2_EVENT: frozenset({"l4", "coord_b", "admin"}),
 }
 
 
@@ -206,6 +228,8 @@ class World:
     modules: dict[str, int]  # course → a module's id (for goal tags)
     goals: dict[str, int]  # course1, course2 (active), course1-retired, course2-retired
     resources: dict[str, int]  # res1 (course 1), res2 (course 2)
+    events: dict[str, int]  # c1 (kick-off), g1, g2, h (leader meetings in C1), c2 (kick-off)
+    meeting_modules: dict[str, int]  # lg-1, lg-2 of course 1
     zips: dict[str, bytes] = field(repr=False)  # course → the course as a zip of its files
     files: dict[str, bytes] = field(repr=False)  # stored material: path → content
 
@@ -342,6 +366,7 @@ def build_world(app: Flask) -> World:
             select(Block).where(Block.course_id == owner.id, Block.key == block_key)
         )
         lifecycle.retire_item(block, actor=admin, confirm_answers=True)
+    world_events, meeting_modules = _calendar(people, groups, c1, c2, course)
     db.session.flush()
     return World(
         app=app,
@@ -368,6 +393,8 @@ def build_world(app: Flask) -> World:
         },
         goals=goals,
         resources={key: resource.id for key, resource in stored.items()},
+        events=world_events,
+        meeting_modules=meeting_modules,
         zips={
             **{key: export_zip(owner) for key, owner in by_key.items()},
             "new-course": renamed_zip(export_zip(course), "nyt-kursus-fra-filer"),
@@ -379,6 +406,49 @@ def build_world(app: Flask) -> World:
             for resource in stored.values()
         },
     )
+
+
+def _calendar(people, groups, c1, c2, course) -> tuple[dict[str, int], dict[str, int]]:
+    """C1's kick-off, a leader meeting each for G1, G2 and H, C2's kick-off; the editor's feed."""
+    admin = viewer_for(people["admin"])
+    modules = {
+        key: db.session.scalar(
+            select(Module.id).where(Module.course_id == course.id, Module.key == key)
+        )
+        for key in ("lg-1", "lg-2")
+    }
+
+    def add(cohort, kind, title, place, **values) -> int:
+        data = calendar_events.EventInput(
+            title=title,
+            place=place,
+            day=cohort.starts_on + dt.timedelta(days=30),
+            start=dt.time(10),
+            end=dt.time(12),
+            **values,
+        )
+        return calendar_events.create_event(cohort, kind, data, actor=admin).id
+
+    made = {
+        "c1": add(c1, EventKind.KICKOFF, "Kick off C1", "Rådhuset"),
+        "c2": add(c2, EventKind.KICKOFF, C2_EVENT, "Rådhuset"),
+    }
+    for key, place in (("g1", G1_PLACE), ("g2", G2_PLACE), ("h", H_PLACE)):
+        made[key] = add(
+            c1,
+            EventKind.LEADER_MEETING,
+            "Ledermøde",
+            place,
+            group_id=groups[key].id,
+            module_id=modules["lg-1"],
+        )
+    db.session.add(
+        CalendarFeed(
+            user_id=people["editor"].id,
+            token_hash=hashlib.sha256(FEED_TOKEN.encode()).hexdigest(),
+        )
+    )
+    return made, modules
 
 
 @pytest.fixture(scope="module")
@@ -662,6 +732,111 @@ INVITATIONS = {
     "valid": lambda w: f"/invitation/{w.invitation_token}",
     "unknown": lambda w: "/invitation/findes-ikke-0123456789abcdef",
 }
+
+# The calendar: who sees each event of the world, who sets it (the others who see it get 403), and
+# who plans each round's calendar.
+EVENT_VIEWERS = {
+    "c1": (*LEADERS, "fac1", "fac2", "coord_a", "coord_b", "admin"),
+    "g1": ("l1", "l2", "moved", "chair", "fac1", "coord_a", "admin"),
+    "g2": ("l3", "fac2", "coord_a", "admin"),
+    "h": ("l4", "coord_b", "admin"),  # not G1's chair and facilitator with their stale H roles
+    "c2": ("l4", "coord_b", "admin"),
+}
+EVENT_SETTERS = {
+    "c1": ("coord_a", "coord_b", "admin"),
+    "g1": ("chair", "coord_a", "admin"),
+    "g2": ("coord_a", "admin"),
+    "h": ("coord_b", "admin"),
+    "c2": ("coord_b", "admin"),
+}
+ROUND_PLANNERS = {"c1": ("chair", "coord_a", "coord_b", "admin"), "c2": ("coord_b", "admin")}
+
+
+def event_urls(suffix: str = "") -> dict[str, Url]:
+    return {key: (lambda w, key=key: f"/kalender/{w.events[key]}{suffix}") for key in EVENT_VIEWERS}
+
+
+def event_outcomes(outcome: Outcome, *, setters: bool = False) -> dict[str, dict[str, Outcome]]:
+    """Viewers get ``outcome``; or, with ``setters``, those who set the event do and the rest of
+    its viewers 403."""
+    if not setters:
+        return {key: given(outcome, *roles) for key, roles in EVENT_VIEWERS.items()}
+    return {
+        key: {**given(FORBIDDEN, *roles), **given(outcome, *EVENT_SETTERS[key])}
+        for key, roles in EVENT_VIEWERS.items()
+    }
+
+
+def event_form(w: World, role: str, obj: str) -> dict[str, Any]:
+    """A valid event form for the object: a day inside its round, its kind's own fields."""
+    data = {
+        "title": f"Planlagt af {role}",
+        "day": "2099-02-10" if obj.startswith("c2") else "2026-06-10",
+        "start": "09:00",
+        "end": "11:00",
+        "end_day": "",
+        "place": "Et nyt sted",
+        "description": "",
+    }
+    if obj in ("g1", "g2", "h"):
+        data["module"] = str(w.meeting_modules["lg-1"])
+    if obj.endswith("/workshop"):
+        data["number"] = "1"
+    if obj.endswith("/ledermoede"):
+        data.update(group=str(w.g1), module=str(w.meeting_modules["lg-2"]))
+    return data
+
+
+# The rounds pages (rounds/access.py): platform admins everything; coordinators the rounds their
+# organisation takes part in (C1: both; C2: B only; else 404), their own organisation's people only,
+# release tables only of rounds their organisation has alone; everyone else 403.
+ROUND_STAFF = {"c1": ("coord_a", "coord_b", "admin"), "c2": ("coord_b", "admin")}
+ROUNDS = {"c1": lambda w: w.c1, "c2": lambda w: w.c2}
+
+
+def per_round(suffix: str, outcome: Outcome = PAGE, queries: dict[str, str] | None = None) -> Spec:
+    """A rounds route on C1 and C2 (``queries``: more objects, a URL query on C1); 403 for people
+    without a rounds role, 404 for a coordinator whose organisation is not in the round."""
+    queries = queries or {}
+    objects = {key: (lambda w, key=key: f"/forloeb/{ROUNDS[key](w)}{suffix}") for key in ROUNDS}
+    objects |= {
+        key: (lambda w, q=q: f"/forloeb/{w.c1}{suffix}{q.format(g1=w.g1, h=w.h)}")
+        for key, q in queries.items()
+    }
+    allowed = {key: given(outcome, *ROUND_STAFF[key]) for key in ROUNDS}
+    allowed |= {key: given(outcome, *ROUND_STAFF["c1"]) for key in queries}
+    allowed["c2"]["coord_a"] = HIDDEN
+    return Spec(objects, allowed, refused=FORBIDDEN)
+
+
+def release_data(w: World, role: str, obj: str) -> dict[str, Any]:
+    """The round's release form as its page fills it in, with one module two days after start."""
+    with w.app.test_request_context():
+        cohort = db.session.get(Cohort, ROUNDS[obj](w))
+        form = release_table_form(release_table(cohort))
+        data = {f.name: f.data or "" for f in form if f.name not in ("csrf_token", "save")}
+    data |= {"rule-film-2" if obj == "c1" else "rule-modul-b": "days_after_start"}
+    data |= {"days-film-2" if obj == "c1" else "days-modul-b": "2"}
+    return data
+
+
+def enrol_data(w: World, role: str, obj: str) -> dict[str, Any]:
+    """Enrol by e-mail someone not yet in the round: A's facilitator in C1, B's coordinator in
+    C2 (only B's people are for B's coordinator); a preview, or the confirmation."""
+    email = w.emails["fac1" if obj.startswith("c1") else "coord_b"]
+    button = {"preview": "Vis"} if obj.endswith("preview") else {"confirm": "Tilmeld"}
+    return {"by": "emails", "emails": email, **button}
+
+
+def new_round_data(w: World, role: str, obj: str) -> dict[str, Any]:
+    return {
+        "course": str(w.courses["course1"]),
+        "name": "Et nyt forløb",
+        "starts_on": "2030-01-07",
+        "ends_on": "",
+        "organisations": str(w.org_a),
+    }
+
 
 ROUTES: dict[str, dict[str, Spec]] = {
     "healthz": {"GET": Spec(fixed("/healthz"), same(given(PAGE, *ROLES), "-"))},
@@ -1142,6 +1317,116 @@ ROUTES: dict[str, dict[str, Spec]] = {
         )
         for method, outcome in (("GET", PAGE), ("POST", WROTE))
     },
+    # --- the calendar (schedule/event_access.py): see table below; the feed's token is its key ---
+    "calendar.my_calendar": {"GET": Spec(fixed("/kalender"), same(given(PAGE, *SIGNED_IN), "-"))},
+    "calendar.renew_feed": {
+        "POST": Spec(fixed("/kalender/link"), same(given(SHOWN, *SIGNED_IN), "-"), data=form())
+    },
+    "calendar.revoke_feed": {
+        "POST": Spec(
+            fixed("/kalender/link/slet"),
+            same({**given(REDIRECT, *SIGNED_IN), "editor": WROTE}, "-"),  # only she has one
+            data=form(),
+        )
+    },
+    "calendar.feed": {
+        "GET": Spec(
+            {
+                "valid": lambda w: f"/kalender/feed/{FEED_TOKEN}.ics",
+                "unknown": lambda w: f"/kalender/feed/{'A' * 43}.ics",
+            },
+            {"valid": given(PAGE, *ROLES), "unknown": given(HIDDEN, *ROLES)},
+        )
+    },
+    "calendar.event_page": {"GET": Spec(event_urls(), event_outcomes(PAGE))},
+    "calendar.event_file": {"GET": Spec(event_urls(".ics"), event_outcomes(PAGE))},
+    "calendar.round_events": {
+        "GET": Spec(
+            {
+                "c1": lambda w: f"/kalender/forloeb/{w.c1}",
+                "c2": lambda w: f"/kalender/forloeb/{w.c2}",
+            },
+            {key: given(PAGE, *roles) for key, roles in ROUND_PLANNERS.items()},
+        )
+    },
+    "calendar.new_event": {
+        method: Spec(
+            {
+                key: (lambda w, key=key: f"/kalender/forloeb/{getattr(w, key[:2])}/ny/{key[3:]}")
+                for key in ("c1/workshop", "c1/ledermoede", "c2/workshop")
+            },
+            {
+                "c1/workshop": {
+                    **given(outcome, "coord_a", "coord_b", "admin"),
+                    "chair": FORBIDDEN,
+                },
+                "c1/ledermoede": {
+                    **given(outcome, "chair", "coord_a", "admin"),
+                    "coord_b": PAGE if method == "GET" else INVALID,  # G1 is not hers to plan
+                },
+                "c2/workshop": given(outcome, "coord_b", "admin"),
+            },
+            data=event_form,
+        )
+        for method, outcome in (("GET", PAGE), ("POST", WROTE))
+    },
+    "calendar.edit_event": {
+        method: Spec(event_urls("/rediger"), event_outcomes(outcome, setters=True), data=event_form)
+        for method, outcome in (("GET", PAGE), ("POST", WROTE))
+    },
+    "calendar.delete_event": {
+        "POST": Spec(event_urls("/slet"), event_outcomes(WROTE, setters=True), data=form())
+    },
+    # --- rounds (rounds/access.py): see ROUND_STAFF above ---
+    "rounds.round_list": {
+        "GET": Spec(fixed("/forloeb"), same(given(PAGE, *IMPORTERS), "-"), refused=FORBIDDEN)
+    },
+    "rounds.round_new": {
+        "GET": Spec(fixed("/forloeb/nyt"), same(given(PAGE, *IMPORTERS), "-"), refused=FORBIDDEN),
+        # A coordinator's round is their own organisation's, whatever organisations are posted.
+        "POST": Spec(
+            fixed("/forloeb/nyt"),
+            same(given(WROTE, *IMPORTERS), "-"),
+            refused=FORBIDDEN,
+            data=new_round_data,
+        ),
+    },
+    "rounds.round_page": {"GET": per_round("")},
+    "rounds.participants": {
+        "GET": per_round("/deltagere", queries={"c1-g1": "?group={g1}", "c1-h": "?group={h}"})
+    },
+    "rounds.participants_export": {
+        "GET": per_round("/deltagere.csv", queries={"c1-g1": "?group={g1}", "c1-h": "?group={h}"})
+    },
+    # A shared round's release table is for platform admins only; C2 is B's alone.
+    "rounds.save_releases": {
+        "POST": Spec(
+            per_round("/aabninger").objects,
+            {
+                "c1": {"admin": WROTE, "coord_a": FORBIDDEN, "coord_b": FORBIDDEN},
+                "c2": {"admin": WROTE, "coord_b": WROTE, "coord_a": HIDDEN},
+            },
+            refused=FORBIDDEN,
+            data=release_data,
+        )
+    },
+    # The preview writes nothing; someone of another organisation is a problem (400) for B's
+    # coordinator in C1.
+    "rounds.enrol": {
+        "POST": Spec(
+            {
+                key: (lambda w, key=key: f"/forloeb/{ROUNDS[key[:2]](w)}/tilmeld")
+                for key in ("c1/preview", "c1/confirm", "c2/confirm")
+            },
+            {
+                "c1/preview": {**given(PAGE, "coord_a", "admin"), "coord_b": INVALID},
+                "c1/confirm": {**given(WROTE, "coord_a", "admin"), "coord_b": INVALID},
+                "c2/confirm": {**given(WROTE, "coord_b", "admin"), "coord_a": HIDDEN},
+            },
+            refused=FORBIDDEN,
+            data=enrol_data,
+        )
+    },
 }
 
 # GET routes addressed by a group id, walked by the enumeration test (the matrix has the rest).
@@ -1259,6 +1544,13 @@ def _detail_queries() -> dict[str, Any]:
         "enrolments": select(User.email, Enrolment.cohort_id).join(
             User, User.id == Enrolment.user_id
         ),
+        "cohorts": select(Cohort.name, Cohort.course_id, Cohort.starts_on, Cohort.ends_on),
+        "cohort_organisations": select(Cohort.name, cohort_organisations.c.organisation_id).join(
+            Cohort, Cohort.id == cohort_organisations.c.cohort_id
+        ),
+        "releases": select(
+            CohortRelease.cohort_id, Module.key, cast(CohortRelease.rule, String)
+        ).join(Module, Module.id == CohortRelease.module_id),
         "answers": select(
             User.email,
             Enrolment.cohort_id,
@@ -1365,6 +1657,23 @@ def _detail_queries() -> dict[str, Any]:
             Resource.sha256,
             Resource.uploaded_by_id,
             Resource.deleted_at.is_not(None),
+        ),
+        "events": select(  # not updated_at: the real clock differs between two runs
+            Event.cohort_id,
+            Event.kind,
+            Event.number,
+            Event.group_id,
+            Event.module_id,
+            Event.title,
+            Event.place,
+            Event.starts_at,
+            Event.ends_at,
+            Event.sequence,
+        ),
+        # Renewing a feed changes only its hash: whether it is still the world's known one shows it.
+        "calendar_feeds": select(
+            CalendarFeed.user_id,
+            CalendarFeed.token_hash == hashlib.sha256(FEED_TOKEN.encode()).hexdigest(),
         ),
     }
 
@@ -1538,11 +1847,17 @@ SHOWN_TO = [
     ("coord_b", "reports.group_dashboard", "h", NAMES["l4"]),
     ("admin", "reports.group_dashboard", "h", GROUP_NAMES["h"]),
     ("coord_b", "reports.programme", "-", GROUP_NAMES["h"]),
+    ("coord_b", "rounds.participants", "c1", NAMES["l4"]),
+    ("coord_a", "rounds.participants", "c1", NAMES["l5"]),
     ("l3", "resources.download", "res1", RESOURCE_1),
     ("editor", "admin.resources", "course1", RESOURCE_1),
     ("l4", "resources.download", "res2", RESOURCE_2),
     ("l4", "learning.dashboard", "-", COURSE_2),
     ("admin", "admin.course", "course2", COURSE_2),
+    ("l1", "calendar.event_page", "g1", G1_PLACE),
+    ("fac2", "calendar.event_page", "g2", G2_PLACE),
+    ("coord_b", "calendar.event_page", "h", H_PLACE),
+    ("l4", "calendar.event_page", "c2", C2_EVENT),
 ]
 
 
