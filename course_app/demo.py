@@ -11,7 +11,7 @@ import datetime as dt
 import os
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlalchemy import select
@@ -19,11 +19,16 @@ from sqlalchemy import select
 from course_app.accounts import services as accounts
 from course_app.accounts.models import User
 from course_app.cohorts import services as cohorts
+from course_app.cohorts.models import Cohort
 from course_app.core.db import db
 from course_app.core.i18n import today_local
 from course_app.courses.models import Course
 from course_app.organisations import services as directory
-from course_app.organisations.models import Role
+from course_app.organisations.access import Viewer, viewer_for
+from course_app.organisations.models import LeaderGroup, Role
+from course_app.schedule import events
+from course_app.schedule.event_models import EventKind
+from course_app.schedule.events import EventInput
 
 DEMO_COURSE_SLUG = "digital-ledelse"
 ADMIN_EMAIL = "admin@demo.example"
@@ -115,6 +120,7 @@ def ensure_demo_data(password: str) -> bool:
         starts_on=today_local() - ROUND_AGE,
         organisations=list(organisations.values()),
     )
+    admin = None
     for person in PEOPLE:
         organisation = organisations.get(person.organisation or "")
         group = groups.get(person.group or "")
@@ -130,11 +136,60 @@ def ensure_demo_data(password: str) -> bool:
             cohorts.enrol(user, cohort)
         if person.role == Role.PLATFORM_ADMIN:
             directory.assign_role(user, person.role)
+            admin = user
         elif person.role == Role.COORDINATOR:
             directory.assign_role(user, person.role, organisation=organisation)
         elif person.role in (Role.CHAIR, Role.FACILITATOR):
             directory.assign_role(user, person.role, group=group)
+    _plan_events(cohort, list(groups.values()), viewer_for(admin))
     return True
+
+
+def _plan_events(cohort: Cohort, groups: list[LeaderGroup], admin: Viewer) -> None:
+    """The round's calendar: the kick-off is past; the first leader meetings (a week before
+    workshop 1) and the workshops are ahead; the service check and the end come last."""
+    start = cohort.starts_on
+
+    def on(
+        title: str, days: int, begins: dt.time, ends: dt.time, place: str, **extra
+    ) -> EventInput:
+        day = start + dt.timedelta(days=days)
+        return EventInput(title, day=day, start=begins, end=ends, place=place, **extra)
+
+    nine, three = dt.time(9), dt.time(15)
+    plan = [
+        (
+            EventKind.KICKOFF,
+            on("Kick off", 0, dt.time(13), dt.time(16), "Albertslund Rådhus, byrådssalen"),
+        ),
+        (
+            EventKind.WORKSHOP,
+            on("Fælles workshop 1", 42, nine, three, "Glostrup Rådhus, Store sal", number=1),
+        ),
+        (
+            EventKind.WORKSHOP,
+            on("Fælles workshop 2", 91, nine, three, "Albertslund Musikteater", number=2),
+        ),
+        (
+            EventKind.SERVICE_CHECK,
+            on("En til en servicetjek", 98, nine, dt.time(16), "Borgerservice, mødelokale 2"),
+        ),
+        (
+            EventKind.ROUND_END,
+            on(
+                "Afslutning og håndbog", 140, dt.time(14), dt.time(16), "Glostrup Rådhus, Store sal"
+            ),
+        ),
+    ]
+    for kind, data in plan:
+        events.create_event(cohort, kind, data, actor=admin)
+    first_meeting = events.meeting_modules(cohort)[0]
+    for group in groups:
+        meeting = on(
+            "Ledermøde før workshop 1", 35, nine, dt.time(10, 30), f"Mødelokale, {group.name}"
+        )
+        meeting = replace(meeting, group_id=group.id, module_id=first_meeting.id)
+        events.create_event(cohort, EventKind.LEADER_MEETING, meeting, actor=admin)
 
 
 def demo_sign_ins() -> list[tuple[str, str, str]]:
