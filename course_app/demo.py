@@ -96,8 +96,9 @@ def demo_password(instance_path: str) -> str:
     return _kept_secret(Path(instance_path) / "demo-password", lambda: secrets.token_urlsafe(12))
 
 
-def ensure_demo_data(password: str) -> bool:
-    """Create the demo organisations, people and cohort unless they exist. True when created now."""
+def ensure_demo_data(password: str, *, plan_events: bool = True) -> bool:
+    """Create the demo organisations, people and cohort (with its calendar unless ``plan_events`` is
+    false) unless they exist. True when created now."""
     if accounts.find_user_by_email(ADMIN_EMAIL) is not None:
         return False
     course = db.session.scalar(select(Course).where(Course.slug == DEMO_COURSE_SLUG))
@@ -141,7 +142,8 @@ def ensure_demo_data(password: str) -> bool:
             directory.assign_role(user, person.role, organisation=organisation)
         elif person.role in (Role.CHAIR, Role.FACILITATOR):
             directory.assign_role(user, person.role, group=group)
-    _plan_events(cohort, list(groups.values()), viewer_for(admin))
+    if plan_events:
+        _plan_events(cohort, list(groups.values()), viewer_for(admin))
     return True
 
 

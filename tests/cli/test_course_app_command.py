@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from course_app.paths import COURSES_DIR
 
@@ -183,3 +184,45 @@ def test_demo_prepares_data_once_and_keeps_its_password(env):
         ["demo", "--no-serve"], {**demo_env, "COURSE_APP_DEMO_PASSWORD": "valgt-demo-kode"}
     )
     assert "Adgangskode for alle demobrugere: valgt-demo-kode" in chosen.stdout
+
+
+def test_the_demo_tells_the_story_in_time(env):
+    """The round is three weeks old: films 1 and 2 are open, the leader meetings later; the schedule
+    has run once (e-mails in the outbox, with links to the port the demo serves); the calendar has the
+    past kick-off and the meetings and workshops ahead."""
+    demo_env = {key: value for key, value in env.items() if key != "COURSE_APP_SECRET_KEY"}
+    first = run(["demo", "--no-serve", "--port", "5123"], demo_env)
+    assert first.returncode == 0, first.stderr
+    assert "Tidsplanen er kørt: 45 moduler åbnet, 9 e-mails skrevet." in first.stdout
+    assert "»Udsendelser«" in first.stdout
+    engine = create_engine(env["COURSE_APP_DATABASE_URL"])
+    try:
+        with engine.connect() as connection:
+            bodies = (
+                connection.execute(text("SELECT body_text FROM outbox_messages")).scalars().all()
+            )
+            kinds = connection.execute(text("SELECT kind FROM events")).scalars().all()
+            opened = (
+                connection.execute(
+                    text(
+                        "SELECT DISTINCT modules.key FROM module_unlocks "
+                        "JOIN modules ON modules.id = module_unlocks.module_id"
+                    )
+                )
+                .scalars()
+                .all()
+            )
+    finally:
+        engine.dispose()
+    assert len(bodies) == 9
+    assert all("http://127.0.0.1:5123/forloeb/" in body for body in bodies)
+    assert sorted(set(kinds)) == [
+        "kickoff",
+        "leader_meeting",
+        "round_end",
+        "service_check",
+        "workshop",
+    ]
+    assert "film-2" in opened and "ledergruppe-1" not in opened
+    again = run(["demo", "--no-serve", "--port", "5123"], demo_env)
+    assert "Tidsplanen er kørt: 0 moduler åbnet, 0 e-mails skrevet." in again.stdout

@@ -83,7 +83,7 @@ def demo_app(database_factory, tmp_path_factory: pytest.TempPathFactory, **confi
     app = create_app({**TEST_CONFIG, "DATABASE_URL": url, **config}, instance_path=str(instance))
     with app.app_context():
         import_missing_courses(COURSES_DIR)
-        ensure_demo_data(PASSWORD)
+        ensure_demo_data(PASSWORD, plan_events=False)  # the browser tests plan their own
         _open_now(FIRST_LEADER_MEETING)
         db.session.commit()
     return app
