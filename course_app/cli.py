@@ -5,6 +5,7 @@ It never prompts when standard input is not a terminal: every value can be given
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 import sys
@@ -20,6 +21,7 @@ from course_app import create_app
 from course_app.accounts import services as accounts
 from course_app.commands import cohorts as cohort_commands
 from course_app.commands import schedule as schedule_commands
+from course_app.commands.options import moment_option
 from course_app.core import clock, migrate
 from course_app.core.db import db
 from course_app.core.errors import ServiceError
@@ -298,16 +300,21 @@ def notify_group() -> None:
 
 
 @notify_group.command("send")
+@click.option(
+    "--now",
+    callback=moment_option,
+    help="Act as if it were this moment (e.g. 2027-01-12T09:00, Copenhagen time); for tests.",
+)
 @with_appcontext
-def notify_send() -> None:
+def notify_send(now: dt.datetime | None) -> None:
     """Send the queued e-mails (run it from cron; safe to run again)."""
-    sent = _send_outbox()
+    sent = _send_outbox(now)
     click.echo("Sendte 1 e-mail." if sent == 1 else f"Sendte {sent} e-mails.")
 
 
-def _send_outbox() -> int:
+def _send_outbox(now: dt.datetime | None = None) -> int:
     """Send every queued e-mail; exits with 1 when the mail server cannot be reached."""
-    report = notifications.deliver_outbox(now=clock.now())
+    report = notifications.deliver_outbox(now=now or clock.now())
     if report.error:
         click.echo(
             f"Sendte {report.sent} e-mails; resten kunne ikke sendes ({report.error}). De ligger i "

@@ -8,24 +8,9 @@ import datetime as dt
 import click
 from flask.cli import with_appcontext
 
+from course_app.commands.options import moment_option
 from course_app.core import clock
-from course_app.core.i18n import COPENHAGEN
 from course_app.schedule.scheduler import run_schedule
-
-
-def _moment(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.datetime | None:
-    """An ISO moment; without a zone it is Copenhagen time."""
-    if value is None:
-        return None
-    try:
-        moment = dt.datetime.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(
-            f"»{value}« er ikke et tidspunkt som 2027-01-12T09:00 (Københavns tid)."
-        ) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=COPENHAGEN)
-    return moment.astimezone(dt.UTC)
 
 
 @click.group("schedule")
@@ -36,7 +21,7 @@ def schedule_group() -> None:
 @schedule_group.command("run")
 @click.option(
     "--now",
-    callback=_moment,
+    callback=moment_option,
     help="Act as if it were this moment (e.g. 2027-01-12T09:00, Copenhagen time); for tests.",
 )
 @with_appcontext
