@@ -1,4 +1,5 @@
-"""``python -m bench``: generate a dataset, run the load benchmark, measure query cost, show scale-out.
+"""``python -m bench``: generate a dataset, run the load benchmark, measure query cost, show scale-out,
+release a module to every leader and send the e-mails.
 
 Examples (docs/performance.md has the whole story)::
 
@@ -6,6 +7,7 @@ Examples (docs/performance.md has the whole story)::
     python -m bench run --size S
     python -m bench cost --size S
     python -m bench scale-out --database postgresql+psycopg://root@127.0.0.1/bench_s
+    python -m bench schedule --size L
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from bench.sizes import BENCH_PASSWORD, SIZES
+from bench.sizes import BENCH_PASSWORD, SIZES, Size
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 
@@ -63,6 +65,19 @@ def _parser() -> argparse.ArgumentParser:
 
     scale = commands.add_parser("scale-out", help="two app instances on one database")
     _add_database(scale)
+
+    schedule = commands.add_parser(
+        "schedule",
+        help="release a module to every leader (schedule run), send the e-mails (notify send)",
+    )
+    _add_database(schedule)
+    schedule.add_argument("--output", type=Path, default=RESULTS_DIR)
+    schedule.add_argument(
+        "--markdown",
+        type=Path,
+        default=Path("docs/performance.md"),
+        help="Markdown report whose schedule table is rewritten from the JSON results",
+    )
     return parser
 
 
@@ -108,6 +123,8 @@ def main(argv: list[str] | None = None) -> int:
         path = measure_cost(database, size, output=args.output)
         print(f"Cost per request written to {path}")
         return 0
+    if args.command == "schedule":
+        return _schedule(database, size, args.output, args.markdown)
     from bench.scale_out import BenchmarkError, show_scale_out
 
     try:
@@ -116,6 +133,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bench: {error}", file=sys.stderr)
         return 1
     return 0
+
+
+def _schedule(database: str, size: Size, output: Path, markdown: Path) -> int:
+    from bench.schedule import BenchmarkError, run_schedule_benchmark
+
+    try:
+        path, document = run_schedule_benchmark(database, size, output=output, markdown=markdown)
+    except BenchmarkError as error:
+        print(f"bench: {error}", file=sys.stderr)
+        return 1
+    print(f"Report: {path} and {markdown}")
+    return 0 if all(document["checks"].values()) else 1
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ import secrets
 import tempfile
 import threading
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -33,6 +33,7 @@ from course_app import create_app
 from course_app.core.db import db
 
 PROGRESS_EXPORT = "admin: CSV of every progress row"
+ALL_ENDPOINTS = (*scenarios.ENDPOINTS, PROGRESS_EXPORT)
 
 
 @dataclass(frozen=True)
@@ -91,8 +92,10 @@ def cost_app(database: str) -> Flask:
     )
 
 
-def measure_endpoints(app: Flask, fixture: scenarios.Fixture) -> dict[str, Cost]:
-    """One request of every endpoint (after one unrecorded request, so caches are warm)."""
+def measure_endpoints(
+    app: Flask, fixture: scenarios.Fixture, endpoints: Sequence[str] = ALL_ENDPOINTS
+) -> dict[str, Cost]:
+    """One request of each endpoint (after one unrecorded request, so caches are warm)."""
     engine = db.engine(app)
     recorder = _Recorder()
     event.listen(engine, "before_cursor_execute", recorder)
@@ -101,11 +104,12 @@ def measure_endpoints(app: Flask, fixture: scenarios.Fixture) -> dict[str, Cost]
         with serving(app) as base_url:
             cast = scenarios.Cast(base_url, fixture, connections=1)
             steps: dict[str, tuple[str, Step]] = {}
-            for endpoint in scenarios.ENDPOINTS:
-                user = cast.users_for(endpoint, 1)[0]
+            for endpoint in endpoints:
+                if endpoint == PROGRESS_EXPORT:
+                    user = cast.progress_export_user()
+                else:
+                    user = cast.users_for(endpoint, 1)[0]
                 steps[endpoint] = (user.cookie, user.steps[0])
-            export = cast.progress_export_user()
-            steps[PROGRESS_EXPORT] = (export.cookie, export.steps[0])
             for endpoint, (cookie, step) in steps.items():
                 _send(base_url, cookie, step)
                 recorder.statements = []

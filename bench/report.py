@@ -9,7 +9,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from bench.sizes import Size
+from bench.sizes import SIZES, Size
 from bench.sysinfo import database_kind
 
 RATIO_BASE = "baseline: Jinja 50 rows"
@@ -102,6 +102,13 @@ def _at_least(value: float | None, limit: float) -> bool | None:
 
 def _at_most(value: float | None, limit: float) -> bool | None:
     return None if value is None else value <= limit
+
+
+def read_documents(folder: Path, pattern: str) -> list[dict]:
+    """The JSON results in ``folder`` named like ``pattern``, by database, then size (XS … XL)."""
+    documents = [json.loads(path.read_text(encoding="utf-8")) for path in folder.glob(pattern)]
+    order = list(SIZES)
+    return sorted(documents, key=lambda d: (d["database"], order.index(d["size"])))
 
 
 def write_json(document: dict, folder: Path) -> Path:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from bench.report import replace_section
-from bench.sizes import SIZES
+from bench.report import read_documents, replace_section
 
 
 def _cell(target: dict) -> str:
@@ -17,13 +15,8 @@ def _cell(target: dict) -> str:
 
 
 def summary_table(folder: Path) -> str:
-    documents = []
-    for path in folder.glob("bench-*-*.json"):
-        document = json.loads(path.read_text(encoding="utf-8"))
-        if "targets" in document:  # reports from before the targets were recorded are skipped
-            documents.append(document)
-    order = list(SIZES)
-    documents.sort(key=lambda d: (d["database"], order.index(d["size"])))
+    # reports from before the targets were recorded are skipped
+    documents = [d for d in read_documents(folder, "bench-*-*.json") if "targets" in d]
     lines = [
         "| Size | Database | dashboard ratio (≥ 0.5) | module page ratio (≥ 0.5) | group dashboard p95, "
         "8 conn. (≤ 50 ms) | programme report p95, 1 conn. (≤ 500 ms) | progress CSV: worker "

@@ -49,7 +49,8 @@ def database_kind(database: str) -> str:
     return "postgresql" if database.startswith("postgresql") else "sqlite"
 
 
-def machine_description(database: str) -> dict[str, str | int | float]:
+def machine_description(database: str, *, load_tool: bool = True) -> dict[str, str | int | float]:
+    """The machine and the software; ``load_tool``: with wrk's version (the load benchmark)."""
     engine = make_engine(database)
     try:
         with engine.connect() as connection:
@@ -60,7 +61,7 @@ def machine_description(database: str) -> dict[str, str | int | float]:
                 server = f"PostgreSQL {server}"
     finally:
         engine.dispose()
-    return {
+    description: dict[str, str | int | float] = {
         "cpu": _cpu_model(),
         "cores": os.cpu_count() or 1,
         "memory_gib": _memory_gib(),
@@ -70,8 +71,10 @@ def machine_description(database: str) -> dict[str, str | int | float]:
         "gunicorn": version("gunicorn"),
         "flask": version("flask"),
         "sqlalchemy": version("sqlalchemy"),
-        "wrk": _wrk_version(),
     }
+    if load_tool:
+        description["wrk"] = _wrk_version()
+    return description
 
 
 def password_hash_parameters(database: str) -> str:
