@@ -315,3 +315,9 @@ class ParticipantFilterForm(FlaskForm):
             "state": self.state.data or None,
         }
         return {name: value for name, value in args.items() if value is not None}
+
+
+class MoveForm(FlaskForm):
+    """The participant's new leader group (choices: her organisation's groups)."""
+
+    group = SelectField(_l("Ny ledergruppe"), coerce=int_or_none, validate_choice=False)

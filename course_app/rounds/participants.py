@@ -48,6 +48,7 @@ STATE_LABELS = {
 class Participant:
     """One enrolled person; ``group`` is the leader group they are in now."""
 
+    user_id: int
     name: str
     email: str
     organisation: str | None
@@ -128,6 +129,7 @@ def participant_list(
         moments = [moment for moment in (progressed, answered.get(enrolment_id)) if moment]
         rows.append(
             Participant(
+                user_id=user_id,
                 name=name,
                 email=email,
                 organisation=organisation,

@@ -18,11 +18,12 @@ from course_app.core.db import db
 from course_app.core.errors import NotAllowed, NotFound, ServiceError
 from course_app.organisations.access import Viewer, request_viewer
 from course_app.organisations.services import slugify
-from course_app.rounds import services
+from course_app.rounds import moves, services
 from course_app.rounds.access import RoundAccess, may_manage_rounds, round_access
 from course_app.rounds.enrolment import enrol_options, enrol_people
 from course_app.rounds.forms import (
     EnrolForm,
+    MoveForm,
     ParticipantFilterForm,
     ReleaseTableForm,
     RoundForm,
@@ -234,3 +235,36 @@ def participants_export(cohort_id: int):
         filename=f"deltagere-{name}-{clock.local_day(clock.now()).isoformat()}.csv",
         separator=spreadsheet.separator_from(request.args.get("separator")),
     )
+
+
+@bp.route("/forloeb/<int:cohort_id>/deltagere/<int:user_id>/ledergruppe", methods=["GET", "POST"])
+@login_required
+def move(cohort_id: int, user_id: int):
+    """Move a participant to another leader group; her shared answers stay where she shared them."""
+    access = _round(cohort_id)
+    try:
+        choice = moves.move_choice(access, user_id)
+    except NotFound:
+        abort(404)
+    form = MoveForm()
+    form.group.choices = [SelectChoice(group.id, group.name) for group in choice.groups]
+    if request.method == "GET" and choice.current is not None:
+        form.group.data = choice.current.id
+    if form.validate_on_submit():
+        try:
+            moved = moves.move_participant(access, user_id, form.group.data)
+        except ServiceError as error:
+            db.session.rollback()
+            form.group.errors = [str(error)]
+        else:
+            db.session.commit()
+            if moved:
+                flash(
+                    _("%(name)s er flyttet til en ny ledergruppe.", name=choice.person.name),
+                    "success",
+                )
+            return redirect(url_for("rounds.participants", cohort_id=cohort_id))
+    status = 400 if form.errors else 200
+    return render_template(
+        "rounds/move.html", cohort=access.cohort, choice=choice, form=form
+    ), status

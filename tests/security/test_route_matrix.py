@@ -1427,6 +1427,26 @@ ROUTES: dict[str, dict[str, Spec]] = {
             data=enrol_data,
         )
     },
+    # Moving a participant: only within the viewer's part of the round (L2 is A's, L4 is B's).
+    "rounds.move": {
+        "GET": Spec(
+            {
+                "c1/l2": lambda w: f"/forloeb/{w.c1}/deltagere/{w.users['l2']}/ledergruppe",
+                "c2/l4": lambda w: f"/forloeb/{w.c2}/deltagere/{w.users['l4']}/ledergruppe",
+            },
+            {
+                "c1/l2": {**given(PAGE, "coord_a", "admin"), "coord_b": HIDDEN},
+                "c2/l4": {**given(PAGE, "coord_b", "admin"), "coord_a": HIDDEN},
+            },
+            refused=FORBIDDEN,
+        ),
+        "POST": Spec(
+            {"c1/l2": lambda w: f"/forloeb/{w.c1}/deltagere/{w.users['l2']}/ledergruppe"},
+            {"c1/l2": {**given(WROTE, "coord_a", "admin"), "coord_b": HIDDEN}},
+            refused=FORBIDDEN,
+            data=lambda w, role, obj: {"group": str(w.g2)},
+        ),
+    },
 }
 
 # GET routes addressed by a group id, walked by the enumeration test (the matrix has the rest).
