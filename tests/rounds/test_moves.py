@@ -34,7 +34,9 @@ def test_a_coordinator_moves_her_own_leader(client, session, world, clock):
     assert response.status_code == 302
     session.expire_all()
     assert current_membership(world.people.anna).group_id == world.groups["ga2"].id
-    assert "er flyttet til en ny ledergruppe" in client.get(response.location).get_data(as_text=True)
+    assert "er flyttet til en ny ledergruppe" in client.get(response.location).get_data(
+        as_text=True
+    )
 
 
 def test_moving_to_the_same_group_changes_nothing(client, session, world, clock):
