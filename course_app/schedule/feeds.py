@@ -46,6 +46,8 @@ def renew_feed(user: User, now: dt.datetime) -> str:
     """A new secret address for the person (the old one, if any, stops working). Returns the token:
     shown once, never stored."""
     token = secrets.token_urlsafe(32)
+    # Two renewals at once (a double click) queue here instead of both inserting a first feed.
+    db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
     feed = feed_of(user)
     if feed is None:
         feed = CalendarFeed(user_id=user.id)
