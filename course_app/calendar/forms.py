@@ -13,7 +13,8 @@ from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import DateInput, TimeInput
 
-from course_app.schedule.events import MAX_ID, EventInput
+from course_app.core.db import is_possible_id
+from course_app.schedule.events import EventInput
 
 _ISO_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _DANISH_DAY = re.compile(r"(\d{1,2})[./-](\d{1,2})[./-](\d{4})")
@@ -88,7 +89,7 @@ def optional_id(value: object) -> int | None:
         number = int(str(value))
     except (TypeError, ValueError):
         return None
-    return number if 0 < number <= MAX_ID else None
+    return number if is_possible_id(number) else None
 
 
 class EventForm(FlaskForm):

@@ -82,7 +82,7 @@ def _settable_event(event_id: int) -> Event:
 def _plannable_round(cohort_id: int) -> tuple[Cohort, frozenset[int]]:
     """A round whose calendar the person plans (any event they may set); else 404."""
     try:
-        cohort = cohort_by_id(cohort_id) if cohort_id <= events.MAX_ID else None
+        cohort = cohort_by_id(cohort_id)  # NotFound also for ids no row can have
     except NotFound:
         cohort = None
     if cohort is None:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from course_app.accounts.models import User
 from course_app.cohorts.models import Cohort, Enrolment, cohort_organisations
-from course_app.core.db import db
+from course_app.core.db import db, is_possible_id
 from course_app.core.errors import NotFound, ServiceError
 from course_app.courses.models import Course
 from course_app.organisations.models import Organisation
@@ -113,7 +113,7 @@ def organisations_by_slug(slugs: Iterable[str]) -> list[Organisation]:
 
 
 def cohort_by_id(cohort_id: int) -> Cohort:
-    cohort = db.session.get(Cohort, cohort_id) if 0 < cohort_id < 2**63 else None
+    cohort = db.session.get(Cohort, cohort_id) if is_possible_id(cohort_id) else None
     if cohort is None:
         raise NotFound(_l("Forløbet med id %(id)s findes ikke.", id=cohort_id))
     return cohort

@@ -31,6 +31,16 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+# The largest value an integer primary key holds on both databases: a larger id cannot exist, and
+# PostgreSQL refuses to compare with one (an error, not "no row").
+MAX_ID = 2**31 - 1
+
+
+def is_possible_id(value: int | None) -> bool:
+    """Whether ``value`` can be a row's id; look nothing up for anything else."""
+    return value is not None and 0 < value <= MAX_ID
+
+
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 

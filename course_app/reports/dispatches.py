@@ -23,7 +23,7 @@ from course_app.notifications.models import OutboxMessage
 from course_app.notifications.quiet_hours import quiet_hours_release
 from course_app.reports.options import ReportOptions
 from course_app.schedule.models import ModuleUnlock
-from course_app.schedule.releases import opening_day, release_plan
+from course_app.schedule.releases import describe_rule, opening_day, release_plan
 
 PAGE_SIZE = 100
 
@@ -38,6 +38,7 @@ class DeliveryState(enum.StrEnum):
 class PlannedRelease:
     module: Module
     rule: ReleaseRule
+    rule_words: str  # e.g. "7 dage efter start"
     opens_on: dt.date | None
     opened_for: int  # participants in scope it has opened for
 
@@ -93,9 +94,14 @@ def dispatches(options: ReportOptions, *, before_id: int | None = None) -> Dispa
             .group_by(ModuleUnlock.module_id)
         ).all()
     )
+    titles = {module.key: module.title for module in modules}
     planned = [
         PlannedRelease(
-            module, plan[module.id], opening_day(plan[module.id], cohort), opened.get(module.id, 0)
+            module,
+            plan[module.id],
+            describe_rule(plan[module.id], titles),
+            opening_day(plan[module.id], cohort),
+            opened.get(module.id, 0),
         )
         for module in modules
         if plan[module.id].kind != ReleaseKind.ALWAYS

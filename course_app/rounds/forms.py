@@ -24,6 +24,7 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 
+from course_app.core.db import is_possible_id
 from course_app.courses.release_rules import ReleaseKind, ReleaseRule
 from course_app.rounds.enrolment import EnrolChoice, EnrolOptions, emails_from_text
 from course_app.rounds.participants import STATE_LABELS, ParticipantFilters, ParticipantState
@@ -42,7 +43,7 @@ def int_or_none(value: Any) -> int | None:
         number = int(str(value))
     except ValueError:
         return None
-    return number if 0 < number < 2**63 else None
+    return number if is_possible_id(number) else None
 
 
 def parse_day(text: str | None) -> dt.date | None:

@@ -16,14 +16,12 @@ from sqlalchemy import select
 from course_app.accounts.models import User
 from course_app.audit import services as audit
 from course_app.cohorts.models import Enrolment
-from course_app.core.db import db
+from course_app.core.db import db, is_possible_id
 from course_app.core.errors import NotFound, ServiceError
 from course_app.core.i18n import danish_sort_key
 from course_app.organisations.models import LeaderGroup
 from course_app.organisations.services import current_membership, move_to_group
 from course_app.rounds.access import RoundAccess
-
-MAX_ID = 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -74,7 +72,7 @@ def move_participant(access: RoundAccess, user_id: int, group_id: int | None) ->
 
 def _participant(access: RoundAccess, user_id: int) -> User:
     person = None
-    if 0 < user_id <= MAX_ID:
+    if is_possible_id(user_id):
         person = db.session.scalar(
             select(User)
             .join(Enrolment, Enrolment.user_id == User.id)

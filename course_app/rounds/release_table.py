@@ -22,7 +22,6 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from flask_babel import format_date, ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -97,19 +96,6 @@ def _version(cohort: Cohort, rows: list[ReleaseRow]) -> str:
         "rules": [[row.module.key, row.default.to_data(), row.rule.to_data()] for row in rows],
     }
     return hashlib.sha256(json.dumps(shown, sort_keys=True).encode()).hexdigest()[:20]
-
-
-def describe(rule: ReleaseRule, titles: Mapping[str, str]) -> str:
-    """The rule in words, e.g. "7 dage efter start" (in the current language)."""
-    if rule.kind == ReleaseKind.ON_DATE and rule.date is not None:
-        return str(_l("På en dato: %(date)s", date=format_date(rule.date, "d. MMMM y")))
-    if rule.kind == ReleaseKind.DAYS_AFTER_START:
-        days = rule.days or 0
-        return ngettext("%(num)s dag efter start", "%(num)s dage efter start", days)
-    if rule.kind == ReleaseKind.AFTER_MODULE:
-        after = rule.after or ""
-        return str(_l("Når %(module)s er gennemført", module=titles.get(after, after)))
-    return str(_l("Altid åben"))
 
 
 # --- saving --------------------------------------------------------------------------------------

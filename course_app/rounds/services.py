@@ -22,7 +22,7 @@ from course_app.accounts.models import User
 from course_app.audit import services as audit
 from course_app.cohorts.models import Cohort, Enrolment, cohort_organisations
 from course_app.cohorts.services import checked_name, create_cohort
-from course_app.core.db import db
+from course_app.core.db import db, is_possible_id
 from course_app.core.errors import ServiceError
 from course_app.core.i18n import danish_sort_key
 from course_app.courses.models import Course, PublicationStatus
@@ -207,7 +207,7 @@ def create_round(viewer: Viewer, data: RoundInput) -> Cohort:
 def _locked_course(viewer: Viewer, course_id: int | None) -> Course | None:
     """The chosen course if the person may make a round of it, its row locked until the
     transaction ends (FOR NO KEY UPDATE: rows that merely point at it are not held up)."""
-    if course_id is None or not 0 < course_id < 2**63:
+    if not is_possible_id(course_id):
         return None
     return db.session.scalar(
         _courses_for(viewer).where(Course.id == course_id).with_for_update(key_share=True)

@@ -33,10 +33,10 @@ from course_app.rounds.participants import STATE_LABELS, participant_list, parti
 from course_app.rounds.release_table import (
     ReleaseRulesInvalid,
     StaleReleaseTable,
-    describe,
     release_table,
     save_release_rules,
 )
+from course_app.schedule.releases import describe_rule
 
 bp = Blueprint("rounds", __name__)
 
@@ -120,7 +120,7 @@ def _render_round(
         access=access,
         cohort=access.cohort,
         table=table,
-        describe=describe,
+        describe=describe_rule,
         release_form=release_form,
         enrol_form=enrol_form,
         enrol_problems=enrol_problems or [],
@@ -163,7 +163,7 @@ def save_releases(cohort_id: int):
     if changed:
         table = release_table(access.cohort)
         words = [
-            f"{row.module.title} ({describe(row.rule, table.titles)})"
+            f"{row.module.title} ({describe_rule(row.rule, table.titles)})"
             for row in table.rows
             if row.module.key in changed
         ]

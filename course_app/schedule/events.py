@@ -23,7 +23,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import joinedload
 
 from course_app.cohorts.models import Cohort
-from course_app.core.db import db, utcnow
+from course_app.core.db import db, is_possible_id, utcnow
 from course_app.core.errors import NotAllowed, NotFound, ServiceError
 from course_app.core.i18n import COPENHAGEN
 from course_app.courses.models import Module, ModuleMode, PublicationStatus
@@ -43,7 +43,6 @@ from course_app.schedule.event_models import (
 ROUND_MARGIN = dt.timedelta(days=365)
 # Kinds a round has once.
 SINGLE_KINDS = (EventKind.KICKOFF, EventKind.SERVICE_CHECK, EventKind.ROUND_END)
-MAX_ID = 2**31 - 1  # integer primary keys: a larger id cannot exist (and PostgreSQL refuses it)
 
 
 class EventProblems(ServiceError):
@@ -271,7 +270,7 @@ def _check_all(cohort: Cohort, kind: EventKind, data: EventInput, event: Event |
 
 
 def _meeting_group(group_id: int | None, actor: Viewer, cohort_orgs: frozenset[int]) -> LeaderGroup:
-    group = db.session.get(LeaderGroup, group_id) if group_id and 0 < group_id <= MAX_ID else None
+    group = db.session.get(LeaderGroup, group_id) if is_possible_id(group_id) else None
     if group is None or not event_access.may_set_meetings(actor, group, cohort_orgs):
         raise EventProblems({"group": str(_l("Vælg en af de ledergrupper, du kan planlægge for."))})
     return group
@@ -363,7 +362,7 @@ def _with_parts():
 def event_by_id(event_id: int) -> Event:
     event = (
         db.session.scalar(select(Event).where(Event.id == event_id).options(*_with_parts()))
-        if 0 < event_id <= MAX_ID
+        if is_possible_id(event_id)
         else None
     )
     if event is None:

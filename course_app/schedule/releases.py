@@ -15,6 +15,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from flask_babel import format_date, ngettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -144,3 +146,16 @@ def record_open_modules(
             unlocked = unlocked_module_ids(enrolment)
             new = [module_id for module_id in new if module_id not in unlocked]
     return []
+
+
+def describe_rule(rule: ReleaseRule, titles: Mapping[str, str]) -> str:
+    """The rule in words, e.g. "7 dage efter start" (in the current language)."""
+    if rule.kind == ReleaseKind.ON_DATE and rule.date is not None:
+        return str(_l("På en dato: %(date)s", date=format_date(rule.date, "d. MMMM y")))
+    if rule.kind == ReleaseKind.DAYS_AFTER_START:
+        days = rule.days or 0
+        return ngettext("%(num)s dag efter start", "%(num)s dage efter start", days)
+    if rule.kind == ReleaseKind.AFTER_MODULE:
+        after = rule.after or ""
+        return str(_l("Når %(module)s er gennemført", module=titles.get(after, after)))
+    return str(_l("Altid åben"))
