@@ -30,6 +30,8 @@ class User(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_sign_in_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     deactivated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # Set by the one-click unsubscribe: no more reminders; service e-mails still come.
+    reminders_stopped_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     # Flask-Login protocol
     @property
@@ -55,6 +57,20 @@ class Invitation(Base):
     """A single-use, expiring link to choose a password. Only a hash of the token is stored."""
 
     __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class SignInLink(Base):
+    """A single-use, expiring link in an e-mail that signs a leader in (only when the operator turns
+    them on, and never for staff roles). Only a hash of the token is stored."""
+
+    __tablename__ = "sign_in_links"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True)

@@ -39,11 +39,17 @@ class Cohort(Base):
     starts_on: Mapped[dt.date] = mapped_column(Date)
     ends_on: Mapped[dt.date | None] = mapped_column(Date)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # A closed round is read-only: people still see it, nobody writes to it, nothing more is sent.
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     course: Mapped[Course] = relationship()
     organisations: Mapped[list[Organisation]] = relationship(
         secondary=cohort_organisations, order_by=Organisation.name
     )
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
 
 
 class Enrolment(Base):

@@ -18,6 +18,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from course_app.core.db import Base, UTCDateTime, string_enum, utcnow
 
+MAIL_SENDER_NAME_LENGTH = 120
+
 
 class Organisation(Base):
     __tablename__ = "organisations"
@@ -25,6 +27,11 @@ class Organisation(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
+    # The name the round's kick-off invitation is sent in, e.g. "Direktionen i Albertslund Kommune";
+    # empty: the platform's own sender name.
+    mail_sender_name: Mapped[str] = mapped_column(
+        String(MAIL_SENDER_NAME_LENGTH), default="", server_default=""
+    )
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
