@@ -47,7 +47,7 @@ from course_app.core.i18n import COPENHAGEN
 from course_app.courses.models import Module
 from course_app.courses.release_rules import ReleaseKind, rule_from_data
 from course_app.notifications.models import OutboxMessage
-from course_app.schedule.announcements import KIND as MODULES_OPENED
+from course_app.schedule.announcements import KIND as DIGEST
 from course_app.schedule.models import CohortRelease, ModuleUnlock
 from course_app.schedule.releases import opening_day
 
@@ -272,7 +272,7 @@ def release_counts(engine: Engine, plan: Plan) -> dict[str, int]:
             ),
             **count(
                 func.count().label("modules_opened_messages"),
-                where=OutboxMessage.kind == MODULES_OPENED,
+                where=OutboxMessage.kind == DIGEST,
             ),
         }
 

@@ -49,6 +49,17 @@ DEFAULTS: dict[str, Any] = {
     # Where links in e-mails point (e.g. https://forloeb.example.dk); the request's host is not trusted.
     "BASE_URL": "http://127.0.0.1:5000",
     "INVITATION_VALID_DAYS": 14,
+    # Single-use links in e-mails that sign a leader in (accounts/sign_in_links.py): off unless the
+    # operator turns them on; never for people with a role (staff, chairs) or deactivated people.
+    "SIGN_IN_LINKS": False,
+    # How long such a link works (hours after the e-mail was written).
+    "SIGN_IN_LINK_HOURS": 72,
+    # E-mails when it is time (course_app/schedule/due_notices.py): a leader group's question set goes
+    # out this many days before its meeting; a reminder (answers still missing) at most this many
+    # days before it, and never more reminders than this to one person in seven days.
+    "QUESTION_SET_DAYS_BEFORE": 10,
+    "REMINDER_DAYS_BEFORE": 7,
+    "REMINDERS_PER_WEEK": 2,
     # Uploaded course material (resources): a folder outside the static folder, shared by every app
     # server (e.g. a network volume). None: "uploads" in the instance folder.
     "STORAGE_DIR": None,

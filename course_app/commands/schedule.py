@@ -26,9 +26,11 @@ def schedule_group() -> None:
 )
 @with_appcontext
 def schedule_run(now: dt.datetime | None) -> None:
-    """Open the modules whose day has come and queue one e-mail per person about them."""
+    """Open the modules whose day has come, note invitations, question sets and reminders that
+    fell due, and queue one e-mail per person about it all."""
     report = run_schedule(now or clock.now())
     click.echo(
         f"Åbnede {report.unlocked} moduler for deltagere; skrev {report.emails} e-mails "
-        "(send dem med `course-app notify send`)."
+        f"(med {report.notices} nye invitationer, spørgsmål og påmindelser; "
+        "send dem med `course-app notify send`)."
     )

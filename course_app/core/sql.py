@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Date
+from sqlalchemy import Date, Insert
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
+
+from course_app.core.db import db
 
 
 class utc_day(FunctionElement):
@@ -26,3 +29,14 @@ def _utc_day_default(element: utc_day, compiler: Any, **kw: Any) -> str:
 def _utc_day_sqlite(element: utc_day, compiler: Any, **kw: Any) -> str:
     # UTCDateTime is stored as "YYYY-MM-DD HH:MM:SS…" text, which date() reads.
     return f"date({compiler.process(element.clauses, **kw)})"
+
+
+def insert_ignoring_duplicates(model: type) -> Insert:
+    """INSERT … ON CONFLICT DO NOTHING: a row that another worker wrote in the meantime (same unique
+    key) is skipped instead of failing the transaction (PostgreSQL and SQLite)."""
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return postgresql.insert(model).on_conflict_do_nothing()
+    if dialect == "sqlite":
+        return sqlite.insert(model).on_conflict_do_nothing()
+    raise NotImplementedError(f"no insert-or-skip for {dialect}")

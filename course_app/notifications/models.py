@@ -13,6 +13,7 @@ from course_app.core.db import Base, UTCDateTime, utcnow
 SUBJECT_LENGTH = 300
 RECIPIENT_LENGTH = 254
 IDEMPOTENCY_KEY_LENGTH = 200
+SENDER_NAME_LENGTH = 120
 
 
 class OutboxMessage(Base):
@@ -26,6 +27,9 @@ class OutboxMessage(Base):
     body_html: Mapped[str | None] = mapped_column(Text)
     # Extra headers, e.g. List-Unsubscribe and List-Unsubscribe-Post (RFC 8058).
     headers: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    # The display name of From, when it is not the platform's (a kick-off invitation in the name of
+    # the municipal directors); the address stays MAIL_FROM's.
+    sender_name: Mapped[str | None] = mapped_column(String(SENDER_NAME_LENGTH))
     # What the message is about, for support and statistics.
     kind: Mapped[str] = mapped_column(String(64), index=True)
     # Person × reason × object: no e-mail is written twice for the same key.

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from email.message import EmailMessage
-from email.utils import formatdate
+from email.utils import formataddr, formatdate, parseaddr
 
 from flask import current_app
 
@@ -56,6 +56,8 @@ def as_email(message: OutboxMessage) -> EmailMessage:
     mail = EmailMessage()
     sender = current_app.config["MAIL_FROM"]
     domain = sender.split("@")[-1].strip(" >") or "localhost"
+    if message.sender_name:
+        sender = formataddr((message.sender_name, parseaddr(sender)[1]))
     mail["From"] = sender
     mail["To"] = message.recipient
     mail["Subject"] = message.subject

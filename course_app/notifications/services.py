@@ -21,6 +21,7 @@ from course_app.notifications import sending
 from course_app.notifications.models import (
     IDEMPOTENCY_KEY_LENGTH,
     RECIPIENT_LENGTH,
+    SENDER_NAME_LENGTH,
     SUBJECT_LENGTH,
     OutboxMessage,
 )
@@ -55,6 +56,7 @@ def enqueue(
     not_before: dt.datetime | None = None,
     headers: Mapping[str, str] | None = None,
     user_id: int | None = None,
+    sender_name: str | None = None,
 ) -> OutboxMessage | None:
     """Queue an e-mail in the caller's transaction (it leaves only if that commits).
 
@@ -68,6 +70,8 @@ def enqueue(
       Copenhagen); messages without it are sent at once, at any hour.
     - ``headers``: extra headers, e.g. ``List-Unsubscribe`` and ``List-Unsubscribe-Post``.
     - ``user_id``: the person it is written to, when they have an account.
+    - ``sender_name``: the From display name instead of the platform's (the address stays
+      ``MAIL_FROM``'s); cut to the column and made one line like the subject.
 
     A subject longer than the column is cut; NUL characters and line breaks in it and in header
     values are removed. Raises ValueError for what is a caller's mistake (a naive ``not_before``, a
@@ -83,6 +87,7 @@ def enqueue(
         idempotency_key=idempotency_key,
         not_before=not_before,
         user_id=user_id,
+        sender_name=_sender_name(sender_name),
         attempts=0,
     )
     _check(message)
@@ -130,6 +135,11 @@ def _subject(subject: str) -> str:
     if len(subject) > SUBJECT_LENGTH:
         subject = subject[: SUBJECT_LENGTH - 1] + "…"
     return subject
+
+
+def _sender_name(name: str | None) -> str | None:
+    name = _one_line(name or "")[:SENDER_NAME_LENGTH]
+    return name or None
 
 
 def _headers(headers: Mapping[str, str] | None) -> dict[str, str] | None:

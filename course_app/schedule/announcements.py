@@ -1,106 +1,219 @@
-"""The e-mail that says "it is time": the modules that opened for one leader, in one message, in her
-language, with a deep link to each (plain text and HTML)."""
+"""From what fell due for a person (modules that opened, notices) to the one e-mail that tells it.
+
+``announce`` loads everything the claimed rows point at in a few queries, builds a ``Digest`` per
+person and queues it. Rows whose reason has gone in the meantime (the round was closed, the meeting
+moved into the past or was deleted, the answers were written, a module retired) tell nothing; the
+caller marks them told all the same.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+import hashlib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 
-from flask import render_template
-from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from course_app.accounts.models import User
 from course_app.cohorts.models import Cohort, Enrolment
 from course_app.core.db import db
 from course_app.core.links import absolute_url
 from course_app.courses.models import Module
 from course_app.notifications import services as notifications
-from course_app.schedule.models import ModuleUnlock
+from course_app.organisations.models import Organisation
+from course_app.schedule import digest as mail
+from course_app.schedule.event_models import Event
+from course_app.schedule.models import ModuleUnlock, Notice, NoticeReason
 
-KIND = "modules-opened"
+KIND = "digest"
+
+# Builds a link in an e-mail to one person: (person, endpoint, values) -> absolute URL.
+LinkMaker = Callable[..., str]
 
 
-def announce_opened_modules(
-    unlocks_by_enrolment: Mapping[int, list[ModuleUnlock]],
-    now: dt.datetime,
-    *,
-    key_of: Callable[[int, list[ModuleUnlock]], str],
-) -> int:
-    """Queue one e-mail per enrolment listing its newly opened modules (course order); people who
-    are deactivated get none. Returns how many e-mails were written (a key already used writes
-    nothing)."""
-    if not unlocks_by_enrolment:
+@dataclass
+class PersonDue:
+    """What was claimed for one person in this run."""
+
+    unlocks: list[ModuleUnlock] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+
+    def idempotency_key(self, user_id: int) -> str:
+        """The same person and the same rows give the same key: written only once."""
+        ids = ",".join(
+            [f"u{row.id}" for row in sorted(self.unlocks, key=lambda row: row.id)]
+            + [f"n{row.id}" for row in sorted(self.notices, key=lambda row: row.id)]
+        )
+        return f"{KIND}:{user_id}:{hashlib.sha256(ids.encode()).hexdigest()[:32]}"
+
+
+@dataclass
+class _Loaded:
+    users: dict[int, User]
+    enrolments: dict[int, Enrolment]
+    modules: dict[int, Module]
+    events: dict[int, Event]
+    sender_names: dict[int, str]
+
+
+def announce(due: Mapping[int, PersonDue], now: dt.datetime) -> int:
+    """Queue one e-mail per person for what is still worth telling; how many were written."""
+    if not due:
         return 0
-    enrolments = db.session.scalars(
-        select(Enrolment)
-        .where(Enrolment.id.in_(list(unlocks_by_enrolment)))
-        .options(
-            selectinload(Enrolment.user),
-            selectinload(Enrolment.cohort).selectinload(Cohort.course),
-        )
-    ).all()
-    module_ids = {
-        unlock.module_id for unlocks in unlocks_by_enrolment.values() for unlock in unlocks
-    }
-    modules = {
-        module.id: module
-        for module in db.session.scalars(select(Module).where(Module.id.in_(module_ids)))
-    }
+    loaded = _load(due)
     written = 0
-    for enrolment in enrolments:
-        user = enrolment.user
-        if user.deactivated_at is not None:
+    for user_id, person_due in due.items():
+        user = loaded.users.get(user_id)
+        if user is None or user.deactivated_at is not None:
             continue
-        opened = sorted(
-            (modules[unlock.module_id] for unlock in unlocks_by_enrolment[enrolment.id]),
-            key=lambda module: (module.position, module.id),
-        )
-        opened = [module for module in opened if module.retired_at is None]
-        if not opened:
+        digest, sender_name = _digest(user, person_due, loaded, now)
+        if digest.parts == 0:
             continue
-        message = _queue(
-            enrolment, opened, now, key_of(enrolment.id, unlocks_by_enrolment[enrolment.id])
+        composed = mail.compose(digest)
+        message = notifications.enqueue(
+            recipient=user.email,
+            subject=composed.subject,
+            body_text=composed.body_text,
+            body_html=composed.body_html,
+            kind=KIND,
+            idempotency_key=person_due.idempotency_key(user_id),
+            not_before=now,
+            headers=_unsubscribe_headers(user) if digest.reminders else None,
+            user_id=user.id,
+            sender_name=sender_name,
         )
         written += message is not None
     return written
 
 
-def _queue(enrolment: Enrolment, opened: list[Module], now: dt.datetime, key: str):
-    cohort = enrolment.cohort
-    user = enrolment.user
-    links = [
-        (module, absolute_url("learning.module", cohort_id=cohort.id, module_key=module.key))
-        for module in opened
-    ]
-    context = {
-        "user": user,
-        "course": cohort.course,
-        "cohort": cohort,
-        "links": links,
-        "dashboard": absolute_url("learning.dashboard"),
+def _load(due: Mapping[int, PersonDue]) -> _Loaded:
+    unlocks = [row for person in due.values() for row in person.unlocks]
+    notices = [row for person in due.values() for row in person.notices]
+    users = _by_id(User, set(due))
+    enrolments = _by_id(
+        Enrolment,
+        {row.enrolment_id for row in unlocks},
+        selectinload(Enrolment.cohort).selectinload(Cohort.course),
+    )
+    events = _by_id(
+        Event,
+        {row.object_id for row in notices},
+        selectinload(Event.cohort).selectinload(Cohort.course),
+        selectinload(Event.group),
+        selectinload(Event.module),
+    )
+    modules = _by_id(Module, {row.module_id for row in unlocks})
+    invited = {
+        users[row.user_id].organisation_id
+        for row in notices
+        if row.reason == NoticeReason.KICKOFF_INVITATION and row.user_id in users
     }
-    with force_locale(user.locale):
-        if len(opened) == 1:
-            subject = str(_l("Nu er det tid til %(module)s", module=opened[0].title))
-        else:
-            subject = str(
-                _l(
-                    "%(num)s moduler er åbnet i %(course)s",
-                    num=len(opened),
-                    course=cohort.course.title,
+    sender_names = {
+        organisation.id: organisation.mail_sender_name
+        for organisation in _by_id(Organisation, invited - {None}).values()
+    }
+    return _Loaded(users, enrolments, modules, events, sender_names)
+
+
+def _by_id(model, ids: Iterable[int | None], *options) -> dict:
+    wanted = [value for value in ids if value is not None]
+    if not wanted:
+        return {}
+    rows = db.session.scalars(select(model).where(model.id.in_(wanted)).options(*options))
+    return {row.id: row for row in rows}
+
+
+def _digest(
+    user: User, due: PersonDue, loaded: _Loaded, now: dt.datetime
+) -> tuple[mail.Digest, str | None]:
+    link = _link_maker(user)
+    digest = mail.Digest(
+        recipient=mail.Recipient(user.name, user.email, user.locale),
+        dashboard=link("learning.dashboard"),
+    )
+    for unlock in sorted(
+        due.unlocks,
+        key=lambda row: (loaded.modules[row.module_id].position, row.module_id),
+    ):
+        enrolment = loaded.enrolments[unlock.enrolment_id]
+        module = loaded.modules[unlock.module_id]
+        if enrolment.cohort.is_closed or module.retired_at is not None:
+            continue
+        course = enrolment.cohort.course
+        digest.modules.append(
+            mail.OpenedModule(
+                title=module.title,
+                link=link("learning.module", cohort_id=enrolment.cohort_id, module_key=module.key),
+                course_title=course.title,
+                language=course.language,
+            )
+        )
+    sender_name = None
+    for notice in sorted(due.notices, key=lambda row: row.id):
+        event = loaded.events.get(notice.object_id)
+        if event is None or event.cohort.is_closed:
+            continue
+        if notice.reason == NoticeReason.KICKOFF_INVITATION and event.starts_at > now:
+            digest.invitations.append(_invitation(event, link))
+            sender_name = loaded.sender_names.get(user.organisation_id) or None
+        elif notice.reason == NoticeReason.QUESTION_SET and event.starts_at > now:
+            digest.question_sets.append(_group_meeting(event, link))
+        elif notice.reason == NoticeReason.REMINDER and event.starts_at > now:
+            digest.reminders.append(_group_meeting(event, link))
+        elif notice.reason == NoticeReason.CHAIR_NOTE:
+            digest.chair_notes.append(
+                mail.ChairNote(
+                    group_name=event.group.name,
+                    meeting=_event_info(event, link),
+                    note_link=link(
+                        "groups.meeting_note", group_id=event.group_id, module_key=event.module.key
+                    ),
                 )
             )
-        body_text = render_template("schedule/emails/modules_opened.txt", **context)
-        body_html = render_template("schedule/emails/modules_opened.html", **context)
-    return notifications.enqueue(
-        recipient=user.email,
-        subject=subject,
-        body_text=body_text,
-        body_html=body_html,
-        kind=KIND,
-        idempotency_key=key,
-        not_before=now,
-        user_id=user.id,
+    if digest.reminders:
+        digest.unsubscribe_link = _unsubscribe_link(user)
+    return digest, sender_name
+
+
+def _event_info(event: Event, link: LinkMaker) -> mail.EventInfo:
+    return mail.EventInfo(
+        title=event.title,
+        starts_at=event.starts_at,
+        ends_at=event.ends_at,
+        place=event.place,
+        link=link("calendar.event_page", event_id=event.id),
     )
+
+
+def _invitation(event: Event, link: LinkMaker) -> mail.Invitation:
+    return mail.Invitation(
+        course_title=event.cohort.course.title,
+        event=_event_info(event, link),
+        calendar_file=absolute_url("calendar.event_file", event_id=event.id),
+    )
+
+
+def _group_meeting(event: Event, link: LinkMaker) -> mail.GroupMeeting:
+    return mail.GroupMeeting(
+        group_name=event.group.name,
+        meeting=_event_info(event, link),
+        module_title=event.module.title,
+        module_link=link("learning.module", cohort_id=event.cohort_id, module_key=event.module.key),
+    )
+
+
+def _link_maker(user: User) -> LinkMaker:
+    def link(endpoint: str, **values: object) -> str:
+        return absolute_url(endpoint, **values)
+
+    return link
+
+
+def _unsubscribe_headers(user: User) -> dict[str, str] | None:
+    return None
+
+
+def _unsubscribe_link(user: User) -> str | None:
+    return None

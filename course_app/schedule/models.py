@@ -8,9 +8,8 @@ admin later does to the dates (``ModuleUnlock`` rows are never deleted by the ap
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
-
 import enum
+from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, Integer, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column

@@ -1,34 +1,38 @@
 """``course-app schedule run``: what has fallen due, written down once.
 
 Run from cron every minute. Each run (1) opens, for every leader of a running round, the modules
-whose date has come (an unlock row each, never revoked), and (2) tells each leader about the modules
-that opened for her and nobody has told her of yet, in one e-mail per person per run: three modules
-opening on one day, or a leader who joins a running round, get one message listing them.
+whose date has come (an unlock row each, never revoked), (2) writes down the other things that fell
+due (``due_notices``: kick-off invitations, question sets, the chair's note, reminders), and (3)
+tells each person what opened or fell due for her and nobody has told her of yet, in one e-mail per
+person per run (``announcements``): three modules opening on one day, or a leader who joins a
+running round, get one message listing them. Closed rounds are left alone.
 
-Both steps are idempotent and safe to run twice at once: unlocks are inserted with ON CONFLICT DO
-NOTHING; the announcement claims a person's pending unlocks with FOR UPDATE SKIP LOCKED (PostgreSQL;
-SQLite serialises writers), and its e-mail carries an idempotency key made from the unlocks it
-announces, which the outbox refuses to write twice. Like ``deliver_outbox``, this worker commits per
+Every step is idempotent and safe to run twice at once: unlocks and notices are inserted with ON
+CONFLICT DO NOTHING; the announcement claims a person's pending rows with FOR UPDATE SKIP LOCKED
+(PostgreSQL; SQLite serialises writers), and its e-mail carries an idempotency key made from the rows
+it tells, which the outbox refuses to write twice. (Two schedulers that each claim part of one
+person's rows in the same minute write her two e-mails, each telling different things; nothing is
+told twice.) Like ``deliver_outbox``, this worker commits per
 batch, so one long run never holds locks for long and a crash loses nothing already done.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import select, union, update
 
 from course_app.cohorts.models import Cohort, Enrolment
 from course_app.core.clock import local_day
 from course_app.core.db import db, writes_from_the_start
+from course_app.core.sql import insert_ignoring_duplicates
 from course_app.courses.outlines import course_outline
 from course_app.courses.release_rules import ReleaseKind
-from course_app.schedule.announcements import announce_opened_modules
-from course_app.schedule.models import ModuleUnlock
+from course_app.schedule.announcements import PersonDue, announce
+from course_app.schedule.due_notices import GRACE_AFTER_END, record_due_notices
+from course_app.schedule.models import ModuleUnlock, Notice
 from course_app.schedule.releases import open_by_rule, release_plan
 
 BATCH_SIZE = 500
@@ -36,13 +40,13 @@ INSERT_CHUNK = 1000
 # Rules the clock decides; "after module" rules open when the leader finishes that module (a POST).
 _CLOCK_RULES = (ReleaseKind.ALWAYS, ReleaseKind.ON_DATE, ReleaseKind.DAYS_AFTER_START)
 # A round keeps releasing (e.g. the handbook at the end) until this long after its end date.
-GRACE_AFTER_END = dt.timedelta(days=30)
 
 
 @dataclass(frozen=True)
 class ScheduleReport:
     unlocked: int
     emails: int
+    notices: int = 0
 
 
 def run_schedule(now: dt.datetime, *, batch_size: int = BATCH_SIZE) -> ScheduleReport:
@@ -54,13 +58,15 @@ def run_schedule(now: dt.datetime, *, batch_size: int = BATCH_SIZE) -> ScheduleR
     for cohort in _running_cohorts(today):
         unlocked += _open_due_modules(cohort, today, now)
         db.session.commit()
+    notices = record_due_notices(now)
+    db.session.commit()
     emails = 0
     while True:
         written, claimed = _announce_batch(now, batch_size)
         db.session.commit()
         emails += written
         if claimed < batch_size:
-            return ScheduleReport(unlocked, emails)
+            return ScheduleReport(unlocked, emails, notices)
 
 
 def _running_cohorts(today: dt.date) -> list[Cohort]:
@@ -68,6 +74,7 @@ def _running_cohorts(today: dt.date) -> list[Cohort]:
         db.session.scalars(
             select(Cohort)
             .where(
+                Cohort.closed_at.is_(None),
                 Cohort.starts_on <= today,
                 (Cohort.ends_on.is_(None)) | (Cohort.ends_on >= today - GRACE_AFTER_END),
             )
@@ -108,61 +115,58 @@ def _open_due_modules(cohort: Cohort, today: dt.date, now: dt.datetime) -> int:
     inserted = 0
     for start in range(0, len(rows), INSERT_CHUNK):
         chunk = rows[start : start + INSERT_CHUNK]
-        result = db.session.execute(_insert_unlocks_once().returning(ModuleUnlock.id), chunk)
+        result = db.session.execute(
+            insert_ignoring_duplicates(ModuleUnlock).returning(ModuleUnlock.id), chunk
+        )
         inserted += len(result.all())
     return inserted
 
 
-def _insert_unlocks_once():
-    """INSERT that skips an unlock another scheduler wrote in the meantime."""
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        return postgresql.insert(ModuleUnlock).on_conflict_do_nothing()
-    if dialect == "sqlite":
-        return sqlite.insert(ModuleUnlock).on_conflict_do_nothing()
-    return insert(ModuleUnlock)
-
-
 def _announce_batch(now: dt.datetime, batch_size: int) -> tuple[int, int]:
-    """Announce the pending unlocks of up to ``batch_size`` people; (e-mails written, people)."""
-    enrolment_ids = list(
-        db.session.scalars(
-            select(ModuleUnlock.enrolment_id)
-            .where(ModuleUnlock.notified_at.is_(None))
-            .group_by(ModuleUnlock.enrolment_id)
-            .order_by(ModuleUnlock.enrolment_id)
-            .limit(batch_size)
-        )
+    """Tell up to ``batch_size`` people what fell due for them; (e-mails written, people)."""
+    pending_unlocks = (
+        select(Enrolment.user_id.label("user_id"))
+        .join(ModuleUnlock, ModuleUnlock.enrolment_id == Enrolment.id)
+        .where(ModuleUnlock.notified_at.is_(None))
     )
-    if not enrolment_ids:
-        return 0, 0
-    claimed = list(
-        db.session.scalars(
-            select(ModuleUnlock)
-            .where(
-                ModuleUnlock.enrolment_id.in_(enrolment_ids),
-                ModuleUnlock.notified_at.is_(None),
-            )
-            .order_by(ModuleUnlock.enrolment_id, ModuleUnlock.id)
-            .with_for_update(skip_locked=True)
-        )
+    pending_notices = select(Notice.user_id.label("user_id")).where(Notice.notified_at.is_(None))
+    pending = union(pending_unlocks, pending_notices).subquery()
+    user_ids = list(
+        db.session.scalars(select(pending.c.user_id).order_by(pending.c.user_id).limit(batch_size))
     )
-    by_enrolment: dict[int, list[ModuleUnlock]] = defaultdict(list)
-    for unlock in claimed:
-        by_enrolment[unlock.enrolment_id].append(unlock)
-    if not claimed:  # another scheduler holds them: it announces them
+    if not user_ids:
         return 0, 0
-    written = announce_opened_modules(by_enrolment, now, key_of=_idempotency_key)
-    if claimed:
+    due: dict[int, PersonDue] = defaultdict(PersonDue)
+    unlocks = db.session.execute(
+        select(ModuleUnlock, Enrolment.user_id)
+        .join(Enrolment, Enrolment.id == ModuleUnlock.enrolment_id)
+        .where(Enrolment.user_id.in_(user_ids), ModuleUnlock.notified_at.is_(None))
+        .order_by(ModuleUnlock.id)
+        .with_for_update(skip_locked=True, of=ModuleUnlock)
+    ).all()
+    for unlock, user_id in unlocks:
+        due[user_id].unlocks.append(unlock)
+    notices = db.session.scalars(
+        select(Notice)
+        .where(Notice.user_id.in_(user_ids), Notice.notified_at.is_(None))
+        .order_by(Notice.id)
+        .with_for_update(skip_locked=True)
+    ).all()
+    for notice in notices:
+        due[notice.user_id].notices.append(notice)
+    if not due:  # another scheduler holds them: it tells them
+        return 0, 0
+    written = announce(due, now)
+    if unlocks:
         db.session.execute(
             update(ModuleUnlock)
-            .where(ModuleUnlock.id.in_([unlock.id for unlock in claimed]))
+            .where(ModuleUnlock.id.in_([unlock.id for unlock, _ in unlocks]))
             .values(notified_at=now)
         )
-    return written, len(enrolment_ids)
-
-
-def _idempotency_key(enrolment_id: int, unlocks: list[ModuleUnlock]) -> str:
-    """The same person and the same unlocks give the same key, so a message is written only once."""
-    ids = ",".join(str(unlock.id) for unlock in sorted(unlocks, key=lambda unlock: unlock.id))
-    return f"modules-opened:{enrolment_id}:{hashlib.sha256(ids.encode()).hexdigest()[:32]}"
+    if notices:
+        db.session.execute(
+            update(Notice)
+            .where(Notice.id.in_([notice.id for notice in notices]))
+            .values(notified_at=now)
+        )
+    return written, len(user_ids)
