@@ -12,8 +12,9 @@ import smtplib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import formataddr, formatdate, parseaddr
+from email.utils import formatdate, parseaddr
 
 from flask import current_app
 
@@ -57,8 +58,11 @@ def as_email(message: OutboxMessage) -> EmailMessage:
     sender = current_app.config["MAIL_FROM"]
     domain = sender.split("@")[-1].strip(" >") or "localhost"
     if message.sender_name:
-        sender = formataddr((message.sender_name, parseaddr(sender)[1]))
-    mail["From"] = sender
+        # An Address object, not a string: the policy quotes or encodes the name as a whole, so
+        # commas, colons or "@" in it never split From into several addresses when folded.
+        mail["From"] = Address(display_name=message.sender_name, addr_spec=parseaddr(sender)[1])
+    else:
+        mail["From"] = sender
     mail["To"] = message.recipient
     mail["Subject"] = message.subject
     mail["Date"] = formatdate(localtime=False)

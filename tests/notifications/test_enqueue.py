@@ -102,6 +102,23 @@ def test_a_long_subject_is_cut_and_nul_bytes_and_line_breaks_are_removed(
     assert received.body.strip() == "Hej Anne"
 
 
+def test_a_sender_name_is_one_line_cut_to_size_and_keeps_the_platforms_address(
+    app, session, mail_to_mailbox
+):
+    message = _enqueue(sender_name="Direktionen\x00 i\r\nBcc: x@test.example, " + "Å" * 500)
+    assert len(message.sender_name) == 120 and "\n" not in message.sender_name
+    assert notifications.deliver_outbox().sent == 1
+    [received] = mail_to_mailbox.messages()
+    [sender] = received.message["From"].addresses
+    assert sender.addr_spec == "noreply@localhost"
+    assert sender.display_name.startswith("Direktionen i Bcc: x@test.example, Å")
+    assert received.recipients == ["anne@test.example"] and received.message["Bcc"] is None
+
+
+def test_an_empty_sender_name_means_the_platforms_own(app, session):
+    assert _enqueue(sender_name="  \n ").sender_name is None
+
+
 def test_a_nul_byte_in_the_recipient_does_not_crash_delivery(app, session, mail_to_mailbox):
     message = _enqueue(recipient="anne\x00@test.example")
     assert message.recipient == "anne@test.example"
