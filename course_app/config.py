@@ -86,8 +86,18 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
             app.config[key] = False
 
 
+# Whole numbers an operator may set, and the largest sensible value of each.
+COUNTS: dict[str, int] = {
+    "INVITATION_VALID_DAYS": 365,
+    "QUESTION_SET_DAYS_BEFORE": 90,
+    "REMINDER_DAYS_BEFORE": 90,
+    "REMINDERS_PER_WEEK": 50,
+}
+
+
 def validate(app: Flask) -> None:
     """Stop start-up when the configuration would be unsafe outside debug, demo and testing."""
+    _check_counts(app)
     relaxed = app.debug or app.config.get("TESTING") or app.config["DEMO"]
     if not app.config.get("SECRET_KEY"):
         if relaxed:
@@ -96,3 +106,13 @@ def validate(app: Flask) -> None:
             "COURSE_APP_SECRET_KEY is not set. Set it to a long random value, e.g. "
             "`export COURSE_APP_SECRET_KEY=$(python -c 'import secrets; print(secrets.token_hex(32))')`."
         )
+
+
+def _check_counts(app: Flask) -> None:
+    """A count set through the environment must be a whole number in range (``"7"`` arrives as 7)."""
+    for key, most in COUNTS.items():
+        value = app.config.get(key)
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= most:
+            raise ConfigError(
+                f"{ENV_PREFIX}_{key} must be a whole number from 0 to {most} (it is {value!r})."
+            )

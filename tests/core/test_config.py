@@ -130,3 +130,17 @@ def test_healthz_reports_an_unreachable_database_as_503(make_app, tmp_path, url)
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.get_json() == {"status": "error", "database": "error"}
+
+
+def test_a_count_from_the_environment_becomes_a_number(make_app, clean_env):
+    clean_env.setenv("COURSE_APP_SECRET_KEY", "env-secret")
+    clean_env.setenv("COURSE_APP_REMINDERS_PER_WEEK", "1")
+    assert make_app({"DATABASE_URL": "sqlite://"}).config["REMINDERS_PER_WEEK"] == 1
+
+
+@pytest.mark.parametrize("value", ["-1", "2.5", '"to"', "true", "1000000000000"])
+def test_a_count_that_is_not_a_sensible_whole_number_stops_start_up(make_app, clean_env, value):
+    clean_env.setenv("COURSE_APP_SECRET_KEY", "env-secret")
+    clean_env.setenv("COURSE_APP_QUESTION_SET_DAYS_BEFORE", value)
+    with pytest.raises(ConfigError, match="COURSE_APP_QUESTION_SET_DAYS_BEFORE must be a whole"):
+        make_app({"DATABASE_URL": "sqlite://"})
