@@ -22,6 +22,7 @@ from course_app.courses.release_rules import ReleaseKind, ReleaseRule
 from course_app.notifications.models import OutboxMessage
 from course_app.notifications.quiet_hours import quiet_hours_release
 from course_app.reports.options import ReportOptions
+from course_app.reports.planned_mails import PlannedMailing, planned_mailings
 from course_app.schedule.models import ModuleUnlock
 from course_app.schedule.releases import describe_rule, opening_day, release_plan
 
@@ -68,6 +69,7 @@ class WrittenMessage:
 class Dispatches:
     participants: int
     planned: list[PlannedRelease]
+    mailings: list[PlannedMailing]
     messages: list[WrittenMessage]
     older_before_id: int | None  # the next page's ``before_id``; None on the last page
     counts: dict[DeliveryState, int]
@@ -127,6 +129,7 @@ def dispatches(options: ReportOptions, *, before_id: int | None = None) -> Dispa
     return Dispatches(
         participants=participants,
         planned=planned,
+        mailings=planned_mailings(cohort, options.scope),
         messages=rows[:PAGE_SIZE],
         older_before_id=rows[PAGE_SIZE - 1].message.id if len(rows) > PAGE_SIZE else None,
         counts={

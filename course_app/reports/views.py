@@ -20,7 +20,9 @@ from course_app.reports import progress_export as lesson_export
 from course_app.reports.course_over_time import chart_points, course_over_time, gridlines
 from course_app.reports.forms import ReportFilterForm
 from course_app.reports.options import ReportOptions, ReportScope, report_options, report_scope
+from course_app.reports.planned_mails import MAILING_LABELS
 from course_app.reports.programme import ProgrammeReport, programme_report
+from course_app.schedule.models import NoticeReason
 
 bp = Blueprint("reports", __name__)
 
@@ -152,4 +154,6 @@ def dispatch_list():
         form=form,
         result=dispatches.dispatches(options, before_id=request.args.get("before_id", type=int)),
         states=dispatches.DeliveryState,
+        reasons=NoticeReason,
+        mailing_labels=MAILING_LABELS,
     )

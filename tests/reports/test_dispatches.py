@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from course_app.cohorts.models import Enrolment
 from course_app.courses.models import Module
 from course_app.notifications import services as notifications
+from course_app.schedule.event_models import Event, EventKind
 from course_app.schedule.scheduler import run_schedule
 from tests.helpers import sign_in
-from tests.reports.conftest import FOREIGN_NAME
+from tests.reports.conftest import FOREIGN_GROUP, FOREIGN_NAME
 
 URL = "/rapport/udsendelser"
 
@@ -85,3 +87,64 @@ def test_statements_do_not_grow_with_messages(client, session, world, count_stat
     with count_statements() as many:
         client.get(URL)
     assert many.count == few.count
+
+
+def _meetings(session, world) -> None:
+    """A kick-off, and a meeting about module A for Nord (Albertslund) and for Vest (Glostrup)."""
+    start = dt.datetime.combine(world.cohort.starts_on, dt.time(8), tzinfo=dt.UTC)
+    module_a = session.scalar(
+        select(Module).where(Module.course_id == world.course.id, Module.key == "modul-a")
+    )
+    events = [
+        Event(kind=EventKind.KICKOFF, title="Kick off på rådhuset", starts_at=start),
+        Event(
+            kind=EventKind.LEADER_MEETING,
+            title="Nordmødet",
+            group_id=world.group.id,
+            module_id=module_a.id,
+            starts_at=start + dt.timedelta(days=20),
+        ),
+        Event(
+            kind=EventKind.LEADER_MEETING,
+            title="Vestmødet",
+            group_id=world.foreign.id,
+            module_id=module_a.id,
+            starts_at=start + dt.timedelta(days=21),
+        ),
+    ]
+    for event in events:
+        event.cohort_id = world.cohort.id
+        event.ends_at = event.starts_at + dt.timedelta(hours=2)
+        session.add(event)
+    session.commit()
+    run_schedule(start - dt.timedelta(days=1))  # the invitations
+    run_schedule(start + dt.timedelta(days=11))  # the question sets, 9 days before
+
+
+def test_the_events_e_mails_are_planned_with_dates_and_counts(client, session, world):
+    _meetings(session, world)
+    sign_in(client, world.admin.email)
+    page = client.get(URL).get_data(as_text=True)
+    assert "Planlagte e-mails om kick-off og ledermøder" in page
+    assert "Invitation til kick-off" in page and "Kick off på rådhuset" in page
+    assert page.count("Spørgsmål til ledermødet") == 2
+    assert "Nordmødet" in page and "Vestmødet" in page
+    invited = session.scalar(
+        select(func.count()).select_from(Enrolment).where(Enrolment.cohort_id == world.cohort.id)
+    )
+    assert f"{invited} personer" in page  # the invitation, to every participant
+
+
+def test_a_coordinator_sees_only_her_own_groups_meetings_and_people(client, session, world):
+    _meetings(session, world)
+    sign_in(client, world.coordinator.email)
+    page = client.get(URL).get_data(as_text=True)
+    assert "Nordmødet" in page and "Vestmødet" not in page
+    assert FOREIGN_GROUP not in page
+
+
+def test_without_events_the_page_says_where_to_plan_them(client, world):
+    sign_in(client, world.admin.email)
+    page = client.get(URL).get_data(as_text=True)
+    assert "Der er ikke planlagt kick-off eller ledermøder endnu." in page
+    assert f"/kalender/forloeb/{world.cohort.id}" in page
