@@ -1,13 +1,17 @@
 """Issue 10's acceptance test in real Chromium, with the app's clock in the test's hand and its mail
 going to a local SMTP server: an admin creates a round starting today, sets Film 2 to open one day
 after the start and enrols a leader; the leader sees Film 2 locked with its day; a day later the
-scheduler opens it and its e-mail's link opens Film 2; the admin then moves Film 2 a week later,
+real ``course-app schedule run`` and ``course-app notify send`` processes open it and deliver its
+e-mail, whose link opens Film 2; the admin then moves Film 2 a week later,
 and the leader still has it open. On the way, axe-core checks every rounds page."""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -15,10 +19,8 @@ import pytest
 from flask import Flask
 from playwright.sync_api import expect
 
-from course_app.core.db import db
+from course_app.core.i18n import COPENHAGEN
 from course_app.demo import ADMIN_EMAIL
-from course_app.notifications.services import deliver_outbox
-from course_app.schedule.scheduler import run_schedule
 from tests.e2e.conftest import assert_accessible, demo_app, serving, sign_in_as
 from tests.mail import Mailbox
 from tests.schedule.conftest import Clock, copenhagen
@@ -64,6 +66,32 @@ def _release(page, rule: str, **values: str) -> None:
         page.locator(f"#{part}-film-2").fill(value)
     page.get_by_role("button", name="Gem åbningerne").click()
     expect(page.locator(".alert-success")).to_contain_text("Åbningerne er gemt: " + FILM_2)
+
+
+def _course_app(served: Served, *args: str) -> subprocess.CompletedProcess:
+    """The real command in a process of its own, on the served app's database and mail server,
+    acting at the test clock's moment."""
+    config = served.app.config
+    moment = served.clock.now.astimezone(COPENHAGEN).strftime("%Y-%m-%dT%H:%M")
+    result = subprocess.run(
+        [sys.executable, "-m", "course_app", *args, "--now", moment],
+        env={
+            **os.environ,
+            "COURSE_APP_DATABASE_URL": config["DATABASE_URL"],
+            "COURSE_APP_SECRET_KEY": config["SECRET_KEY"],
+            "COURSE_APP_MAIL_BACKEND": "smtp",
+            "COURSE_APP_MAIL_SERVER": config["MAIL_SERVER"],
+            "COURSE_APP_MAIL_PORT": str(config["MAIL_PORT"]),
+            "COURSE_APP_BASE_URL": config["BASE_URL"],
+        },
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result
 
 
 def test_a_round_in_time(page, served, smtp_server, browser_problems):
@@ -128,13 +156,11 @@ def test_a_round_in_time(page, served, smtp_server, browser_problems):
     expect(page.locator(".alert")).to_contain_text("Modulet er ikke åbnet endnu.")
     expect(page.locator(".alert")).to_contain_text("Åbner tirsdag 5. marts 2030")
 
-    # A day later the scheduler opens it and tells the leader, with a link to it.
+    # A day later `course-app schedule run` (as cron runs it) opens it, and `course-app notify
+    # send` tells the leader, with a link to it.
     served.clock.now = START + dt.timedelta(days=1)
-    with served.app.app_context():
-        run_schedule(served.clock.now)
-        report = deliver_outbox(now=served.clock.now)
-        db.session.remove()
-    assert report.error is None, report.error
+    assert "e-mails" in _course_app(served, "schedule", "run").stdout
+    assert "Sendte" in _course_app(served, "notify", "send").stdout
     link = f"{served.url}{module_path}"
     [mail] = [m for m in smtp_server.messages() if LEADER in m.recipients and link in m.body]
     assert f'href="{link}"' in (mail.html or "")
