@@ -6,7 +6,7 @@ what another scheduler already wrote (unique person × reason × event):
 
 - **kick-off invitation**: everyone enrolled in a round whose kick-off is ahead;
 - **question set**: the members of a leader group whose meeting (about a question set) is at most
-  ``QUESTION_SET_DAYS_BEFORE`` days ahead;
+  ``QUESTION_SET_DAYS_BEFORE`` days ahead; the question set's module opens for them then;
 - **chair's note**: the chair of a group whose meeting is over, while the first workshop after it is
   still ahead and the meeting note is not written;
 - **reminder**: a member whose meeting is at most ``REMINDER_DAYS_BEFORE`` days ahead and who has not
@@ -38,7 +38,7 @@ from course_app.courses.outlines import course_outline
 from course_app.organisations.models import GroupMembership, Role, RoleAssignment
 from course_app.reflections.models import AnswerStatus, MeetingNote, ReflectionAnswer
 from course_app.schedule.event_models import Event, EventKind
-from course_app.schedule.models import Notice, NoticeReason
+from course_app.schedule.models import ModuleUnlock, Notice, NoticeReason
 
 GRACE_AFTER_END = dt.timedelta(days=30)
 REMINDER_GAP = dt.timedelta(days=2)
@@ -53,9 +53,7 @@ def record_due_notices(now: dt.datetime) -> int:
     config = current_app.config
     written = _insert(NoticeReason.KICKOFF_INVITATION, _kickoff_invitations(cohort_ids, now), now)
     question_set_until = now + dt.timedelta(days=config["QUESTION_SET_DAYS_BEFORE"])
-    written += _insert(
-        NoticeReason.QUESTION_SET, _meeting_members(cohort_ids, now, question_set_until), now
-    )
+    written += _question_sets(cohort_ids, now, question_set_until)
     written += _insert(NoticeReason.CHAIR_NOTE, _chairs_without_note(cohort_ids, now), now)
     written += _insert(NoticeReason.REMINDER, _reminders(cohort_ids, now), now)
     return written
@@ -136,16 +134,26 @@ def _meeting_members_query(cohort_ids: list[int], now: dt.datetime, until: dt.da
     )
 
 
-def _meeting_members(
-    cohort_ids: list[int], now: dt.datetime, until: dt.datetime
-) -> list[tuple[int, int, int]]:
+def _question_sets(cohort_ids: list[int], now: dt.datetime, until: dt.datetime) -> int:
+    """Notices for the members not yet sent their meeting's question set; the question set opens
+    for each of them now (an unlock already told by this e-mail), whatever its release rule says:
+    the group needs its questions before it meets."""
     query = _meeting_members_query(cohort_ids, now, until).where(
         _not_yet(NoticeReason.QUESTION_SET, GroupMembership.user_id, Event.id)
     )
-    return [
-        (user_id, cohort_id, event_id)
-        for user_id, cohort_id, event_id, *_ in db.session.execute(query)
+    rows = db.session.execute(query).all()
+    unlocks = [
+        {
+            "enrolment_id": enrolment_id,
+            "module_id": module_id,
+            "unlocked_at": now,
+            "notified_at": now,
+        }
+        for enrolment_id, module_id in {(row[3], row[4]) for row in rows}
     ]
+    if unlocks:
+        db.session.execute(insert_ignoring_duplicates(ModuleUnlock), unlocks)
+    return _insert(NoticeReason.QUESTION_SET, [row[:3] for row in rows], now)
 
 
 def _chairs_without_note(cohort_ids: list[int], now: dt.datetime) -> list[tuple[int, int, int]]:

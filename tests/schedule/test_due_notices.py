@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from course_app.cohorts import services as cohorts
+from course_app.cohorts.models import Enrolment
 from course_app.core.db import db
 from course_app.courses.models import Block
 from course_app.notifications.models import OutboxMessage
@@ -19,7 +20,7 @@ from course_app.organisations import services as organisations
 from course_app.organisations.models import Role
 from course_app.reflections.models import AnswerStatus, MeetingNote, ReflectionAnswer
 from course_app.schedule.event_models import Event, EventKind
-from course_app.schedule.models import Notice, NoticeReason
+from course_app.schedule.models import ModuleUnlock, Notice, NoticeReason
 from course_app.schedule.scheduler import run_schedule
 from tests import factories
 from tests.mail import app_config
@@ -323,3 +324,33 @@ def test_a_notice_whose_meeting_was_deleted_tells_nothing(session, round_, plan)
         session.scalar(select(func.count()).select_from(Notice).where(Notice.notified_at.is_(None)))
         == 0
     )
+
+
+def test_the_question_set_opens_its_module_for_the_group_before_its_release(session, round_, plan):
+    """Module B opens for everyone after 60 days, but Lene's group meets about it on 1 February:
+    it opens for the group's members with the question set, told once, in that e-mail."""
+    round_.second.release = {"days_after_start": 60}
+    plan.meeting.module_id = round_.second.id
+    _, outsider_enrolment = factories.enrolled_leader(
+        round_.cohort, org=round_.cohort.organisations[0], name="Uden Gruppe"
+    )
+    session.commit()
+    run_schedule(copenhagen(2027, 1, 11))
+    run_schedule(copenhagen(2027, 1, 23))
+    opened = set(
+        session.execute(
+            select(ModuleUnlock.enrolment_id, ModuleUnlock.notified_at).where(
+                ModuleUnlock.module_id == round_.second.id
+            )
+        ).all()
+    )
+    assert opened == {(round_.enrolment.id, copenhagen(2027, 1, 23))} | {
+        (enrolment_id, copenhagen(2027, 1, 23))
+        for enrolment_id in session.scalars(
+            select(Enrolment.id).where(Enrolment.user_id == plan.chair.id)
+        )
+    }
+    message = _messages(session, round_.leader)[-1]
+    assert message.subject == "Spørgsmål til ledermødet mandag 1. februar 2027"
+    assert "Nu er det tid til" not in message.body_text
+    assert outsider_enrolment.id not in {enrolment_id for enrolment_id, _ in opened}
