@@ -148,8 +148,9 @@ def ensure_demo_data(password: str, *, plan_events: bool = True) -> bool:
 
 
 def _plan_events(cohort: Cohort, groups: list[LeaderGroup], admin: Viewer) -> None:
-    """The round's calendar: the kick-off is past; the first leader meetings (a week before
-    workshop 1) and the workshops are ahead; the service check and the end come last."""
+    """The round's calendar: the kick-off is past; the first leader meetings (a week from the
+    demo's start, so their question sets go out at once, two weeks before workshop 1) and the
+    workshops are ahead; the service check and the end come last."""
     start = cohort.starts_on
 
     def on(
@@ -188,7 +189,7 @@ def _plan_events(cohort: Cohort, groups: list[LeaderGroup], admin: Viewer) -> No
     first_meeting = events.meeting_modules(cohort)[0]
     for group in groups:
         meeting = on(
-            "Ledermøde før workshop 1", 35, nine, dt.time(10, 30), f"Mødelokale, {group.name}"
+            "Ledermøde før workshop 1", 28, nine, dt.time(10, 30), f"Mødelokale, {group.name}"
         )
         meeting = replace(meeting, group_id=group.id, module_id=first_meeting.id)
         events.create_event(cohort, EventKind.LEADER_MEETING, meeting, actor=admin)

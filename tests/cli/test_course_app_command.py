@@ -187,7 +187,8 @@ def test_demo_prepares_data_once_and_keeps_its_password(env):
 
 
 def test_the_demo_tells_the_story_in_time(env):
-    """The round is three weeks old: films 1 and 2 are open, the leader meetings later; the schedule
+    """The round is three weeks old: films 1 and 2 are open, film 3 later; the first leader meetings
+    are a week ahead, so their question sets have gone out (and opened for the groups); the schedule
     has run once (e-mails in the outbox, with links to the port the demo serves); the calendar has the
     past kick-off and the meetings and workshops ahead."""
     demo_env = {key: value for key, value in env.items() if key != "COURSE_APP_SECRET_KEY"}
@@ -223,6 +224,7 @@ def test_the_demo_tells_the_story_in_time(env):
         "service_check",
         "workshop",
     ]
-    assert "film-2" in opened and "ledergruppe-1" not in opened
+    assert "film-2" in opened and "ledergruppe-1" in opened and "film-3" not in opened
+    assert any("Her er spørgsmålene, I skal drøfte." in body for body in bodies)
     again = run(["demo", "--no-serve", "--port", "5123"], demo_env)
     assert "Tidsplanen er kørt: 0 moduler åbnet, 0 e-mails skrevet." in again.stdout
