@@ -13,7 +13,10 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import text
 
 from course_app.accounts import services as account_services
+from course_app.accounts import sign_in_links
 from course_app.accounts.views import bp as accounts_bp
+from course_app.accounts.views import unsubscribe as one_click_unsubscribe
+from course_app.admin.mail_views import bp as emails_bp
 from course_app.admin.views import bp as admin_bp
 from course_app.calendar.views import bp as calendar_bp
 from course_app.config import load_config, validate
@@ -27,6 +30,7 @@ from course_app.groups.views import bp as groups_bp
 from course_app.learning.views import bp as learning_bp
 from course_app.learning.views import recover_answer_after_csrf_failure
 from course_app.navigation import configure_navigation
+from course_app.organisations import services as directory
 from course_app.paths import STATIC_DIR, TEMPLATES_DIR
 from course_app.people.views import bp as people_bp
 from course_app.progress.labels import badge_context
@@ -56,6 +60,8 @@ def create_app(
     validate(app)
     db.init_app(app)
     csrf.init_app(app)
+    # Mail clients POST RFC 8058 one-click unsubscribes without a CSRF token (accounts/views.py).
+    csrf.exempt(one_click_unsubscribe)
     configure_login(app)
     configure_i18n(app)
     configure_security_headers(app)
@@ -72,6 +78,7 @@ def configure_login(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
     login_manager.user_loader(account_services.load_user_from_session_id)
+    sign_in_links.init_app(app, holds_staff_role=directory.holds_any_role)
 
 
 def configure_templates(app: Flask) -> None:
@@ -90,6 +97,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(reports_bp)
     app.register_blueprint(people_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(emails_bp)
     app.register_blueprint(resources_bp)
     app.register_blueprint(rounds_bp)
     app.register_blueprint(calendar_bp)

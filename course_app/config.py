@@ -92,12 +92,16 @@ COUNTS: dict[str, int] = {
     "QUESTION_SET_DAYS_BEFORE": 90,
     "REMINDER_DAYS_BEFORE": 90,
     "REMINDERS_PER_WEEK": 50,
+    "SIGN_IN_LINK_HOURS": 24 * 30,
 }
+# Switches an operator may turn on: only a real true/false (``"False"`` or ``"yes"`` would count as on).
+SWITCHES = ("SIGN_IN_LINKS",)
 
 
 def validate(app: Flask) -> None:
     """Stop start-up when the configuration would be unsafe outside debug, demo and testing."""
     _check_counts(app)
+    _check_switches(app)
     relaxed = app.debug or app.config.get("TESTING") or app.config["DEMO"]
     if not app.config.get("SECRET_KEY"):
         if relaxed:
@@ -106,6 +110,13 @@ def validate(app: Flask) -> None:
             "COURSE_APP_SECRET_KEY is not set. Set it to a long random value, e.g. "
             "`export COURSE_APP_SECRET_KEY=$(python -c 'import secrets; print(secrets.token_hex(32))')`."
         )
+
+
+def _check_switches(app: Flask) -> None:
+    for key in SWITCHES:
+        value = app.config.get(key)
+        if not isinstance(value, bool):
+            raise ConfigError(f"{ENV_PREFIX}_{key} must be true or false (it is {value!r}).")
 
 
 def _check_counts(app: Flask) -> None:

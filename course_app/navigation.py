@@ -15,7 +15,7 @@ from course_app.organisations.access import request_viewer
 class NavItem:
     label: str
     url: str
-    endpoint_prefix: str
+    endpoint_prefix: str | tuple[str, ...]  # marks the item current (``str.startswith``)
 
 
 def nav_items() -> list[NavItem]:
@@ -37,8 +37,13 @@ def nav_items() -> list[NavItem]:
         items.append(NavItem(str(_l("Forløb")), url_for("rounds.round_list"), "rounds."))
     if viewer.may_see_any_report:
         items.append(NavItem(str(_l("Rapport")), url_for("reports.programme"), "reports.programme"))
+        # A round's e-mails, and how each kind looks (the e-mail preview, emails.*).
         items.append(
-            NavItem(str(_l("Udsendelser")), url_for("reports.dispatch_list"), "reports.dispatch")
+            NavItem(
+                str(_l("Udsendelser")),
+                url_for("reports.dispatch_list"),
+                ("reports.dispatch", "emails."),
+            )
         )
         items.append(NavItem(str(_l("Deltagere")), url_for("people.import_people"), "people."))
     return items

@@ -34,6 +34,8 @@ ACTION_LABELS = {
     "restored": _l("Genoprettet"),
     "deleted": _l("Slettet"),
     "imported": _l("Indlæst fra filer"),
+    "closed": _l("Lukket"),
+    "reopened": _l("Genåbnet"),
 }
 OBJECT_LABELS = {
     "course": _l("Kursus"),
@@ -42,6 +44,8 @@ OBJECT_LABELS = {
     "block": _l("Blok"),
     "goal": _l("Læringsmål"),
     "resource": _l("Materiale"),
+    "cohort": _l("Forløb"),
+    "organisation": _l("Organisation"),
 }
 
 

@@ -13,6 +13,7 @@ from wtforms.fields.choices import SelectChoice
 
 from course_app.calendar.forms import EventForm, optional_id
 from course_app.cohorts.models import Cohort
+from course_app.cohorts.read_only import RoundClosed, require_open_round
 from course_app.cohorts.services import cohort_by_id
 from course_app.core import clock
 from course_app.core.db import db
@@ -293,9 +294,20 @@ def _save(form: EventForm, save, *, cohort: Cohort, kind: EventKind, event=None)
     except NotAllowed:
         db.session.rollback()
         abort(403)
+    except RoundClosed as closed:
+        db.session.rollback()
+        return _refuse_closed(closed, event)
     db.session.commit()
     flash(_("Begivenheden er gemt."), "success")
     return redirect(url_for("calendar.event_page", event_id=saved.id))
+
+
+def _refuse_closed(closed: RoundClosed, event: Event | None = None):
+    """A closed round's events stay as they are: say so where they are listed."""
+    flash(str(closed), "error")
+    if event is not None:
+        return redirect(url_for("calendar.event_page", event_id=event.id))
+    return redirect(url_for("calendar.round_events", cohort_id=closed.cohort.id))
 
 
 @bp.route("/kalender/forloeb/<int:cohort_id>/ny/<kind_slug>", methods=["GET", "POST"])
@@ -309,6 +321,10 @@ def new_event(cohort_id: int, kind_slug: str):
         abort(403)
     form = _form_for(kind, cohort, cohort_orgs, new=True)
     if request.method == "GET":
+        try:
+            require_open_round(cohort)
+        except RoundClosed as closed:
+            return _refuse_closed(closed)
         form.title.data = _default_title(kind)
         if "group" in form:
             form.group.data = optional_id(request.args.get("gruppe"))
@@ -338,6 +354,10 @@ def edit_event(event_id: int):
     cohort_orgs = event_access.cohort_organisation_ids(event.cohort_id)
     form = _form_for(event.kind, event.cohort, cohort_orgs, new=False)
     if request.method == "GET":
+        try:
+            require_open_round(event.cohort)
+        except RoundClosed as closed:
+            return _refuse_closed(closed, event)
         _fill(form, event)
         return _render_form(form, cohort=event.cohort, kind=event.kind, event=event)
     return _save(
@@ -377,6 +397,9 @@ def delete_event(event_id: int):
     except NotAllowed:
         db.session.rollback()
         abort(403)
+    except RoundClosed as closed:
+        db.session.rollback()
+        return _refuse_closed(closed, event)
     db.session.commit()
     flash(_("Begivenheden er slettet."), "success")
     return redirect(url_for("calendar.round_events", cohort_id=cohort_id))

@@ -4,7 +4,7 @@ or the people named by e-mail.
 ``enrol_selection`` first finds everyone and checks every e-mail; when any is unknown, deactivated or
 belongs outside the round's organisations, it raises ``EnrolmentRefused`` naming each of them and
 enrols nobody. People already enrolled are counted, never enrolled twice, so running it again is
-safe. A dry run reads only. The caller commits.
+safe. A dry run reads only. A closed round enrols nobody. The caller commits.
 
 Selecting by organisation, area or group takes the round's learners: active people who hold no
 coordinator, facilitator, course editor or platform admin role (as a CSV import enrols only leaders
@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 
 from course_app.accounts.models import User
 from course_app.cohorts.models import Cohort, Enrolment
+from course_app.cohorts.read_only import require_open_round
 from course_app.cohorts.services import searchable
 from course_app.core.db import db, utcnow
 from course_app.core.errors import ServiceError
@@ -112,7 +113,9 @@ class _Found:
 def enrol_selection(
     cohort: Cohort, selection: Selection, *, dry_run: bool = False
 ) -> EnrolmentReport:
-    """Enrol the selected people (flush only); all or nobody. See the module's description."""
+    """Enrol the selected people (flush only); all or nobody. See the module's description.
+    A closed round takes nobody (``RoundClosed``), not even in a dry run."""
+    require_open_round(cohort)
     if selection.has_filters and selection.emails:
         raise ServiceError(
             _l("Vælg enten med organisation, område og ledergruppe eller med e-mails, ikke begge.")

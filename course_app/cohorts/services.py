@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from course_app.accounts.models import User
 from course_app.cohorts.models import Cohort, Enrolment, cohort_organisations
+from course_app.cohorts.read_only import require_open_round
 from course_app.core.db import db, is_possible_id
 from course_app.core.errors import NotFound, ServiceError
 from course_app.courses.models import Course
@@ -120,12 +121,14 @@ def cohort_by_id(cohort_id: int) -> Cohort:
 
 
 def enrol(user: User, cohort: Cohort) -> Enrolment:
-    """Enrol a person once; enrolling again returns the existing enrolment."""
+    """Enrol a person once; enrolling again returns the existing enrolment. A closed round takes
+    nobody new (``RoundClosed``)."""
     existing = db.session.scalar(
         select(Enrolment).where(Enrolment.cohort_id == cohort.id, Enrolment.user_id == user.id)
     )
     if existing is not None:
         return existing
+    require_open_round(cohort)
     enrolment = Enrolment(cohort_id=cohort.id, user_id=user.id)
     db.session.add(enrolment)
     db.session.flush()

@@ -1,4 +1,4 @@
-"""``course-app cohorts``: create rounds of a course, enrol people in them, list them."""
+"""``course-app cohorts``: create rounds of a course, enrol people in them, list them, close them."""
 
 from __future__ import annotations
 
@@ -15,9 +15,11 @@ from course_app.cohorts import enrolling
 from course_app.cohorts import services as cohorts
 from course_app.cohorts.email_file import read_email_column
 from course_app.cohorts.overview import cohort_lines
+from course_app.core import clock
 from course_app.core.db import db
 from course_app.core.errors import ServiceError
 from course_app.people import csvfile as people_csv
+from course_app.rounds import closing
 
 
 @click.group("cohorts")
@@ -149,3 +151,19 @@ def cohorts_list(course_slug: str | None, organisation_slug: str | None) -> None
         click.echo("\t".join(line.cells()))
     if not lines:
         click.echo("Ingen forløb.", err=True)
+
+
+@cohorts_group.command("close")
+@click.argument("cohort_id", type=int)
+@with_appcontext
+def cohorts_close(cohort_id: int) -> None:
+    """Close round COHORT_ID: read-only from now on (people still read everything; nobody writes
+    answers, comments or meeting notes, nothing more is sent, nobody is enrolled). Never asks; a
+    platform admin can reopen it on the round's page."""
+    try:
+        cohort = cohorts.cohort_by_id(cohort_id)
+        closing.close_round(cohort, by=None, now=clock.now())
+    except ServiceError as error:
+        _refuse(error)
+    db.session.commit()
+    click.echo(f"Forløbet »{cohort.name}« (id {cohort.id}) er lukket.")

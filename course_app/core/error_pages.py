@@ -18,7 +18,7 @@ def configure_error_pages(app: Flask, *, csrf_recovery: dict[str, object]) -> No
             response = recover()  # type: ignore[operator]
             if response is not None:
                 return response
-        return render_template("errors/csrf.html", typed_texts=_typed_texts()), 400
+        return render_template("errors/csrf.html", typed_texts=typed_texts()), 400
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
@@ -37,7 +37,7 @@ def configure_error_pages(app: Flask, *, csrf_recovery: dict[str, object]) -> No
         return render_template("errors/500.html", code=500, title=_title(500)), 500
 
 
-def _typed_texts() -> list[str]:
+def typed_texts() -> list[str]:
     """Long texts the person posted, shown back so nothing they wrote is lost."""
     return [value for key, value in request.form.items() if key.endswith("text") and value.strip()]
 

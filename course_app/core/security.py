@@ -27,7 +27,9 @@ def _has_control_chars(target: str) -> bool:
     return any(ord(ch) < 32 or ord(ch) == 127 for ch in target + unquote(target))
 
 
-def content_security_policy() -> str:
+def content_security_policy(*, frame_sources: tuple[str, ...] = ()) -> str:
+    """The site's policy; ``frame_sources``: more sources one page may frame (e.g. ``'self'`` for
+    the admins' e-mail preview, whose HTML route answers with a policy of its own)."""
     directives = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
@@ -35,7 +37,7 @@ def content_security_policy() -> str:
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
-        "frame-src": list(csp_frame_sources()) or ["'none'"],
+        "frame-src": [*frame_sources, *csp_frame_sources()] or ["'none'"],
         "media-src": list(csp_media_sources()) or ["'none'"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],

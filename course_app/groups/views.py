@@ -7,6 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from course_app.cohorts.read_only import RoundClosed
 from course_app.core.db import db
 from course_app.core.errors import NotAllowed, NotFound, ServiceError
 from course_app.core.forms import ButtonForm
@@ -131,6 +132,10 @@ def delete_comment(group_id: int, comment_id: int):
     except NotFound:
         db.session.rollback()
         abort(404)
+    except RoundClosed as closed:  # the comment stays
+        db.session.rollback()
+        flash(str(closed), "error")
+        return redirect(url_for("groups.group_page", group_id=group_id))
     db.session.commit()
     flash(_("Din kommentar er slettet."), "success")
     return redirect(url_for("groups.review", group_id=group_id, block_key=block_key))

@@ -12,6 +12,7 @@ from typing import NamedTuple
 from flask_babel import lazy_gettext as _l
 
 from course_app.cohorts.models import Enrolment
+from course_app.cohorts.read_only import require_open_round
 from course_app.core.db import utcnow
 from course_app.core.errors import NotFound
 from course_app.core.spreadsheet import Cell, local_time
@@ -124,8 +125,10 @@ def answer_question(
 ) -> AnsweredQuestion:
     """Save or submit the leader's answer and, when ``share`` is given, set who can see it: shared
     with the leader's current group (only a submitted answer) or private. ``None`` leaves the
-    visibility as it is. Returns the module key to go back to. Refused in a locked module."""
+    visibility as it is. Returns the module key to go back to. Refused in a locked module and in a
+    closed round (``RoundClosed``)."""
     now = now or utcnow()
+    require_open_round(enrolment.cohort)
     course_progress = progress.course_progress(enrolment)
     lesson, block = _find_question(course_progress, block_key)
     line = timeline(enrolment, course_progress, now)
@@ -147,9 +150,10 @@ def lesson_module_key(enrolment: Enrolment, lesson_key: str) -> str:
 def complete_lesson(
     enrolment: Enrolment, lesson_key: str, *, done: bool = True, now: dt.datetime | None = None
 ) -> None:
-    """Mark a lesson done (or not done again). Refused in a locked module; finishing a module opens
-    the modules that wait for it, for good."""
+    """Mark a lesson done (or not done again). Refused in a locked module and in a closed round
+    (``RoundClosed``); finishing a module opens the modules that wait for it, for good."""
     now = now or utcnow()
+    require_open_round(enrolment.cohort)
     course_progress = progress.course_progress(enrolment)
     lesson = _find_lesson(course_progress, lesson_key)
     before = timeline(enrolment, course_progress, now)

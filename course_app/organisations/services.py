@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
 from course_app.accounts.models import User
 from course_app.core.db import db, utcnow
@@ -143,6 +143,12 @@ def assign_role(
 
 def roles_of(user: User) -> list[RoleAssignment]:
     return list(db.session.scalars(select(RoleAssignment).where(RoleAssignment.user_id == user.id)))
+
+
+def holds_any_role(user: User) -> bool:
+    """Whether the person holds any role assignment at all (staff, or a group's chair); such people
+    never sign in through links in e-mails (``accounts.sign_in_links``)."""
+    return bool(db.session.scalar(select(exists().where(RoleAssignment.user_id == user.id))))
 
 
 def is_platform_admin(user: User) -> bool:

@@ -144,4 +144,11 @@ class _Decisions:
         user = row.user
         if cohort is not None and (user is None or (user.id, cohort.id) not in self.enrolled):
             row.enrol_in = cohort
-            actions.append(_("Tilmeldes holdet »%(cohort)s«.", cohort=cohort.name))
+            actions.append(
+                _("Tilmeldes forløbet »%(cohort)s«.", cohort=cohort.name)
+                if cohort is self.plan.cohort
+                else _("Tilmeldes holdet »%(cohort)s«.", cohort=cohort.name)
+            )
+        elif cohort is not None and cohort is self.plan.cohort:
+            row.already_enrolled = True
+            actions.append(_("Er allerede tilmeldt forløbet »%(cohort)s«.", cohort=cohort.name))

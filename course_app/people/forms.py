@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
-from wtforms import HiddenField
+from wtforms import HiddenField, SelectField
 from wtforms.validators import DataRequired
 
 # The confirmed file travels back in a signed hidden field, and Flask keeps non-file form fields
@@ -24,6 +24,8 @@ class UploadForm(FlaskForm):
         ],
         render_kw={"accept": ".csv,.txt,text/csv,text/plain"},
     )
+    # The id as posted; the view checks it against the rounds the person may enrol into.
+    cohort = SelectField(_l("Tilmeld forløb"), validate_choice=False)
 
 
 class ConfirmForm(FlaskForm):

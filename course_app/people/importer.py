@@ -16,7 +16,11 @@ a role, an enrolment – and never removes anything. Importing the same file aga
 invites nobody. Organisations, areas and groups are matched by name, ignoring case and extra spaces.
 
 Roles: ``leader`` (the default when the cell is empty) and ``chair`` are members of their group and
-enrolled in the organisation's current cohort; a chair also chairs the group. A ``facilitator``
+enrolled in the organisation's current cohort (unless it is closed); a chair also chairs the group.
+With a round chosen for the whole import (``cohort``), they are enrolled in that round instead,
+new and existing people alike, through the rounds' enrolment service
+(``cohorts.enrolling.enrol_selection``: all or nobody, never anyone twice); a leader or chair of an
+organisation that does not take part in it is a problem of its line. A ``facilitator``
 facilitates the group; a ``coordinator`` coordinates the organisation. Danish names are accepted.
 
 The caller commits (the CLI, or the admin view) and sends the queued invitations afterwards.
@@ -32,14 +36,17 @@ from sqlalchemy.exc import IntegrityError
 
 from course_app.accounts import invitations
 from course_app.accounts import services as accounts
+from course_app.cohorts import enrolling
 from course_app.cohorts import services as cohorts
+from course_app.cohorts.enrolling import EnrolmentReport
+from course_app.cohorts.models import Cohort
 from course_app.core.db import db
 from course_app.core.errors import ServiceError
 from course_app.organisations import services as directory
 from course_app.organisations.access import Viewer
 from course_app.organisations.models import Area, LeaderGroup, Organisation, Role
 from course_app.people.csvfile import Problem, read_rows
-from course_app.people.plan import ImportRole, Plan, RowPreview, RowStatus
+from course_app.people.plan import MEMBER_ROLES, ImportRole, Plan, RowPreview, RowStatus
 from course_app.people.planning import plan_import
 
 __all__ = ["ImportResult", "ImportRole", "Problem", "RowPreview", "RowStatus", "import_people"]
@@ -58,6 +65,9 @@ class ImportResult:
     roles_added: int = 0
     enrolments: int = 0
     invitations: int = 0
+    # The round chosen for the whole import, and its leaders and chairs who were in it already.
+    cohort_name: str | None = None
+    already_enrolled: int = 0
 
     @property
     def ok(self) -> bool:
@@ -91,6 +101,8 @@ class ImportResult:
             roles_added=sum(row.role_to_add is not None for row in plan.rows),
             enrolments=sum(row.enrol_in is not None for row in plan.rows),
             invitations=sum(row.new_person for row in plan.rows),
+            cohort_name=plan.cohort.name if plan.cohort is not None else None,
+            already_enrolled=sum(row.already_enrolled for row in plan.rows),
         )
 
     def summary(self) -> list[str]:
@@ -102,40 +114,72 @@ class ImportResult:
             (self.groups_created, ngettext("%(num)s ny ledergruppe", "%(num)s nye ledergrupper", self.groups_created)),
             (self.memberships, ngettext("%(num)s sat i eller flyttet til en ledergruppe", "%(num)s sat i eller flyttet til en ledergruppe", self.memberships)),
             (self.roles_added, ngettext("%(num)s ny rolle", "%(num)s nye roller", self.roles_added)),
-            (self.enrolments, ngettext("%(num)s ny tilmelding til et hold", "%(num)s nye tilmeldinger til et hold", self.enrolments)),
+            (self.enrolments, self._enrolments_line()),
             (self.invitations, ngettext("%(num)s invitation", "%(num)s invitationer", self.invitations)),
         ]  # fmt: skip
         lines = [text for count, text in counts if count]
-        return lines or [_("Ingen ændringer: alle i filen er allerede importeret.")]
+        lines = lines or [_("Ingen ændringer: alle i filen er allerede importeret.")]
+        if self.already_enrolled:
+            lines.append(
+                ngettext(
+                    "%(num)s var allerede tilmeldt forløbet »%(cohort)s«",
+                    "%(num)s var allerede tilmeldt forløbet »%(cohort)s«",
+                    self.already_enrolled,
+                    cohort=self.cohort_name,
+                )
+            )
+        return lines
+
+    def _enrolments_line(self) -> str:
+        if self.cohort_name is None:
+            return ngettext(
+                "%(num)s ny tilmelding til et hold",
+                "%(num)s nye tilmeldinger til et hold",
+                self.enrolments,
+            )
+        return ngettext(
+            "%(num)s ny tilmelding til forløbet »%(cohort)s«",
+            "%(num)s nye tilmeldinger til forløbet »%(cohort)s«",
+            self.enrolments,
+            cohort=self.cohort_name,
+        )
 
 
 def import_people(
-    data: bytes | str, *, actor: Viewer | None = None, dry_run: bool = False
+    data: bytes | str,
+    *,
+    actor: Viewer | None = None,
+    dry_run: bool = False,
+    cohort: Cohort | None = None,
 ) -> ImportResult:
     """Check the file and, unless it has problems or ``dry_run`` is set, import it (flush only).
 
     ``actor`` is the person importing in the admin area: a coordinator may only import into their own
     organisation (other rows are problems), a platform admin anywhere. ``None`` is the operator at the
-    command line. Raises ``ServiceError`` only if the database refuses the plan (e.g. another import
-    created the same person meanwhile); nothing is then left behind.
+    command line. ``cohort``: a round to enrol the file's leaders and chairs in (the caller checked
+    that ``actor`` may; ``cohorts.enrollable``). Raises ``ServiceError`` only if the database refuses
+    the plan (e.g. another import created the same person meanwhile) or the round takes nobody now
+    (``RoundClosed``); nothing is then left behind.
     """
     rows, problems = read_rows(data)
-    plan = plan_import(rows, actor) if rows else Plan()
+    plan = plan_import(rows, actor, cohort) if rows else Plan(cohort=cohort)
     problems = sorted([*problems, *plan.problems], key=lambda problem: problem.line)
     result = ImportResult.from_plan(plan, problems=problems, dry_run=dry_run)
     if problems or dry_run:
         return result
     try:
         with db.session.begin_nested():
-            _apply(plan)
+            report = _apply(plan)
     except IntegrityError as error:
         raise ServiceError(
             _("Importen blev afbrudt, fordi data blev ændret samtidig. Prøv igen.")
         ) from error
+    if report is not None:  # what the enrolment service did, to the person
+        result.enrolments, result.already_enrolled = report.enrolled, report.already
     return result
 
 
-def _apply(plan: Plan) -> None:
+def _apply(plan: Plan) -> EnrolmentReport | None:
     organisations: dict[str, Organisation] = {}
     areas: dict[tuple[str, str], Area] = {}
     groups: dict[tuple[str, str], LeaderGroup] = {}
@@ -193,7 +237,21 @@ def _apply(plan: Plan) -> None:
             directory.assign_role(user, Role.COORDINATOR, organisation=organisation)
         elif row.role_to_add is not None:
             directory.assign_role(user, row.role_to_add, group=group)
-        if row.enrol_in is not None:
+        if row.enrol_in is not None and plan.cohort is None:
             cohorts.enrol(user, row.enrol_in)
         if row.new_person:
             invitations.invite(user)
+    return _enrol_in_chosen_round(plan)
+
+
+def _enrol_in_chosen_round(plan: Plan) -> EnrolmentReport | None:
+    """The file's leaders and chairs, new and existing, in the round chosen for the import."""
+    if plan.cohort is None:
+        return None
+    emails = tuple(row.email for row in plan.rows if row.role in MEMBER_ROLES)
+    if not emails:
+        return EnrolmentReport(cohort=plan.cohort)
+    try:
+        return enrolling.enrol_selection(plan.cohort, enrolling.Selection(emails=emails))
+    except enrolling.EnrolmentRefused as refused:
+        raise ServiceError(" ".join([str(refused), *map(str, refused.problems)])) from refused

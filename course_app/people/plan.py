@@ -75,6 +75,7 @@ class PlannedRow:
     join_group: bool = False
     role_to_add: Role | None = None
     enrol_in: Cohort | None = None
+    already_enrolled: bool = False  # in the round chosen for the whole import
 
 
 @dataclass
@@ -87,3 +88,6 @@ class Plan:
     areas: dict[tuple[str, str], Area | str] = field(default_factory=dict)
     groups: dict[tuple[str, str], LeaderGroup | str] = field(default_factory=dict)
     group_areas: dict[tuple[str, str], str] = field(default_factory=dict)  # new group → area key
+    # The round chosen for the whole import (the admin page's "Tilmeld forløb"): its leaders and
+    # chairs are enrolled in it, instead of in their organisation's current round.
+    cohort: Cohort | None = None

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from course_app.accounts import services as accounts
 from course_app.accounts.models import User
 from course_app.cohorts import services as cohorts
+from course_app.cohorts.models import Cohort
 from course_app.core.db import db
 from course_app.core.errors import ServiceError
 from course_app.core.i18n import today_local
@@ -20,6 +21,7 @@ from course_app.people.csvfile import CsvRow, Problem
 from course_app.people.decisions import decide
 from course_app.people.lookups import in_batches, users_by_email
 from course_app.people.plan import (
+    MEMBER_ROLES,
     ROLE_NAMES,
     ImportRole,
     Plan,
@@ -36,10 +38,10 @@ class _Planner:
     """Checks the rows in two steps (each row on its own, then against the directory), keeping
     every problem, and hands the rows that pass to ``decide``."""
 
-    def __init__(self, actor: Viewer | None) -> None:
+    def __init__(self, actor: Viewer | None, cohort: Cohort | None = None) -> None:
         self.actor = actor
         self.restricted = actor is not None and not actor.is_platform_admin
-        self.plan = Plan()
+        self.plan = Plan(cohort=cohort)
         self._own_only_message: str | None = None
         self.email_lines: dict[str, int] = {}  # e-mail → the line it first appears on
 
@@ -187,10 +189,24 @@ class _Planner:
             if row.group:
                 key = (row.organisation, row.group)
                 plan.groups.setdefault(key, groups.get(key, tidy(row.csv.group)))
-        self.cohorts = {
-            org.id: cohorts.current_cohort_for_organisation(org.id, today_local())
-            for org in plan.organisations.values()
-            if isinstance(org, Organisation)
+        self.cohorts = self._rounds_to_enrol_in()
+
+    def _rounds_to_enrol_in(self) -> dict[int, Cohort | None]:
+        """Per organisation the round its leaders and chairs are enrolled in: the round chosen for
+        the import where the organisation takes part in it, else the organisation's current round
+        (a closed one takes nobody)."""
+        organisations = [o for o in self.plan.organisations.values() if isinstance(o, Organisation)]
+        chosen = self.plan.cohort
+        if chosen is not None:
+            taking_part = {organisation.id for organisation in chosen.organisations}
+            return {o.id: chosen for o in organisations if o.id in taking_part}
+        current = {
+            o.id: cohorts.current_cohort_for_organisation(o.id, today_local())
+            for o in organisations
+        }
+        return {
+            org_id: cohort if cohort is not None and not cohort.is_closed else None
+            for org_id, cohort in current.items()
         }
 
     def _check_against_directory(self, row: PlannedRow, users: dict[str, User]) -> bool:
@@ -217,6 +233,7 @@ class _Planner:
                 )
         if row.group:
             self._check_group_area(row)
+        self._check_chosen_round(row, organisation)
         user = users.get(row.email)
         if user is not None:
             row.user = user
@@ -235,6 +252,27 @@ class _Planner:
                     ),
                 )
         return len(plan.problems) == before
+
+    def _check_chosen_round(self, row: PlannedRow, organisation: Organisation | str) -> None:
+        """A leader or chair of an organisation outside the round chosen for the import cannot be
+        enrolled in it (all or nobody: the file is refused)."""
+        chosen = self.plan.cohort
+        if chosen is None or row.role not in MEMBER_ROLES:
+            return
+        if not isinstance(organisation, Organisation) or all(
+            organisation.id != taking_part.id for taking_part in chosen.organisations
+        ):
+            name = organisation.name if isinstance(organisation, Organisation) else organisation
+            self.problem(
+                row.csv,
+                _(
+                    "%(organisation)s deltager ikke i forløbet »%(cohort)s«, så %(email)s kan ikke "
+                    "tilmeldes det. Vælg et andet forløb, eller fjern linjen.",
+                    organisation=name,
+                    cohort=chosen.name,
+                    email=row.email,
+                ),
+            )
 
     def _own_organisations_only(self) -> str:
         assert self.actor is not None
@@ -291,6 +329,8 @@ class _Planner:
             )
 
 
-def plan_import(rows: list[CsvRow], actor: Viewer | None) -> Plan:
-    """Check the rows and decide what happens to each; ``plan.problems`` lists what is wrong."""
-    return _Planner(actor).build(rows)
+def plan_import(rows: list[CsvRow], actor: Viewer | None, cohort: Cohort | None = None) -> Plan:
+    """Check the rows and decide what happens to each; ``plan.problems`` lists what is wrong.
+    ``cohort``: the round chosen for the whole import (the caller checked the person may enrol
+    into it)."""
+    return _Planner(actor, cohort).build(rows)

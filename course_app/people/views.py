@@ -1,6 +1,8 @@
 """Importing people in the admin area: upload a CSV file, check the preview, confirm.
 
 Platform admins import into any organisation, coordinators into their own; everyone else gets 403.
+The page can also enrol the file's leaders and chairs in a round ("Tilmeld forløb"): one of the open
+rounds the person runs (``cohorts.enrollable``), checked on upload and again on confirm.
 
 The confirm step needs the uploaded file again. It travels in a hidden form field, signed with the
 app's secret key for the person who uploaded it and valid for an hour, rather than in a temporary
@@ -21,13 +23,16 @@ from flask import (
     flash,
     redirect,
     render_template,
+    request,
     url_for,
 )
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from course_app.cohorts.enrollable import enrollable_cohort, enrollable_cohorts
+from course_app.cohorts.models import Cohort
 from course_app.core.db import db
 from course_app.core.errors import ServiceError
 from course_app.notifications import services as notifications
@@ -51,6 +56,7 @@ def _importer() -> Viewer:
 class Upload:
     filename: str
     text: str
+    cohort_id: int | None = None  # the round to enrol in, as chosen on upload
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -58,7 +64,14 @@ def _serializer() -> URLSafeTimedSerializer:
 
 
 def sign_upload(upload: Upload, user_id: int) -> str:
-    return _serializer().dumps({"user": user_id, "filename": upload.filename, "text": upload.text})
+    return _serializer().dumps(
+        {
+            "user": user_id,
+            "filename": upload.filename,
+            "text": upload.text,
+            "cohort": upload.cohort_id,
+        }
+    )
 
 
 def load_upload(token: str, user_id: int) -> Upload | None:
@@ -69,10 +82,37 @@ def load_upload(token: str, user_id: int) -> Upload | None:
         return None
     if not isinstance(data, dict) or data.get("user") != user_id:
         return None
-    return Upload(filename=str(data.get("filename", "")), text=str(data.get("text", "")))
+    cohort_id = data.get("cohort")
+    return Upload(
+        filename=str(data.get("filename", "")),
+        text=str(data.get("text", "")),
+        cohort_id=cohort_id if isinstance(cohort_id, int) else None,
+    )
 
 
-def _render_preview(result: importer.ImportResult, upload: Upload):
+def _upload_form(viewer: Viewer, *, posted: bool, chosen: object = None) -> UploadForm:
+    """The upload form (with what was ``posted``, or empty) and the rounds the person may enrol
+    into; ``chosen``: the round to preselect, if it is one of them."""
+    form = UploadForm() if posted else UploadForm(formdata=None)
+    form.cohort.choices = [("", _("Ingen (tilmeld ikke)"))] + [
+        (str(cohort.id), _round_label(cohort)) for cohort in enrollable_cohorts(viewer)
+    ]
+    if chosen is not None and str(chosen) in {value for value, _label in form.cohort.choices}:
+        form.cohort.data = str(chosen)
+    return form
+
+
+def _round_label(cohort: Cohort) -> str:
+    starts = format_date(cohort.starts_on, "d. MMMM y")
+    return _(
+        "%(name)s (%(course)s, fra %(date)s)",
+        name=cohort.name,
+        course=cohort.course.title,
+        date=starts,
+    )
+
+
+def _render_preview(result: importer.ImportResult, upload: Upload, viewer: Viewer):
     confirm_form = None
     if result.ok:
         confirm_form = ConfirmForm(formdata=None)
@@ -82,7 +122,7 @@ def _render_preview(result: importer.ImportResult, upload: Upload):
         result=result,
         filename=upload.filename,
         confirm_form=confirm_form,
-        upload_form=UploadForm(formdata=None),
+        upload_form=_upload_form(viewer, posted=False, chosen=upload.cohort_id),
         max_upload_kb=MAX_UPLOAD_BYTES // 1024,
     ), 200 if result.ok else 400
 
@@ -91,14 +131,23 @@ def _render_preview(result: importer.ImportResult, upload: Upload):
 @login_required
 def import_people():
     viewer = _importer()
-    form = UploadForm()
+    if request.method == "GET":
+        form = _upload_form(viewer, posted=False, chosen=request.args.get("forloeb"))
+    else:
+        form = _upload_form(viewer, posted=True)
     if form.validate_on_submit():
-        data = form.file.data.read()
-        filename = form.file.data.filename or ""
-        result = importer.import_people(data, actor=viewer, dry_run=True)
-        db.session.rollback()  # a dry run writes nothing; end the read transaction
-        text = data.decode("utf-8-sig") if result.ok else ""
-        return _render_preview(result, Upload(filename=filename, text=text))
+        try:
+            cohort = enrollable_cohort(viewer, form.cohort.data)
+        except ServiceError as error:  # a forged or since closed round: the form says which
+            form.cohort.errors = [*form.cohort.errors, str(error)]
+        else:
+            data = form.file.data.read()
+            filename = form.file.data.filename or ""
+            result = importer.import_people(data, actor=viewer, dry_run=True, cohort=cohort)
+            db.session.rollback()  # a dry run writes nothing; end the read transaction
+            text = data.decode("utf-8-sig") if result.ok else ""
+            upload = Upload(filename, text, cohort.id if cohort is not None else None)
+            return _render_preview(result, upload, viewer)
     return render_template(
         "people/import.html",
         form=form,
@@ -119,7 +168,9 @@ def confirm_import():
         flash(_("Forhåndsvisningen er udløbet eller ugyldig. Upload filen igen."), "error")
         return redirect(url_for("people.import_people"))
     try:
-        result = importer.import_people(upload.text, actor=viewer)
+        # The round again, as it is now: closed since, or the person no longer runs it, is refused.
+        cohort = enrollable_cohort(viewer, upload.cohort_id)
+        result = importer.import_people(upload.text, actor=viewer, cohort=cohort)
     except ServiceError as error:
         db.session.rollback()
         flash(str(error), "error")
@@ -127,7 +178,7 @@ def confirm_import():
     if not result.ok:
         # Something changed since the preview (or the person's roles did): show what, import nothing.
         db.session.rollback()
-        return _render_preview(result, upload)
+        return _render_preview(result, upload, viewer)
     db.session.commit()
     flash(_("Importen er gennemført: %(summary)s.", summary=", ".join(result.summary())), "success")
     if result.invitations:

@@ -1,4 +1,7 @@
-"""Writing and reading one's own answers. Every answer is private until its author shares it."""
+"""Writing and reading one's own answers. Every answer is private until its author shares it.
+
+Nothing is written into a closed round: every function here that writes asks
+``cohorts.read_only.require_open_round`` first (``RoundClosed``)."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from sqlalchemy import func, select, update
 
 from course_app.accounts.models import User
 from course_app.cohorts.models import Enrolment
+from course_app.cohorts.read_only import require_open_round
 from course_app.core.db import db, utcnow
 from course_app.core.errors import NotAllowed, NotFound, ServiceError
 from course_app.courses.models import Block, Lesson, Module
@@ -50,6 +54,7 @@ def unanswered_required(lesson: LessonOutline, answers: dict[int, ReflectionAnsw
 
 def save_answer(enrolment: Enrolment, block: Block, text: str, *, submit: bool) -> ReflectionAnswer:
     """Save a draft or submit. A submitted answer stays editable; every change raises its version."""
+    require_open_round(enrolment.cohort)
     if not block.is_question or block.retired_at is not None:
         raise ServiceError(_l("Spørgsmålet findes ikke længere."))
     text = text.replace("\r\n", "\n")
@@ -108,6 +113,7 @@ def set_visibility(enrolment: Enrolment, answer: ReflectionAnswer, *, share: boo
     Returns whether anything changed."""
     if answer.enrolment_id != enrolment.id:
         raise NotFound(_l("Svaret findes ikke."))
+    require_open_round(enrolment.cohort)
     if share:
         if answer.visibility == Visibility.GROUP:
             return False
@@ -253,6 +259,7 @@ def add_comment(
     )
     if answer is None:
         raise NotFound(_l("Svaret findes ikke."))
+    require_open_round(cohort_id)
     text = _clean_text(text)
     if not text:
         raise ServiceError(_l("Skriv din kommentar, før du sender den."))
@@ -288,6 +295,7 @@ def delete_comment(viewer: Viewer, group: LeaderGroup, cohort_id: int, comment_i
     ).first()
     if row is None:
         raise NotFound(_l("Kommentaren findes ikke."))
+    require_open_round(cohort_id)
     comment, block_id = row
     comment.deleted_at = utcnow()
     db.session.flush()
@@ -331,6 +339,7 @@ def save_meeting_note(
         raise NotFound(_l("Siden findes ikke."))
     if not viewer.may_write_meeting_notes(group):
         raise NotAllowed(_l("Kun ledergruppens mødeleder kan skrive mødenoterne."))
+    require_open_round(cohort_id)
     text = _clean_text(text)
     if not text:
         raise ServiceError(_l("Skriv mødenoterne, før du gemmer."))

@@ -8,6 +8,9 @@ decide themselves.
   the only one taking part), of the courses it already takes; enrol only its people; read the release table, and change it only when
   their organisation is the round's only one (a shared round's dates are the other organisations'
   programme too).
+- Closing a round (read-only afterwards): platform admins, and coordinators of an organisation
+  taking part (closing a shared round closes it for every organisation in it). Reopening: platform
+  admins only (a mistake is put right by someone who sees the whole round).
 - Everyone else: 403 on every rounds page.
 
 A round the coordinator's organisation takes no part in answers 404, exactly like one that does not
@@ -66,6 +69,24 @@ class RoundAccess:
             return True
         taking_part = {organisation.id for organisation in self.cohort.organisations}
         return bool(taking_part) and taking_part <= self.viewer.coordinator_of
+
+    @property
+    def may_close(self) -> bool:
+        return may_close_round(self.viewer, self.cohort)
+
+    @property
+    def may_reopen(self) -> bool:
+        return may_reopen_round(self.viewer)
+
+
+def may_close_round(viewer: Viewer, cohort: Cohort) -> bool:
+    if viewer.is_platform_admin:
+        return True
+    return any(organisation.id in viewer.coordinator_of for organisation in cohort.organisations)
+
+
+def may_reopen_round(viewer: Viewer) -> bool:
+    return viewer.is_platform_admin
 
 
 def round_access(viewer: Viewer, cohort_id: int) -> RoundAccess:

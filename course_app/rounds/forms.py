@@ -26,6 +26,7 @@ from wtforms.fields.choices import SelectChoice
 
 from course_app.core.db import is_possible_id
 from course_app.courses.release_rules import ReleaseKind, ReleaseRule
+from course_app.organisations.models import MAIL_SENDER_NAME_LENGTH
 from course_app.rounds.enrolment import EnrolChoice, EnrolOptions, emails_from_text
 from course_app.rounds.participants import STATE_LABELS, ParticipantFilters, ParticipantState
 from course_app.rounds.release_table import ReleaseTable
@@ -322,3 +323,18 @@ class MoveForm(FlaskForm):
     """The participant's new leader group (choices: her organisation's groups)."""
 
     group = SelectField(_l("Ny ledergruppe"), coerce=int_or_none, validate_choice=False)
+
+
+class SenderNameForm(FlaskForm):
+    """One participating organisation's sender name (the organisation is in the URL). The service
+    trims and checks it; the field's own limit only stops absurd posts early."""
+
+    sender_name = StringField(
+        _l("Afsendernavn på invitationen til kick-off"),
+        description=_l(
+            "Navnet, invitationen til kick-off kommer fra, fx »Direktionen i Albertslund "
+            "Kommune«. Lad feltet være tomt for at bruge platformens navn."
+        ),
+        render_kw={"maxlength": MAIL_SENDER_NAME_LENGTH, "autocomplete": "off"},
+    )
+    save = SubmitField(_l("Gem afsendernavnet"))

@@ -3,7 +3,7 @@
 Her current membership ends now and one in the new group starts (``valid_until``/``valid_from``).
 Answers she shared earlier stay with the group she shared them with; from now on she shares with her
 new group. Coordinators move only people of their own organisation, and only into that
-organisation's groups.
+organisation's groups. Nobody is moved in a closed round.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from sqlalchemy import select
 from course_app.accounts.models import User
 from course_app.audit import services as audit
 from course_app.cohorts.models import Enrolment
+from course_app.cohorts.read_only import require_open_round
 from course_app.core.db import db, is_possible_id
 from course_app.core.errors import NotFound, ServiceError
 from course_app.core.i18n import danish_sort_key
@@ -49,6 +50,7 @@ def move_choice(access: RoundAccess, user_id: int) -> MoveChoice:
 def move_participant(access: RoundAccess, user_id: int, group_id: int | None) -> bool:
     """Move her to ``group_id`` (one of her organisation's groups); False when she is in it already."""
     choice = move_choice(access, user_id)
+    require_open_round(access.cohort)
     group = next((group for group in choice.groups if group.id == group_id), None)
     if group is None:
         raise ServiceError(_l("Vælg en af ledergrupperne i listen."))

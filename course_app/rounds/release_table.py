@@ -27,6 +27,7 @@ from sqlalchemy import select
 
 from course_app.audit import services as audit
 from course_app.cohorts.models import Cohort
+from course_app.cohorts.read_only import require_open_round
 from course_app.core.db import db
 from course_app.core.errors import ServiceError
 from course_app.courses.models import Module
@@ -123,6 +124,7 @@ def save_release_rules(
     db.session.execute(
         select(Cohort.id).where(Cohort.id == cohort.id).with_for_update(key_share=True)
     )
+    require_open_round(cohort)
     table = release_table(cohort)
     if version != table.version:
         raise StaleReleaseTable(

@@ -41,6 +41,7 @@ class RoundLine:
     ends_on: dt.date | None
     organisations: tuple[str, ...]  # the viewer's part of the round
     enrolled: int  # people of those organisations (everyone, for platform admins)
+    closed_at: dt.datetime | None = None  # closed (read-only) since
 
 
 def round_lines(viewer: Viewer) -> list[RoundLine]:
@@ -72,6 +73,7 @@ def round_lines(viewer: Viewer) -> list[RoundLine]:
             ends_on=cohort.ends_on,
             organisations=tuple(o.name for o in cohort.organisations if own is None or o.id in own),
             enrolled=counts.get(cohort.id, 0),
+            closed_at=cohort.closed_at,
         )
         for cohort in cohorts
     ]

@@ -1,5 +1,6 @@
-"""The rounds pages ("Forløb"): the list, a new round, the round's page with its release table and
-enrolment forms, and its participants (page and CSV).
+"""The rounds pages ("Forløb"): the list, a new round, the round's page with its release table,
+enrolment forms and each organisation's sender name, its participants (page and CSV), and closing
+(and reopening) the round.
 
 Thin: load what the person may see (``access.round_access``: 403 for people without a rounds role,
 404 for a round outside a coordinator's organisation), call a service, commit once, redirect.
@@ -13,12 +14,16 @@ from flask_login import login_required
 from wtforms.fields.choices import SelectChoice
 
 from course_app.cohorts.enrolling import EnrolmentRefused
+from course_app.cohorts.read_only import RoundClosed, require_open_round
 from course_app.core import clock, spreadsheet
 from course_app.core.db import db
+from course_app.core.error_pages import typed_texts
 from course_app.core.errors import NotAllowed, NotFound, ServiceError
+from course_app.core.forms import ButtonForm
 from course_app.organisations.access import Viewer, request_viewer
+from course_app.organisations.sender_name import set_sender_name
 from course_app.organisations.services import slugify
-from course_app.rounds import moves, services
+from course_app.rounds import closing, moves, services
 from course_app.rounds.access import RoundAccess, may_manage_rounds, round_access
 from course_app.rounds.enrolment import enrol_options, enrol_people
 from course_app.rounds.forms import (
@@ -27,6 +32,7 @@ from course_app.rounds.forms import (
     ParticipantFilterForm,
     ReleaseTableForm,
     RoundForm,
+    SenderNameForm,
     release_table_form,
 )
 from course_app.rounds.participants import STATE_LABELS, participant_list, participant_table
@@ -55,6 +61,23 @@ def _round(cohort_id: int) -> RoundAccess:
         abort(403)
     except NotFound:
         abort(404)
+
+
+def _refuse_closed(closed: RoundClosed, endpoint: str = "rounds.round_page"):
+    """A closed round's settings stay as they are: say so on its page."""
+    db.session.rollback()
+    flash(str(closed), "error")
+    return redirect(url_for(endpoint, cohort_id=closed.cohort.id))
+
+
+@bp.app_errorhandler(RoundClosed)
+def round_closed(closed: RoundClosed):
+    """The safety net for any page that lets ``RoundClosed`` through: a page that says why nothing
+    was saved, with the texts the person typed (409: the round's state refuses the change)."""
+    db.session.rollback()
+    return render_template(
+        "errors/round_closed.html", message=str(closed), typed_texts=typed_texts()
+    ), 409
 
 
 @bp.get("/forloeb")
@@ -105,16 +128,25 @@ def _render_round(
     enrol_form: EnrolForm | None = None,
     enrol_problems: list[str] | None = None,
     stale: str | None = None,
+    sender_form: tuple[int, SenderNameForm] | None = None,
     status: int = 200,
 ):
+    closed = access.cohort.is_closed
     table = release_table(access.cohort)
-    if release_form is None and access.may_change_releases:
+    if release_form is None and access.may_change_releases and not closed:
         release_form = release_table_form(table)
     options = enrol_options(access)
     if enrol_form is None:
         enrol_form = EnrolForm(formdata=None)
     enrol_form.fill(options, is_platform_admin=access.is_platform_admin)
     counts = services.enrolled_counts([access.cohort.id], access.organisation_ids)
+    sender_forms = {}
+    for organisation in access.organisations:
+        form = SenderNameForm(formdata=None)
+        form.sender_name.data = organisation.mail_sender_name
+        sender_forms[organisation.id] = form
+    if sender_form is not None:
+        sender_forms[sender_form[0]] = sender_form[1]
     return render_template(
         "rounds/round.html",
         access=access,
@@ -127,6 +159,9 @@ def _render_round(
         enrolled=counts.get(access.cohort.id, 0),
         shared=len(access.cohort.organisations) > len(access.organisations),
         stale=stale,
+        closed=closed,
+        sender_forms=sender_forms,
+        button_form=ButtonForm(formdata=None),
     ), status
 
 
@@ -142,6 +177,10 @@ def save_releases(cohort_id: int):
     access = _round(cohort_id)
     if not access.may_change_releases:
         abort(403)
+    try:
+        require_open_round(access.cohort)
+    except RoundClosed as closed:
+        return _refuse_closed(closed)
     form = release_table_form(release_table(access.cohort), formdata=request.form)
     if not form.validate_on_submit():
         return _render_round(access, release_form=form, status=400)
@@ -154,6 +193,8 @@ def save_releases(cohort_id: int):
         db.session.rollback()
         form.refresh_untouched(release_table(access.cohort), rules)
         return _render_round(access, release_form=form, stale=str(stale), status=409)
+    except RoundClosed as closed:
+        return _refuse_closed(closed)
     except ReleaseRulesInvalid as invalid:
         db.session.rollback()
         for key, problem in invalid.problems.items():
@@ -177,12 +218,18 @@ def save_releases(cohort_id: int):
 @login_required
 def enrol(cohort_id: int):
     access = _round(cohort_id)
+    try:
+        require_open_round(access.cohort)
+    except RoundClosed as closed:
+        return _refuse_closed(closed)
     form = EnrolForm()
     if not form.validate_on_submit():
         return _render_round(access, enrol_form=form, status=400)
     confirm = bool(form.confirm.data)
     try:
         report = enrol_people(access, form.choice(), dry_run=not confirm)
+    except RoundClosed as closed:
+        return _refuse_closed(closed)
     except EnrolmentRefused as refused:
         db.session.rollback()
         return _render_round(access, enrol_form=form, enrol_problems=refused.problems, status=400)
@@ -246,6 +293,10 @@ def move(cohort_id: int, user_id: int):
         choice = moves.move_choice(access, user_id)
     except NotFound:
         abort(404)
+    try:
+        require_open_round(access.cohort)
+    except RoundClosed as closed:
+        return _refuse_closed(closed, "rounds.participants")
     form = MoveForm()
     form.group.choices = [SelectChoice(group.id, group.name) for group in choice.groups]
     if request.method == "GET" and choice.current is not None:
@@ -268,3 +319,92 @@ def move(cohort_id: int, user_id: int):
     return render_template(
         "rounds/move.html", cohort=access.cohort, choice=choice, form=form
     ), status
+
+
+# --- closing the round ----------------------------------------------------------------------------
+
+
+@bp.route("/forloeb/<int:cohort_id>/luk", methods=["GET", "POST"])
+@login_required
+def close_round(cohort_id: int):
+    """A page that says what closing means, and its button; closing twice changes nothing."""
+    access = _round(cohort_id)
+    if not access.may_close:
+        abort(403)
+    cohort = access.cohort
+    form = ButtonForm()
+    if request.method == "GET" and cohort.is_closed:
+        flash(_("Forløbet »%(name)s« er allerede lukket.", name=cohort.name), "info")
+        return redirect(url_for("rounds.round_page", cohort_id=cohort_id))
+    if form.validate_on_submit():
+        try:
+            closing.close_round(cohort, by=access.viewer, now=clock.now())
+        except closing.AlreadyClosed as already:
+            db.session.rollback()
+            flash(str(already), "info")
+        else:
+            db.session.commit()
+            flash(_("Forløbet »%(name)s« er lukket.", name=cohort.name), "success")
+        return redirect(url_for("rounds.round_page", cohort_id=cohort_id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("rounds/close.html", access=access, cohort=cohort, form=form), status
+
+
+@bp.post("/forloeb/<int:cohort_id>/genaabn")
+@login_required
+def reopen_round(cohort_id: int):
+    """Platform admins only: a round closed by mistake is opened again."""
+    access = _round(cohort_id)
+    if not access.may_reopen:
+        abort(403)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    try:
+        closing.reopen_round(access.cohort, by=access.viewer, now=clock.now())
+    except closing.NotClosed as not_closed:
+        db.session.rollback()
+        flash(str(not_closed), "info")
+    else:
+        db.session.commit()
+        flash(_("Forløbet »%(name)s« er åbnet igen.", name=access.cohort.name), "success")
+    return redirect(url_for("rounds.round_page", cohort_id=cohort_id))
+
+
+# --- the sender name of each organisation's kick-off invitation ------------------------------------
+
+
+@bp.post("/forloeb/<int:cohort_id>/afsendernavn/<int:organisation_id>")
+@login_required
+def sender_name(cohort_id: int, organisation_id: int):
+    """One organisation's sender name: only an organisation of the viewer's part of the round (a
+    coordinator's own); any other id is 404, as on the rest of the round's pages."""
+    access = _round(cohort_id)
+    organisation = next((o for o in access.organisations if o.id == organisation_id), None)
+    if organisation is None:
+        abort(404)
+    form = SenderNameForm()
+    if form.validate_on_submit():
+        try:
+            changed = set_sender_name(
+                organisation, form.sender_name.data or "", actor=access.viewer
+            )
+        except NotAllowed:
+            db.session.rollback()
+            abort(403)
+        except ServiceError as error:
+            db.session.rollback()
+            form.sender_name.errors = [*form.sender_name.errors, str(error)]
+        else:
+            db.session.commit()
+            if changed:
+                flash(
+                    _(
+                        "Afsendernavnet for %(organisation)s er gemt.",
+                        organisation=organisation.name,
+                    ),
+                    "success",
+                )
+            else:
+                flash(_("Der var ingen ændringer at gemme."), "info")
+            return redirect(url_for("rounds.round_page", cohort_id=cohort_id, _anchor="afsender"))
+    return _render_round(access, sender_form=(organisation.id, form), status=400)

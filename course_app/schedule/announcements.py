@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from course_app.accounts import sign_in_links, unsubscribe
 from course_app.accounts.models import User
 from course_app.cohorts.models import Cohort, Enrolment
 from course_app.core.db import db
@@ -29,7 +30,7 @@ from course_app.schedule.models import ModuleUnlock, Notice, NoticeReason
 
 KIND = "digest"
 
-# Builds a link in an e-mail to one person: (person, endpoint, values) -> absolute URL.
+# Builds a link in an e-mail to one person: (endpoint, values) -> absolute URL.
 LinkMaker = Callable[..., str]
 
 
@@ -80,7 +81,8 @@ def announce(due: Mapping[int, PersonDue], now: dt.datetime) -> int:
             kind=KIND,
             idempotency_key=person_due.idempotency_key(user_id),
             not_before=now,
-            headers=_unsubscribe_headers(user) if digest.reminders else None,
+            # Only reminders can be unsubscribed from (RFC 8058); the rest are service e-mails.
+            headers=unsubscribe.unsubscribe_headers(user) if digest.reminders else None,
             user_id=user.id,
             sender_name=sender_name,
         )
@@ -128,7 +130,7 @@ def _by_id(model, ids: Iterable[int | None], *options) -> dict:
 def _digest(
     user: User, due: PersonDue, loaded: _Loaded, now: dt.datetime
 ) -> tuple[mail.Digest, str | None]:
-    link = _link_maker(user)
+    link = _Links(user, now)
     digest = mail.Digest(
         recipient=mail.Recipient(user.name, user.email, user.locale),
         dashboard=link("learning.dashboard"),
@@ -173,7 +175,8 @@ def _digest(
                 )
             )
     if digest.reminders:
-        digest.unsubscribe_link = _unsubscribe_link(user)
+        digest.unsubscribe_link = unsubscribe.unsubscribe_url(user)
+    digest.links_sign_in = link.token is not None
     return digest, sender_name
 
 
@@ -204,16 +207,18 @@ def _group_meeting(event: Event, link: LinkMaker) -> mail.GroupMeeting:
     )
 
 
-def _link_maker(user: User) -> LinkMaker:
-    def link(endpoint: str, **values: object) -> str:
-        return absolute_url(endpoint, **values)
+class _Links:
+    """The links of one person's e-mail. When she may sign in by link (``SIGN_IN_LINKS`` on, a
+    leader without roles), they share one single-use token, issued with the first link."""
 
-    return link
+    def __init__(self, user: User, now: dt.datetime) -> None:
+        self.user = user
+        self.now = now
+        self.token: str | None = None
+        self._issued = False
 
-
-def _unsubscribe_headers(user: User) -> dict[str, str] | None:
-    return None
-
-
-def _unsubscribe_link(user: User) -> str | None:
-    return None
+    def __call__(self, endpoint: str, **values: object) -> str:
+        if not self._issued:
+            self.token = sign_in_links.issue_token(self.user, self.now)
+            self._issued = True
+        return sign_in_links.link_with_token(self.token, endpoint, **values)

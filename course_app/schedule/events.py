@@ -23,6 +23,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import joinedload
 
 from course_app.cohorts.models import Cohort
+from course_app.cohorts.read_only import require_open_round
 from course_app.core.db import db, is_possible_id, utcnow
 from course_app.core.errors import NotAllowed, NotFound, ServiceError
 from course_app.core.i18n import COPENHAGEN
@@ -284,7 +285,8 @@ def create_event(
     actor: Viewer,
     now: dt.datetime | None = None,
 ) -> Event:
-    """A new event in the round, if the actor may set it and every field holds."""
+    """A new event in the round, if the actor may set it, the round is open (``RoundClosed``) and
+    every field holds."""
     now = now or utcnow()
     cohort_orgs = event_access.cohort_organisation_ids(cohort.id)
     group = None
@@ -294,6 +296,7 @@ def create_event(
         group = _meeting_group(data.group_id, actor, cohort_orgs)
     elif not event_access.may_set_round_events(actor, cohort_orgs):
         raise NotAllowed(_l("Du kan ikke planlægge forløbets fælles begivenheder."))
+    require_open_round(cohort)
     checked = _check_all(cohort, kind, data, None)
     event = Event(
         cohort_id=cohort.id,
@@ -317,6 +320,7 @@ def update_event(event: Event, data: EventInput, *, actor: Viewer, now: dt.datet
     cohort_orgs = event_access.cohort_organisation_ids(event.cohort_id)
     if not event_access.may_set(actor, event, cohort_orgs):
         raise NotAllowed(_l("Du kan ikke ændre denne begivenhed."))
+    require_open_round(event.cohort)
     data = EventInput(**{**data.__dict__, "group_id": event.group_id})
     checked = _check_all(event.cohort, event.kind, data, event)
     if event.kind == EventKind.WORKSHOP:
@@ -344,6 +348,7 @@ def delete_event(event: Event, *, actor: Viewer) -> None:
         actor, event, event_access.cohort_organisation_ids(event.cohort_id)
     ):
         raise NotAllowed(_l("Du kan ikke slette denne begivenhed."))
+    require_open_round(event.cohort)
     db.session.delete(event)
     db.session.flush()
 

@@ -5,11 +5,13 @@ workshop, and reminders from state — each told once, with whatever else fell d
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 import pytest
 from sqlalchemy import func, select
 
+from course_app.accounts.models import SignInLink
 from course_app.cohorts import services as cohorts
 from course_app.cohorts.models import Enrolment
 from course_app.core.db import db
@@ -354,3 +356,60 @@ def test_the_question_set_opens_its_module_for_the_group_before_its_release(sess
     assert message.subject == "Spørgsmål til ledermødet mandag 1. februar 2027"
     assert "Nu er det tid til" not in message.body_text
     assert outsider_enrolment.id not in {enrolment_id for enrolment_id, _ in opened}
+
+
+def test_a_reminder_carries_a_one_click_unsubscribe_that_stops_the_next(
+    session, round_, plan, client
+):
+    """The reminder's List-Unsubscribe address, posted as a mail client does (RFC 8058), stops
+    reminders; the question set of the next meeting still comes."""
+    run_schedule(copenhagen(2027, 1, 22, 14))
+    service = _messages(session, round_.leader)[-1]
+    assert service.headers is None  # the question set is a service e-mail
+    run_schedule(copenhagen(2027, 1, 25, 14))
+    reminder = _messages(session, round_.leader)[-1]
+    assert reminder.subject.startswith("Påmindelse")
+    assert reminder.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    address = reminder.headers["List-Unsubscribe"].strip("<>")
+    assert address in reminder.body_text
+    response = client.post(
+        address.removeprefix("http://forloeb.test"),
+        data="List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 200
+    session.expire_all()
+    assert round_.leader.reminders_stopped_at is not None
+
+    second_meeting = _event(
+        round_.cohort,
+        EventKind.LEADER_MEETING,
+        copenhagen(2027, 3, 1, 13),
+        group_id=plan.group.id,
+        module_id=round_.second.id,
+    )
+    session.commit()
+    run_schedule(copenhagen(2027, 2, 19, 14))
+    assert (round_.leader.id, second_meeting.id) in _notices(session, NoticeReason.QUESTION_SET)
+
+
+def test_with_sign_in_links_on_a_leader_gets_one_token_and_a_chair_plain_links(
+    session, round_, plan, app
+):
+    with app_config(app, SIGN_IN_LINKS=True, BASE_URL="http://forloeb.test"):
+        run_schedule(copenhagen(2027, 1, 11))
+    [lene] = _messages(session, round_.leader)
+    [carl] = _messages(session, plan.chair)
+    tokens = set(re.findall(r"/log-ind/link/([A-Za-z0-9_-]+)\?next=", lene.body_text))
+    assert len(tokens) == 1  # every link of the e-mail shares one token
+    assert "/log-ind/link/" not in carl.body_text  # the chair holds a role: plain links
+    assert f"/forloeb/{round_.cohort.id}/moduler/modul-a" in carl.body_text
+    assert "Linkene logger dig ind én gang" in lene.body_text
+    assert "Linket logger dig ikke ind" in carl.body_text
+    assert session.scalar(select(func.count()).select_from(SignInLink)) == 1
+
+
+def test_links_never_sign_in_by_default(session, round_, plan):
+    run_schedule(copenhagen(2027, 1, 11))
+    assert all("/log-ind/link/" not in m.body_text for m in _messages(session))
+    assert session.scalar(select(func.count()).select_from(SignInLink)) == 0

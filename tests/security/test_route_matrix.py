@@ -57,14 +57,14 @@ from werkzeug.test import TestResponse
 
 import course_app.models  # noqa: F401 - every table in the metadata
 from course_app import create_app
-from course_app.accounts import invitations
+from course_app.accounts import invitations, sign_in_links, unsubscribe
 from course_app.accounts import services as accounts
-from course_app.accounts.models import Invitation, User
+from course_app.accounts.models import Invitation, SignInLink, User
 from course_app.audit.models import AuditEntry
 from course_app.cohorts import services as cohorts
 from course_app.cohorts.models import Cohort, Enrolment, cohort_organisations
 from course_app.core import migrate
-from course_app.core.db import Base, db, make_engine
+from course_app.core.db import Base, db, make_engine, utcnow
 from course_app.courses import goals as goal_services
 from course_app.courses import lifecycle
 from course_app.courses.file_export import export_zip
@@ -167,6 +167,8 @@ H_PLACE = "PLACE-H-meeting-5b90"
 C2_EVENT = "EVENT-C2-kickoff-e4f2"  # the title of C2's kick-off
 # The course editor's calendar-feed token (the world stores its hash, as the app does).
 FEED_TOKEN = "matrix-calendar-feed-token-0123456789abcdef"
+# A sign-in link G1's facilitator got before she became one (staff never sign in by link).
+STAFF_LINK_TOKEN = "matrix-staff-sign-in-link-0123456789abcdefg"  # 43, as real ones
 
 # marker → the only roles that may ever see it, on any page
 MARKERS: dict[str, frozenset[str]] = {
@@ -224,6 +226,8 @@ class World:
     answers: dict[str, int]  # author → answer to lg-1-q1
     comments: dict[str, int]  # author → comment
     invitation_token: str
+    sign_in_link_token: str  # L5's (a leader without a role; links are on in the matrix)
+    unsubscribe_tokens: dict[str, str]  # l2 (reminders on), l3 (reminders stopped)
     courses: dict[str, int]  # course1 (C1's), course2 (C2's)
     modules: dict[str, int]  # course → a module's id (for goal tags)
     goals: dict[str, int]  # course1, course2 (active), course1-retired, course2-retired
@@ -367,6 +371,16 @@ def build_world(app: Flask) -> World:
         )
         lifecycle.retire_item(block, actor=admin, confirm_answers=True)
     world_events, meeting_modules = _calendar(people, groups, c1, c2, course)
+    sign_in_link_token = sign_in_links.issue_token(people["l5"], utcnow())
+    assert sign_in_link_token is not None
+    db.session.add(
+        SignInLink(
+            user_id=people["fac1"].id,
+            token_hash=hashlib.sha256(STAFF_LINK_TOKEN.encode()).hexdigest(),
+            expires_at=utcnow() + dt.timedelta(days=1),
+        )
+    )
+    people["l3"].reminders_stopped_at = utcnow()
     db.session.flush()
     return World(
         app=app,
@@ -384,6 +398,10 @@ def build_world(app: Flask) -> World:
         answers=answers,
         comments=comments,
         invitation_token=token.group(1),
+        sign_in_link_token=sign_in_link_token,
+        unsubscribe_tokens={
+            role: unsubscribe.unsubscribe_token(people[role]) for role in ("l2", "l3")
+        },
         courses={key: owner.id for key, owner in by_key.items()},
         modules={
             key: db.session.scalar(
@@ -460,7 +478,8 @@ def matrix_app(database_factory, tmp_path_factory) -> Iterator[tuple[Flask, Worl
     engine.dispose()
     instance = tmp_path_factory.mktemp("matrix-instance")
     app = create_app(
-        {**TEST_CONFIG, "DATABASE_URL": url, "MAIL_BACKEND": "console"}, instance_path=str(instance)
+        {**TEST_CONFIG, "DATABASE_URL": url, "MAIL_BACKEND": "console", "SIGN_IN_LINKS": True},
+        instance_path=str(instance),
     )
     app.test_client_class = FreshContextClient
     with app.test_request_context():
@@ -728,9 +747,28 @@ PROGRAMME_FILTERS: dict[str, Callable[[World], str]] = {
     "h": lambda w: f"?organisation={w.org_b}&group={w.h}",
     "c2": lambda w: f"?cohort={w.c2}",  # organisation B's cohort only
 }
+SIGN_IN_LINK_URLS = {
+    "valid": lambda w: f"/log-ind/link/{w.sign_in_link_token}?next=/kalender",
+    "staff": lambda w: f"/log-ind/link/{STAFF_LINK_TOKEN}?next=/kalender",
+    "unknown": lambda w: f"/log-ind/link/{'A' * 43}?next=/kalender",
+}
+UNSUBSCRIBE = {
+    "on": lambda w: f"/afmeld/{w.unsubscribe_tokens['l2']}",
+    "off": lambda w: f"/afmeld/{w.unsubscribe_tokens['l3']}",
+    "unknown": lambda w: "/afmeld/findes-ikke.0123456789abcdef",
+}
 INVITATIONS = {
     "valid": lambda w: f"/invitation/{w.invitation_token}",
     "unknown": lambda w: "/invitation/findes-ikke-0123456789abcdef",
+}
+
+# The e-mail preview's objects ({} is "" for the page, "/html" for the HTML it frames).
+MAIL_PREVIEWS = {
+    "reminder-da": "/admin/e-mails/paamindelse{}",
+    "kickoff-en": "/admin/e-mails/invitation-til-kick-off{}?sprog=en",
+    "invitation": "/admin/e-mails/invitation-til-platformen{}",
+    "unknown": "/admin/e-mails/findes-ikke{}",
+    "unknown-language": "/admin/e-mails/paamindelse{}?sprog=fr",
 }
 
 # The calendar: who sees each event of the world, who sets it (the others who see it get 403), and
@@ -876,6 +914,36 @@ ROUTES: dict[str, dict[str, Spec]] = {
             data=form(password="et nyt langt kodeord", confirm="et nyt langt kodeord"),
             fresh_client=True,
         ),
+    },
+    # Links in e-mails: the token is the key. A sign-in link signs in its leader for whoever
+    # presses the button (opening it changes nothing); never a link issued to someone who now has
+    # a role. The unsubscribe page stops (and restarts) its person's reminders.
+    "accounts.sign_in_link": {
+        "GET": Spec(SIGN_IN_LINK_URLS, {"valid": given(PAGE, *ROLES)}, anonymous=HIDDEN),
+        "POST": Spec(
+            SIGN_IN_LINK_URLS,
+            {"valid": given(Outcome(302, writes=True, location="/kalender"), *ROLES)},
+            anonymous=HIDDEN,
+            data=form(),
+            fresh_client=True,
+        ),
+    },
+    "accounts.unsubscribe": {
+        "GET": Spec(UNSUBSCRIBE, same(given(PAGE, *ROLES), "on", "off"), anonymous=HIDDEN),
+        "POST": Spec(
+            UNSUBSCRIBE,
+            {"on": given(SHOWN, *ROLES), "off": given(PAGE, *ROLES)},  # the first time stays
+            anonymous=HIDDEN,
+            data=form(),
+        ),
+    },
+    "accounts.resubscribe": {
+        "POST": Spec(
+            {key: (lambda w, url=url: f"{url(w)}/genoptag") for key, url in UNSUBSCRIBE.items()},
+            {"on": given(REDIRECT, *ROLES), "off": given(WROTE, *ROLES)},
+            anonymous=HIDDEN,
+            data=form(),
+        )
     },
     # --- learning: the signed-in person's own enrolment, through the cohort in the URL ---
     "learning.index": {"GET": Spec(fixed("/"), same(given(REDIRECT, *SIGNED_IN), "-"))},
@@ -1037,6 +1105,28 @@ ROUTES: dict[str, dict[str, Spec]] = {
             same({"admin": PAGE}, *PROGRAMME_FILTERS),
             refused=FORBIDDEN,
         )
+    },
+    # --- the e-mail preview (admin/mail_views.py): those who see "Udsendelser", 403 for the rest
+    # (course editors too); an unknown e-mail or language, or the HTML of a text-only one, is 404 ---
+    "emails.catalogue": {
+        "GET": Spec(fixed("/admin/e-mails"), same(given(PAGE, *IMPORTERS), "-"), refused=FORBIDDEN)
+    },
+    **{
+        endpoint: {
+            "GET": Spec(
+                {
+                    key: (lambda w, url=url, suffix=suffix: url.format(suffix))
+                    for key, url in MAIL_PREVIEWS.items()
+                },
+                {
+                    **same(given(PAGE, *IMPORTERS), "reminder-da", "kickoff-en"),
+                    "invitation": given(HIDDEN if suffix else PAGE, *IMPORTERS),  # text only
+                    **same(given(HIDDEN, *IMPORTERS), "unknown", "unknown-language"),
+                },
+                refused=FORBIDDEN,
+            )
+        }
+        for endpoint, suffix in (("emails.preview", ""), ("emails.html_body", "/html"))
     },
     # --- importing people: coordinators (into their own organisation) and platform admins ---
     "people.import_people": {
@@ -1447,6 +1537,52 @@ ROUTES: dict[str, dict[str, Spec]] = {
             data=lambda w, role, obj: {"group": str(w.g2)},
         ),
     },
+    # Closing (rounds/closing.py): platform admins and the coordinators of every organisation in
+    # the round; reopening: platform admins only (the world's rounds are open: nothing to reopen).
+    "rounds.close_round": {
+        "GET": per_round("/luk"),
+        "POST": Spec(
+            per_round("/luk").objects,
+            per_round("/luk", WROTE).allowed,
+            refused=FORBIDDEN,
+            data=form(),
+        ),
+    },
+    "rounds.reopen_round": {
+        "POST": Spec(
+            per_round("/genaabn").objects,
+            {
+                "c1": {**given(FORBIDDEN, "coord_a", "coord_b"), "admin": REDIRECT},
+                "c2": {"coord_b": FORBIDDEN, "coord_a": HIDDEN, "admin": REDIRECT},
+            },
+            refused=FORBIDDEN,
+            data=form(),
+        )
+    },
+    # An organisation's sender name, through a round it takes part in: a coordinator only her own
+    # organisation's (another one of the round is 404, as its people are); admins every one taking
+    # part; an organisation outside the round is 404 for everyone.
+    "rounds.sender_name": {
+        "POST": Spec(
+            {
+                key: (
+                    lambda w, key=key: (
+                        f"/forloeb/{ROUNDS[key[:2]](w)}/afsendernavn/"
+                        f"{w.org_a if key.endswith('a') else w.org_b}"
+                    )
+                )
+                for key in ("c1/a", "c1/b", "c2/b", "c2/a")
+            },
+            {
+                "c1/a": {**given(WROTE, "coord_a", "admin"), "coord_b": HIDDEN},
+                "c1/b": {**given(WROTE, "coord_b", "admin"), "coord_a": HIDDEN},
+                "c2/b": {**given(WROTE, "coord_b", "admin"), "coord_a": HIDDEN},
+                "c2/a": given(HIDDEN, "coord_a", "coord_b", "admin"),
+            },
+            refused=FORBIDDEN,
+            data=form(sender_name="Direktionen i Matrix Kommune"),
+        )
+    },
 }
 
 # GET routes addressed by a group id, walked by the enumeration test (the matrix has the rest).
@@ -1533,14 +1669,20 @@ def _detail_queries() -> dict[str, Any]:
             User.password_hash.is_not(None),
             User.session_version,
             User.deactivated_at.is_not(None),
+            User.reminders_stopped_at.is_not(None),
         ).outerjoin(Area, Area.id == User.area_id),
         "invitations": select(User.email, Invitation.used_at.is_not(None)).join(
             User, User.id == Invitation.user_id
         ),
+        "sign_in_links": select(User.email, SignInLink.used_at.is_not(None)).join(
+            User, User.id == SignInLink.user_id
+        ),
         "outbox": select(
             OutboxMessage.recipient, OutboxMessage.kind, OutboxMessage.sent_at.is_not(None)
         ),
-        "organisations": select(Organisation.name, Organisation.slug),
+        "organisations": select(
+            Organisation.name, Organisation.slug, Organisation.mail_sender_name
+        ),
         "areas": select(Organisation.name, Area.name).join(
             Organisation, Organisation.id == Area.organisation_id
         ),
@@ -1564,7 +1706,13 @@ def _detail_queries() -> dict[str, Any]:
         "enrolments": select(User.email, Enrolment.cohort_id).join(
             User, User.id == Enrolment.user_id
         ),
-        "cohorts": select(Cohort.name, Cohort.course_id, Cohort.starts_on, Cohort.ends_on),
+        "cohorts": select(
+            Cohort.name,
+            Cohort.course_id,
+            Cohort.starts_on,
+            Cohort.ends_on,
+            Cohort.closed_at.is_not(None),
+        ),
         "cohort_organisations": select(Cohort.name, cohort_organisations.c.organisation_id).join(
             Cohort, Cohort.id == cohort_organisations.c.cohort_id
         ),
