@@ -53,28 +53,26 @@ class User(Base):
         return f"<User {self.id} {self.email}>"
 
 
-class Invitation(Base):
-    """A single-use, expiring link to choose a password. Only a hash of the token is stored."""
+class SingleUseToken:
+    """The columns of a single-use, expiring link sent by e-mail: only a hash of its token is
+    stored, and ``used_at`` is set once, when it is used."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class Invitation(SingleUseToken, Base):
+    """A link to choose a password."""
 
     __tablename__ = "invitations"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
-    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
-
-class SignInLink(Base):
-    """A single-use, expiring link in an e-mail that signs a leader in (only when the operator turns
-    them on, and never for staff roles). Only a hash of the token is stored."""
+class SignInLink(SingleUseToken, Base):
+    """A link in an e-mail that signs a leader in (only when the operator turns them on, and never
+    for staff roles)."""
 
     __tablename__ = "sign_in_links"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
-    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())

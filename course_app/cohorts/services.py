@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from collections.abc import Iterable
 
 from flask_babel import lazy_gettext as _l
@@ -15,12 +14,12 @@ from course_app.cohorts.models import Cohort, Enrolment, cohort_organisations
 from course_app.cohorts.read_only import require_open_round
 from course_app.core.db import db, is_possible_id
 from course_app.core.errors import NotFound, ServiceError
+from course_app.core.text import has_control_characters
 from course_app.courses.models import Course
 from course_app.organisations.models import Organisation
 
 NAME_MAX_LENGTH = Cohort.__table__.c.name.type.length  # 200
 # Control characters (NUL, line breaks, tabs …) and lone surrogates (undecodable bytes) in a name.
-_FORBIDDEN_CATEGORIES = {"Cc", "Cs"}
 
 
 def create_cohort(
@@ -62,7 +61,7 @@ def checked_name(name: str) -> str:
     name = name.strip()
     if not name:
         raise ServiceError(_l("Skriv forløbets navn."))
-    if any(unicodedata.category(character) in _FORBIDDEN_CATEGORIES for character in name):
+    if has_control_characters(name):
         raise ServiceError(
             _l("Navnet må ikke indeholde styretegn (fx linjeskift, tabulator eller NUL).")
         )

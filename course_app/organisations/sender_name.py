@@ -12,19 +12,14 @@ audit entry; saving the name it already has changes nothing.
 
 from __future__ import annotations
 
-import unicodedata
-
 from flask_babel import lazy_gettext as _l
 
 from course_app.audit import services as audit
 from course_app.core.db import db
 from course_app.core.errors import NotAllowed, ServiceError
+from course_app.core.text import has_control_characters
 from course_app.organisations.access import Viewer
 from course_app.organisations.models import MAIL_SENDER_NAME_LENGTH, Organisation
-
-# Control characters (NUL, CR, LF, tab, NEL …), line and paragraph separators (U+2028/9) and lone
-# surrogates: none belongs in a header.
-_FORBIDDEN_CATEGORIES = {"Cc", "Cs", "Zl", "Zp"}
 
 
 def may_set_sender_name(viewer: Viewer, organisation: Organisation) -> bool:
@@ -34,7 +29,7 @@ def may_set_sender_name(viewer: Viewer, organisation: Organisation) -> bool:
 def checked_sender_name(name: str) -> str:
     """The name as it will be stored; ``ServiceError`` says what is wrong with it."""
     name = name.strip()
-    if any(unicodedata.category(character) in _FORBIDDEN_CATEGORIES for character in name):
+    if has_control_characters(name):
         raise ServiceError(
             _l("Afsendernavnet må ikke indeholde linjeskift eller andre styretegn (fx tabulator).")
         )

@@ -14,7 +14,6 @@ UTC instants. Two wall times need a decision:
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -27,6 +26,7 @@ from course_app.cohorts.read_only import require_open_round
 from course_app.core.db import db, is_possible_id, utcnow
 from course_app.core.errors import NotAllowed, NotFound, ServiceError
 from course_app.core.i18n import COPENHAGEN
+from course_app.core.text import has_control_characters
 from course_app.courses.models import Module, ModuleMode, PublicationStatus
 from course_app.organisations.access import Viewer
 from course_app.organisations.models import LeaderGroup
@@ -84,20 +84,12 @@ def copenhagen_instant(day: dt.date, time: dt.time) -> dt.datetime | None:
 
 # --- Checking the input --------------------------------------------------------------------------------
 
-_FORBIDDEN = {"Cc", "Cs"}  # control characters, lone surrogates (bytes that were not UTF-8)
 _ALLOWED_IN_TEXT = {"\n", "\t"}
-
-
-def _has_control_characters(text: str, allowed: Collection[str] = ()) -> bool:
-    return any(
-        unicodedata.category(character) in _FORBIDDEN and character not in allowed
-        for character in text
-    )
 
 
 def _checked_line(text: str, label: str, most: int, problems: dict[str, str], key: str) -> str:
     text = (text or "").strip()
-    if _has_control_characters(text):
+    if has_control_characters(text):
         problems[key] = str(
             _l(
                 "%(field)s må ikke indeholde styretegn (fx linjeskift, tabulator eller NUL).",
@@ -118,7 +110,7 @@ def _checked_line(text: str, label: str, most: int, problems: dict[str, str], ke
 
 def _checked_description(text: str, problems: dict[str, str]) -> str:
     text = (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
-    if _has_control_characters(text, _ALLOWED_IN_TEXT):
+    if has_control_characters(text, _ALLOWED_IN_TEXT):
         problems["description"] = str(
             _l("Beskrivelsen må ikke indeholde styretegn som NUL; linjeskift er fine.")
         )
