@@ -13,7 +13,9 @@ from course_app.core.db import db
 from course_app.courses.models import Module
 from course_app.notifications.models import OutboxMessage
 from course_app.notifications.services import deliver_outbox
-from course_app.schedule.models import ModuleUnlock
+from course_app.organisations import services as organisations
+from course_app.schedule.event_models import Event, EventKind
+from course_app.schedule.models import ModuleUnlock, Notice
 from course_app.schedule.scheduler import ScheduleReport, run_schedule
 from tests import factories
 from tests.notifications.test_concurrency import _at_once, own_app  # noqa: F401 - a fixture
@@ -140,3 +142,60 @@ def test_two_schedulers_at_once_open_and_tell_each_leader_once(own_app):  # noqa
     assert sum(report.unlocked for report in reports) == 80
     assert len(messages) == 40
     assert len({message.recipient for message in messages}) == 40
+
+
+def test_two_schedulers_at_once_tell_each_invitation_and_question_set_once(own_app):  # noqa: F811
+    """Forty leaders in four groups, a kick-off ahead and each group's meeting in a week: two
+    schedulers at once write each notice once and tell each in exactly one e-mail (a person may get
+    her things in two e-mails when the schedulers split her rows: the documented window)."""
+    with own_app.app_context():
+        org = factories.organisation("Glostrup")
+        course = factories.course()
+        module_a = db.session.scalar(
+            select(Module).where(Module.course_id == course.id, Module.key == "modul-a")
+        )
+        cohort = cohorts.create_cohort(
+            course, name="Parallel", starts_on=dt.date(2027, 1, 4), organisations=[org]
+        )
+        groups = [factories.group(org, f"Gruppe {number}") for number in range(4)]
+        for number in range(40):
+            leader, _ = factories.enrolled_leader(cohort, org=org, name=f"Leder {number}")
+            organisations.move_to_group(leader, groups[number % 4])
+        kickoff = copenhagen(2027, 1, 25)
+        db.session.add(
+            Event(
+                cohort_id=cohort.id,
+                kind=EventKind.KICKOFF,
+                title="Kick off",
+                starts_at=kickoff,
+                ends_at=kickoff + dt.timedelta(hours=2),
+            )
+        )
+        for group in groups:
+            meeting = copenhagen(2027, 1, 27)
+            db.session.add(
+                Event(
+                    cohort_id=cohort.id,
+                    kind=EventKind.LEADER_MEETING,
+                    title="Ledermøde",
+                    group_id=group.id,
+                    module_id=module_a.id,
+                    starts_at=meeting,
+                    ends_at=meeting + dt.timedelta(hours=2),
+                )
+            )
+        db.session.commit()
+    moment = copenhagen(2027, 1, 20)
+    _at_once(own_app, lambda: run_schedule(moment, batch_size=7))
+    with own_app.app_context():
+        notices = db.session.execute(select(Notice.reason, Notice.notified_at)).all()
+        messages = list(db.session.scalars(select(OutboxMessage)))
+    assert len(notices) == 80 and all(told is not None for _, told in notices)
+    by_person: dict[str, list[str]] = {}
+    for message in messages:
+        by_person.setdefault(message.recipient, []).append(message.body_text)
+    assert len(by_person) == 40
+    for bodies in by_person.values():
+        assert sum("Kick off" in body for body in bodies) == 1
+        assert sum("Her er spørgsmålene" in body for body in bodies) == 1
+        assert sum("Modul A" in body for body in bodies) >= 1
