@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from typing import Protocol
 
 from flask import current_app, render_template
 from flask_babel import force_locale
@@ -16,6 +17,12 @@ from course_app.accounts.services import MIN_PASSWORD_LENGTH, hash_password
 from course_app.core.db import db, utcnow
 from course_app.core.errors import ServiceError
 from course_app.notifications import services as notifications
+
+
+class RecipientLike(Protocol):
+    name: str
+    email: str
+    locale: str
 
 
 def _hash(token: str) -> str:
@@ -32,15 +39,32 @@ def invite(user: User) -> Invitation:
         expires_at=utcnow() + dt.timedelta(days=valid_days),
     )
     db.session.add(invitation)
-    link = f"{current_app.config['BASE_URL'].rstrip('/')}/invitation/{token}"
-    with force_locale(user.locale):
-        subject = str(_l("Din adgang til Forløbsplatformen"))
-        body = render_template(
-            "accounts/emails/invitation.txt", user=user, link=link, valid_days=valid_days
-        )
-    notifications.enqueue(recipient=user.email, subject=subject, body_text=body, kind="invitation")
+    subject, body_text, body_html = compose_invitation(user, invitation_link(token))
+    notifications.enqueue(
+        recipient=user.email,
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        kind="invitation",
+    )
     db.session.flush()
     return invitation
+
+
+def invitation_link(token: str) -> str:
+    return f"{current_app.config['BASE_URL'].rstrip('/')}/invitation/{token}"
+
+
+def compose_invitation(user: RecipientLike, link: str) -> tuple[str, str, str]:
+    """Subject, plain text and HTML of the invitation, in the person's language (the admins'
+    preview renders its sample with this too). ``user``: anything with name, email and locale."""
+    valid_days = current_app.config["INVITATION_VALID_DAYS"]
+    with force_locale(user.locale):
+        subject = str(_l("Din adgang til Forløbsplatformen"))
+        context = {"user": user, "link": link, "valid_days": valid_days}
+        body_text = render_template("accounts/emails/invitation.txt", **context)
+        body_html = render_template("accounts/emails/invitation.html", **context)
+    return subject, body_text, body_html
 
 
 def find_valid_invitation(token: str) -> Invitation | None:

@@ -8,9 +8,8 @@ only the course is real when there is one to show (the first published course th
 platform admins any, coordinators one that a round of their organisation runs), so its title and
 module titles appear as they will. Nothing is written to the database and nothing is sent.
 
-The account invitation (``accounts.invitations.invite``) renders its message inside the function
-that also writes the invitation and queues it, so its sample renders the same template and subject
-here; ``tests/admin/test_mail_preview.py`` checks that the two stay alike.
+The account invitation is rendered by ``accounts.invitations.compose_invitation``, which
+``invite`` uses too.
 """
 
 from __future__ import annotations
@@ -21,11 +20,11 @@ from dataclasses import dataclass
 from email.utils import parseaddr
 from typing import Any
 
-from flask import current_app, render_template
-from flask_babel import force_locale
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from course_app.accounts.invitations import compose_invitation, invitation_link
 from course_app.cohorts.models import Cohort, cohort_organisations
 from course_app.core.clock import local_day
 from course_app.core.db import db
@@ -80,7 +79,7 @@ class PreviewMail:
     recipient: mail.Recipient
     subject: str
     body_text: str
-    body_html: str | None  # None: the message is sent as plain text only
+    body_html: str
 
 
 @dataclass(frozen=True)
@@ -297,15 +296,9 @@ def _several(source: SampleSource, recipient: mail.Recipient) -> PreviewMail:
 
 
 def _account_invitation(source: SampleSource, recipient: mail.Recipient) -> PreviewMail:
-    """As ``accounts.invitations.invite`` renders it (plain text only), with a sample token."""
-    valid_days = current_app.config["INVITATION_VALID_DAYS"]
-    link = f"{current_app.config['BASE_URL'].rstrip('/')}/invitation/{SAMPLE_TOKEN}"
-    with force_locale(recipient.locale):
-        subject = str(_l("Din adgang til Forløbsplatformen"))
-        body = render_template(
-            "accounts/emails/invitation.txt", user=recipient, link=link, valid_days=valid_days
-        )
-    return PreviewMail(platform_sender(), recipient, subject, body, None)
+    """As ``accounts.invitations.invite`` renders it, with a sample token."""
+    subject, body_text, body_html = compose_invitation(recipient, invitation_link(SAMPLE_TOKEN))
+    return PreviewMail(platform_sender(), recipient, subject, body_text, body_html)
 
 
 SAMPLES: tuple[MailSample, ...] = (

@@ -29,7 +29,7 @@ from tests.helpers import sign_in
 LIST = "/admin/e-mails"
 PREVIEW = "/admin/e-mails/{}"
 HTML = "/admin/e-mails/{}/html"
-TEXT_ONLY = "invitation-til-platformen"
+INVITATION = "invitation-til-platformen"
 GREETING = {"da": "Kære", "en": "Dear"}
 REFUSED = ("leader", "chair", "facilitator", "editor", "other_editor")
 ADMIN = Viewer(user_id=0, organisation_id=None, current_group_id=None, is_platform_admin=True)
@@ -62,9 +62,6 @@ def test_every_sample_renders_from_sample_data(app, session, world, locale):
             assert mail.recipient.name == mail_samples.RECIPIENT_NAME
             assert mail.body_text.startswith(f"{GREETING[locale]} {mail_samples.RECIPIENT_NAME}")
             assert "http://" in mail.body_text, sample.slug
-            if sample.slug == TEXT_ONLY:
-                assert mail.body_html is None
-                continue
             assert f'<html lang="{locale}">' in mail.body_html, sample.slug
             assert mail_samples.RECIPIENT_NAME in mail.body_html, sample.slug
             assert '<a href="http://' in mail.body_html, sample.slug
@@ -170,10 +167,11 @@ def test_the_invitation_sample_is_what_invite_sends(app, session, locale):
     token = re.search(r"/invitation/([A-Za-z0-9_-]+)", message.body_text).group(1)
     with app.test_request_context():
         source = mail_samples.sample_source(ADMIN, clock.now())
-        sample = mail_samples.render_sample(mail_samples.BY_SLUG[TEXT_ONLY], source, locale)
+        sample = mail_samples.render_sample(mail_samples.BY_SLUG[INVITATION], source, locale)
     assert sample.subject == message.subject
     assert sample.body_text == message.body_text.replace(token, mail_samples.SAMPLE_TOKEN)
-    assert sample.body_html is None and message.body_html is None
+    assert sample.body_html == message.body_html.replace(token, mail_samples.SAMPLE_TOKEN)
+    assert f'<html lang="{locale}">' in sample.body_html
 
 
 # --- who gets in ---------------------------------------------------------------------------------------
@@ -189,13 +187,13 @@ def test_admins_and_coordinators_see_every_email(client, world, session, role):
             assert response.status_code == 200, (slug, language)
             assert mail_samples.RECIPIENT_NAME in response.get_data(as_text=True)
         html = client.get(HTML.format(slug))
-        assert html.status_code == (404 if slug == TEXT_ONLY else 200), slug
+        assert html.status_code == 200, slug
 
 
 @pytest.mark.parametrize("role", REFUSED)
 def test_everyone_else_gets_403(client, world, session, role):
     sign_in(client, getattr(world, role).email)
-    urls = [*_pages(), *_pages(TEXT_ONLY), PREVIEW.format("findes-ikke"), LIST + "?sprog=fr"]
+    urls = [*_pages(), *_pages(INVITATION), PREVIEW.format("findes-ikke"), LIST + "?sprog=fr"]
     wrong = [(url, status) for url in urls if (status := client.get(url).status_code) != 403]
     assert not wrong, f"{role} was not refused: {wrong}"
 
@@ -225,7 +223,6 @@ def test_unknown_emails_and_languages_are_404(client, world, session):
         PREVIEW.format("paamindelse") + "?sprog=fr",
         PREVIEW.format("paamindelse") + "?sprog=",
         HTML.format("paamindelse") + "?sprog=de",
-        HTML.format(TEXT_ONLY),  # sent as plain text only: there is no HTML to show
     ):
         assert client.get(url).status_code == 404, url
 

@@ -57,10 +57,10 @@ def test_the_text_wraps_at_phone_width(phone_page):
     assert_accessible(page, "the combined e-mail's preview at phone width")
 
 
-def test_a_text_only_email_says_so(page):
+def test_the_account_invitation_shows_both_parts(page):
     sign_in_as(page, ADMIN)
     page.goto("/admin/e-mails/invitation-til-platformen?sprog=en")
     expect(page.locator("pre.mail-text")).to_contain_text("Dear Lene Jensen")
-    expect(page.locator("main")).to_contain_text("Denne e-mail sendes kun som ren tekst.")
-    expect(page.locator("iframe")).to_have_count(0)
+    frame = page.frame_locator("iframe.mail-frame")
+    expect(frame.get_by_role("link", name="Choose your password")).to_be_visible()
     assert_accessible(page, "the account invitation's preview")
