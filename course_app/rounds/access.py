@@ -65,10 +65,7 @@ class RoundAccess:
 
     @property
     def may_change_releases(self) -> bool:
-        if self.viewer.is_platform_admin:
-            return True
-        taking_part = {organisation.id for organisation in self.cohort.organisations}
-        return bool(taking_part) and taking_part <= self.viewer.coordinator_of
+        return runs_the_whole_round(self.viewer, self.cohort)
 
     @property
     def may_close(self) -> bool:
@@ -79,10 +76,18 @@ class RoundAccess:
         return may_reopen_round(self.viewer)
 
 
-def may_close_round(viewer: Viewer, cohort: Cohort) -> bool:
+def runs_the_whole_round(viewer: Viewer, cohort: Cohort) -> bool:
+    """Platform admins, and coordinators of every organisation taking part: what changes the round
+    for everyone in it (its release table, closing it) is not one municipality's to decide for
+    the other."""
     if viewer.is_platform_admin:
         return True
-    return any(organisation.id in viewer.coordinator_of for organisation in cohort.organisations)
+    taking_part = {organisation.id for organisation in cohort.organisations}
+    return bool(taking_part) and taking_part <= viewer.coordinator_of
+
+
+def may_close_round(viewer: Viewer, cohort: Cohort) -> bool:
+    return runs_the_whole_round(viewer, cohort)
 
 
 def may_reopen_round(viewer: Viewer) -> bool:

@@ -39,7 +39,9 @@ def close_round(cohort: Cohort, *, by: Viewer | None, now: dt.datetime) -> None:
     """Close the round from ``now`` on (flush only, with an audit entry)."""
     if by is not None and not may_close_round(by, cohort):
         raise NotAllowed(
-            _l("Kun forløbets koordinatorer og platformsadministratorer kan lukke forløbet.")
+            _l(
+                "Et forløb lukkes af en platformsadministrator eller af koordinatoren, når kun hendes organisation deltager i det."
+            )
         )
     if _stored_closed_at(cohort) is not None:
         raise AlreadyClosed(_l("Forløbet »%(name)s« er allerede lukket.", name=cohort.name))

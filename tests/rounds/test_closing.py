@@ -59,19 +59,28 @@ def _close(client, cohort):
 # --- the service ------------------------------------------------------------------------------------
 
 
-def test_a_coordinator_closes_a_round_her_organisation_takes_part_in(session, world):
-    karin = viewer_for(world.people.karin)
-    closing.close_round(world.shared, by=karin, now=NOW)
-    assert world.shared.is_closed and world.shared.closed_at == NOW
+def test_a_coordinator_closes_a_round_her_organisation_runs_alone(session, world):
+    kasper = viewer_for(world.people.kasper)
+    closing.close_round(world.glostrup, by=kasper, now=NOW)
+    assert world.glostrup.is_closed and world.glostrup.closed_at == NOW
     [entry] = _audit(session, "closed")
-    assert entry.actor_id == world.people.karin.id
-    assert entry.object_key == str(world.shared.id)
-    assert entry.summary == "Forløb lukket: Forår 2027"
+    assert entry.actor_id == world.people.kasper.id
+    assert entry.object_key == str(world.glostrup.id)
+    assert entry.summary == "Forløb lukket: Glostrup alene"
     # Closing again (a double click) changes nothing and writes no second entry.
     with pytest.raises(closing.AlreadyClosed, match="er allerede lukket"):
-        closing.close_round(world.shared, by=karin, now=NOW + dt.timedelta(minutes=1))
-    assert world.shared.closed_at == NOW
+        closing.close_round(world.glostrup, by=kasper, now=NOW + dt.timedelta(minutes=1))
+    assert world.glostrup.closed_at == NOW
     assert len(_audit(session, "closed")) == 1
+
+
+def test_a_coordinator_cannot_close_a_round_shared_with_another_organisation(session, world):
+    """Closing stops the round for Glostrup too: not Albertslund's coordinator's to decide alone."""
+    for key in ("karin", "kasper"):
+        with pytest.raises(NotAllowed):
+            closing.close_round(world.shared, by=viewer_for(world.people[key]), now=NOW)
+    assert not world.shared.is_closed
+    assert _audit(session, "closed") == []
 
 
 def test_only_a_platform_admin_reopens_and_each_change_is_audited(session, world):
@@ -123,46 +132,45 @@ def test_the_guard_refuses_every_write_into_a_closed_round(session, world):
 def test_the_confirmation_page_says_what_closing_means_and_closing_shows_the_date(
     session, world, browser, clock
 ):
-    client = browser(world.people.karin)
-    round_page = client.get(_url(world.shared)).get_data(as_text=True)
-    assert f'href="{_url(world.shared, "/luk")}"' in round_page and "Åbent" in round_page
-    page = client.get(_url(world.shared, "/luk")).get_data(as_text=True)
+    client = browser(world.people.kasper)
+    round_page = client.get(_url(world.glostrup)).get_data(as_text=True)
+    assert f'href="{_url(world.glostrup, "/luk")}"' in round_page and "Åbent" in round_page
+    page = client.get(_url(world.glostrup, "/luk")).get_data(as_text=True)
     for words in (
         "kan lederne stadig læse alt",
         "kan ingen længere skrive eller rette svar, dele svar, kommentere, markere lektioner "
         "som færdige eller skrive mødenoter",
         "sendes der ikke flere e-mails om forløbet",
         "kan forløbets indstillinger ikke længere ændres",
-        "Forløbet lukkes for alle de organisationer, der deltager: Albertslund, Glostrup.",
         "kan en platformsadministrator åbne det igen",
     ):
         assert words in page, words
-    assert not world.shared.is_closed  # the page itself changes nothing
-    response = _close(client, world.shared)
-    assert response.status_code == 302 and response.location.endswith(_url(world.shared))
+    assert not world.glostrup.is_closed  # the page itself changes nothing
+    response = _close(client, world.glostrup)
+    assert response.status_code == 302 and response.location.endswith(_url(world.glostrup))
     page = client.get(response.location).get_data(as_text=True)
-    assert "Forløbet »Forår 2027« er lukket." in page
+    assert "Forløbet »Glostrup alene« er lukket." in page
     assert "Lukket 11. januar 2027" in page
     assert "Genåbn forløbet" not in page  # a coordinator cannot reopen
     assert "kan en platformsadministrator åbne det igen" in page
     listing = client.get("/forloeb").get_data(as_text=True)
-    assert listing.count("Lukket 11. januar 2027") == 1  # the shared round, not Glostrup's
+    assert listing.count("Lukket 11. januar 2027") == 1  # Glostrup's round, not the shared one
     session.expire_all()
-    assert world.shared.closed_at == NOW
+    assert world.glostrup.closed_at == NOW
 
 
 def test_a_double_post_closes_once(session, world, browser, clock):
     client = browser(world.people.kasper)
-    page = client.get(_url(world.shared, "/luk")).get_data(as_text=True)
+    page = client.get(_url(world.glostrup, "/luk")).get_data(as_text=True)
     token = csrf_token_from(page)
-    first = client.post(_url(world.shared, "/luk"), data={"csrf_token": token})
-    second = client.post(_url(world.shared, "/luk"), data={"csrf_token": token})
+    first = client.post(_url(world.glostrup, "/luk"), data={"csrf_token": token})
+    second = client.post(_url(world.glostrup, "/luk"), data={"csrf_token": token})
     assert first.status_code == second.status_code == 302
     assert "er allerede lukket" in client.get(second.location).get_data(as_text=True)
     assert len(_audit(session, "closed")) == 1
     # Once closed, the confirmation page sends you back to the round.
-    again = client.get(_url(world.shared, "/luk"))
-    assert again.status_code == 302 and again.location.endswith(_url(world.shared))
+    again = client.get(_url(world.glostrup, "/luk"))
+    assert again.status_code == 302 and again.location.endswith(_url(world.glostrup))
 
 
 def test_a_closing_post_without_its_csrf_token_changes_nothing(session, world, browser, clock):

@@ -1120,7 +1120,7 @@ ROUTES: dict[str, dict[str, Spec]] = {
                 },
                 {
                     **same(given(PAGE, *IMPORTERS), "reminder-da", "kickoff-en"),
-                    "invitation": given(HIDDEN if suffix else PAGE, *IMPORTERS),  # text only
+                    "invitation": given(PAGE, *IMPORTERS),
                     **same(given(HIDDEN, *IMPORTERS), "unknown", "unknown-language"),
                 },
                 refused=FORBIDDEN,
@@ -1537,16 +1537,20 @@ ROUTES: dict[str, dict[str, Spec]] = {
             data=lambda w, role, obj: {"group": str(w.g2)},
         ),
     },
-    # Closing (rounds/closing.py): platform admins and the coordinators of every organisation in
-    # the round; reopening: platform admins only (the world's rounds are open: nothing to reopen).
+    # Closing (rounds/closing.py): platform admins, and coordinators of a round their organisation
+    # runs alone (C1 is shared by A and B: not one coordinator's to close for the other);
+    # reopening: platform admins only (the world's rounds are open: nothing to reopen).
     "rounds.close_round": {
-        "GET": per_round("/luk"),
-        "POST": Spec(
+        method: Spec(
             per_round("/luk").objects,
-            per_round("/luk", WROTE).allowed,
+            {
+                "c1": {"admin": outcome, "coord_a": FORBIDDEN, "coord_b": FORBIDDEN},
+                "c2": {"admin": outcome, "coord_b": outcome, "coord_a": HIDDEN},
+            },
             refused=FORBIDDEN,
-            data=form(),
-        ),
+            data=form() if method == "POST" else None,
+        )
+        for method, outcome in (("GET", PAGE), ("POST", WROTE))
     },
     "rounds.reopen_round": {
         "POST": Spec(
