@@ -27,8 +27,10 @@ from course_app.core.i18n import configure_i18n
 from course_app.core.security import configure_security_headers
 from course_app.demo import demo_secret_key
 from course_app.groups.views import bp as groups_bp
+from course_app.home.views import bp as home_bp
 from course_app.learning.views import bp as learning_bp
 from course_app.learning.views import recover_answer_after_csrf_failure
+from course_app.legal.views import bp as legal_bp
 from course_app.navigation import configure_navigation
 from course_app.organisations import services as directory
 from course_app.paths import STATIC_DIR, TEMPLATES_DIR
@@ -101,6 +103,8 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(resources_bp)
     app.register_blueprint(rounds_bp)
     app.register_blueprint(calendar_bp)
+    app.register_blueprint(legal_bp)
+    app.register_blueprint(home_bp)
     configure_navigation(app)
 
     @app.get("/healthz")

@@ -65,6 +65,21 @@ DEFAULTS: dict[str, Any] = {
     "STORAGE_DIR": None,
     # Largest resource file an author may upload (bytes); the limit is named in the error message.
     "RESOURCE_MAX_BYTES": 200 * 1024 * 1024,
+    # The legal pages (course_app/legal). The accessibility statement's contact: Digitaliseringsstyrelsen
+    # requires both a written and a telephone contact.
+    "ACCESSIBILITY_CONTACT_EMAIL": "",
+    "ACCESSIBILITY_CONTACT_PHONE": "",
+    # The public body (or bodies) responsible for the site, as the statement names them; empty: the
+    # organisations on the platform.
+    "SITE_OWNER": "",
+    # The statement as published in Digitaliseringsstyrelsen's WAS-Tool (was.digst.dk/<domain>); /was
+    # redirects there. Empty: /was shows the platform's own statement.
+    "ACCESSIBILITY_STATEMENT_URL": "",
+    # The privacy notice's data controllers, a mapping keyed by organisation slug (JSON in the
+    # environment; the fields are in course_app/legal/controllers.py). None: none set up yet.
+    "DATA_CONTROLLERS": None,
+    # The controllers' decision on how long data is kept, shown as written in the privacy notice.
+    "RETENTION_POLICY": "",
 }
 
 

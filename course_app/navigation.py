@@ -22,7 +22,20 @@ def nav_items() -> list[NavItem]:
     if not current_user.is_authenticated:
         return []
     viewer = request_viewer()
-    items = [NavItem(str(_l("Mit forløb")), url_for("learning.dashboard"), "learning.")]
+    items = []
+    # A leader's own pages; someone who only follows others (staff without a group of her own) has
+    # none, and finds "Mit forløb" on her home if she takes part in a round after all.
+    if viewer.current_group_id is not None or not viewer.has_role:
+        items.append(NavItem(str(_l("Mit forløb")), url_for("learning.dashboard"), "learning."))
+    if len(viewer.coordinator_of) == 1:
+        (organisation_id,) = viewer.coordinator_of
+        items.append(
+            NavItem(
+                str(_l("Overblik")),
+                url_for("home.organisation", organisation_id=organisation_id),
+                "home.organisation",
+            )
+        )
     if viewer.current_group_id is not None or viewer.chair_of:
         items.append(NavItem(str(_l("Min ledergruppe")), url_for("groups.my_group"), "groups."))
     # Everyone's events and calendar link; staff plan their rounds' events from there.

@@ -40,7 +40,7 @@ def _fresh_session() -> None:
 @bp.route("/log-ind", methods=["GET", "POST"])
 def sign_in():
     if current_user.is_authenticated:
-        return redirect(url_for("learning.dashboard"))
+        return redirect(url_for("home.index"))
     form = SignInForm()
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
@@ -50,7 +50,7 @@ def sign_in():
             _fresh_session()  # no session fixation
             login_user(user)
             db.session.commit()
-            return redirect(safe_next_url(form.next.data, url_for("learning.dashboard")))
+            return redirect(safe_next_url(form.next.data, url_for("home.index")))
         form.password.errors.append(_("Forkert e-mail eller adgangskode. Prøv igen."))
     status = 400 if form.errors else 200
     return render_template("accounts/sign_in.html", form=form), status
@@ -96,7 +96,7 @@ def accept_invitation(token: str):
             _fresh_session()
             login_user(user)
             flash(_("Din adgangskode er gemt. Velkommen!"), "success")
-            return redirect(url_for("learning.dashboard"))
+            return redirect(url_for("home.index"))
     status = 400 if form.errors else 200
     return render_template("accounts/choose_password.html", form=form), status
 
@@ -116,7 +116,7 @@ def sign_in_link(token: str):
     """A sign-in link from an e-mail. Opening it shows a button and changes nothing (mail scanners
     open links too); the button uses the link up, signs in and goes on to ``next``."""
     now = clock.now()
-    target = safe_next_url(request.args.get("next"), url_for("learning.dashboard"))
+    target = safe_next_url(request.args.get("next"), url_for("home.index"))
     user = sign_in_links.user_for_token(token, now)
     if user is None:
         return _token_page(render_template("accounts/sign_in_link_invalid.html"), 404)

@@ -30,6 +30,7 @@ from course_app.courses import goals as goal_services
 from course_app.courses.models import Block, BlockType, Course, Lesson, Module
 from course_app.learning.forms import VISIBILITY_CHOICES, AnswerForm
 from course_app.learning.preview import preview_page
+from course_app.resources import services as resources
 
 BLOCK_TYPES = "text, video, reflection, workshop_prep, resource"
 
@@ -232,7 +233,17 @@ def _block_form(block_type: BlockType, block: Block | None):
             data["allow_link"] = classify_video_url(block.data.get("url", "")).kind == "link"
         if block_type in (BlockType.REFLECTION, BlockType.WORKSHOP_PREP):
             data["required"] = block.is_required
+        if "material" in data:
+            data["material"] = str(data["material"])
     return form_class(data=data)
+
+
+def _material_choices(form, course: Course) -> None:
+    if hasattr(form, "material"):
+        form.material.choices = [
+            SelectChoice("", _("Intet materiale – brug adressen herunder")),
+            *(SelectChoice(value, label) for value, label in resources.material_choices(course.id)),
+        ]
 
 
 def _block_service_data(form) -> tuple[dict, bool]:
@@ -251,6 +262,7 @@ def block_new(course_id: int, lesson_key: str, block_type: str):
     kind = BlockType(block_type)
     form = _block_form(kind, None)
     _goal_choices(form, course)
+    _material_choices(form, course)
 
     def save(_data):
         data, allow_link = _block_service_data(form)
@@ -278,6 +290,7 @@ def block_edit(course_id: int, block_key: str):
     block = course_item(course, "blokke", block_key)
     form = _block_form(block.type, block)
     _goal_choices(form, course)
+    _material_choices(form, course)
 
     def save(_data):
         data, allow_link = _block_service_data(form)

@@ -148,7 +148,18 @@ class QuestionBlockForm(EditForm):
 
 class ResourceBlockForm(EditForm):
     title = StringField(_l("Titel"))
-    url = StringField(_l("Adresse (URL)"))
+    # Choices: the course's materials (set by the view); the service checks the chosen id.
+    material = SelectField(
+        _l("Materiale"),
+        choices=[],
+        validate_choice=False,
+        default="",
+        description=_l("Et af kursets uploadede materialer. Upload nye under »Materialer«."),
+    )
+    url = StringField(
+        _l("Eller en adresse (URL)"),
+        description=_l("Et link til en anden side, når blokken ikke viser et materiale."),
+    )
     kind = SelectField(_l("Type"), choices=KIND_CHOICES, default="")
     description = StringField(_l("Kort beskrivelse"))
     goals = MultiCheckboxField(_l("Læringsmål"), choices=[])

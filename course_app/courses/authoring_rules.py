@@ -48,6 +48,10 @@ MESSAGES = {
 }
 _FALLBACK = _l("Feltet er ikke udfyldt rigtigt.")
 _RESOURCE_URL = _l("Skriv en fuld adresse, der begynder med https:// eller mailto:.")
+MATERIAL_UNKNOWN = _l("Vælg et af kursets materialer fra listen.")
+MATERIAL_OR_URL = _l(
+    "Vælg et af kursets materialer, eller skriv en adresse til et link – ikke begge dele."
+)
 LINK_ONLY = _l(
     "Adressen er ikke fra YouTube, Vimeo eller en .mp4/.webm-fil over https, så filmen kan ikke "
     "vises på siden. Sæt hak i »Vis som almindeligt link«, hvis deltagerne skal åbne den på en "

@@ -11,9 +11,12 @@ from flask_babel import lazy_gettext as _l
 
 from course_app.core.db import db
 from course_app.core.html import classify_video_url
+from course_app.courses import materials
 from course_app.courses.authoring import next_position
 from course_app.courses.authoring_rules import (
     LINK_ONLY,
+    MATERIAL_OR_URL,
+    MATERIAL_UNKNOWN,
     InvalidData,
     check_fields,
     clean_text,
@@ -62,13 +65,30 @@ def chapter_lines(chapters: Sequence[Mapping[str, str]] | None) -> str:
     return "\n".join(f"{chapter['at']} {chapter['title']}" for chapter in chapters or [])
 
 
+def _material(course_id: int, value: Any, errors: dict[str, Any]) -> int | None:
+    """The chosen material's id: one of this course's live materials, else an error at the field."""
+    if value in (None, ""):
+        return None
+    material_id = materials.parse_material_id(value)
+    if material_id is None or not materials.store().materials_of(course_id, [material_id]):
+        errors["material"] = MATERIAL_UNKNOWN
+        return None
+    return material_id
+
+
 def _block_data(
-    block_type: BlockType, data: Mapping[str, Any], *, allow_link: bool
+    block_type: BlockType, data: Mapping[str, Any], *, allow_link: bool, course_id: int
 ) -> dict[str, Any]:
     """The block's ``data`` by the course-file rules: known keys only, empty optional ones left out."""
-    fields = BLOCK_FIELDS[block_type]
+    fields = dict(BLOCK_FIELDS[block_type])
     values: dict[str, Any] = {}
     errors: dict[str, Any] = {}
+    if "material" in fields:
+        # Stored as the material's id (the files name it by its file: see courses/materials.py).
+        del fields["material"]
+        material_id = _material(course_id, data.get("material"), errors)
+        if material_id is not None:
+            values["material"] = material_id
     for name in fields:
         value = data.get(name)
         if name in ("required", "placeholder"):
@@ -89,6 +109,12 @@ def _block_data(
         elif text := clean_text(value):
             values[name] = text
     errors = {**check_fields(values, fields, block_type=block_type), **errors}
+    if (
+        block_type == BlockType.RESOURCE
+        and not errors
+        and ("url" in values) == ("material" in values)
+    ):
+        errors["material"] = MATERIAL_OR_URL  # a link or a material: exactly one of them
     if (
         block_type == BlockType.VIDEO
         and "url" not in errors
@@ -121,7 +147,7 @@ def create_block(
     errors: dict[str, Any] = {}
     goals = goals_by_keys(lesson.course_id, data.get("goals"), errors)
     try:
-        values = _block_data(block_type, data, allow_link=allow_link)
+        values = _block_data(block_type, data, allow_link=allow_link, course_id=lesson.course_id)
     except InvalidData as invalid:
         raise InvalidData({**invalid.errors, **errors}) from None
     if errors:
@@ -149,7 +175,7 @@ def update_block(
     errors: dict[str, Any] = {}
     goals = goals_by_keys(block.course_id, data.get("goals"), errors)
     try:
-        values = _block_data(block.type, data, allow_link=allow_link)
+        values = _block_data(block.type, data, allow_link=allow_link, course_id=block.course_id)
     except InvalidData as invalid:
         raise InvalidData({**invalid.errors, **errors}) from None
     if errors:

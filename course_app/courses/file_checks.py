@@ -44,6 +44,8 @@ class WalkContext:
     first_seen: dict[str, dict[str, str]] = field(default_factory=dict)
     # (file, line, module id, the module id its release waits for): checked once all are read.
     release_after: list[tuple[str, int, str, str]] = field(default_factory=list)
+    # Material files the blocks name (``assets/<name>``), name → path.
+    materials: dict[str, Path] = field(default_factory=dict)
 
     def name(self, path: Path) -> str:
         return path.relative_to(self.root.parent).as_posix()

@@ -30,6 +30,7 @@ from sqlalchemy.orm import selectinload
 
 from course_app.core.db import db
 from course_app.core.errors import ServiceError
+from course_app.courses import materials
 from course_app.courses.file_schema import (
     BLOCK_FIELDS,
     CHAPTER_FIELDS,
@@ -38,6 +39,7 @@ from course_app.courses.file_schema import (
     MODULE_FILE,
     is_plain_name,
 )
+from course_app.courses.materials import ASSETS_DIR
 from course_app.courses.models import (
     Block,
     BlockType,
@@ -92,7 +94,7 @@ def _module_folders(modules: Sequence[Module]) -> list[str]:
         [module.source_name if is_plain_name(module.source_name) else None for module in modules],
         [f"{index:02d}-{module.key}" for index, module in enumerate(modules, start=1)],
         "",
-        taken={COURSE_FILE},
+        taken={COURSE_FILE, ASSETS_DIR},
     )
 
 
@@ -151,6 +153,37 @@ class _Writer:
             .order_by(Block.position, Block.key)
         ):
             self.blocks.setdefault(block.lesson_id, []).append(block)
+        self.materials = self._materials()
+
+    def _materials(self) -> dict[int, tuple[str, Path]]:
+        """The live materials the blocks refer to: id → (file name in ``assets/``, its bytes).
+        Names are the materials' own, made unique in id order (``slides-2.pdf``)."""
+        ids = {
+            material_id
+            for blocks in self.blocks.values()
+            for block in blocks
+            if block.type == BlockType.RESOURCE
+            and (material_id := materials.material_id_of(block.data)) is not None
+        }
+        if not ids:
+            return {}
+        found = materials.store().materials_of(self.course.id, ids)
+        taken: set[str] = set()
+        named: dict[int, tuple[str, Path]] = {}
+        for material_id in sorted(found):
+            info = found[material_id]
+            stem, dot, extension = info.file_name.rpartition(".")
+            if not dot:
+                stem, extension = info.file_name, ""
+            name = _derived_name(stem, f".{extension}" if extension else "", taken)
+            named[material_id] = (name, info.path)
+        return named
+
+    def material_files(self) -> dict[str, Path]:
+        """``assets/<name>`` → where the material's bytes are, sorted by path."""
+        return dict(
+            sorted((f"{ASSETS_DIR}/{name}", path) for name, path in self.materials.values())
+        )
 
     def files(self) -> dict[str, str]:
         folders = _module_folders(self.modules)
@@ -234,6 +267,11 @@ class _Writer:
             value = data.get(name)
             if name == "chapters" and isinstance(value, list):
                 value = [_chapter(chapter) for chapter in value]
+            if name == "material":
+                # A deleted or unknown material is left out: validation then asks for one.
+                material_id = materials.material_id_of(data)
+                found = self.materials.get(material_id) if material_id is not None else None
+                value = found[0] if found else None
             values[name] = _clean(value)
         values["goals"] = self._goal_keys(block.goals)
         return _without_empty(values, keep=tuple(name for name, f in fields.items() if f.required))
@@ -269,6 +307,11 @@ def course_to_files(course: Course) -> dict[str, str]:
     return _Writer(course).files()
 
 
+def course_material_files(course: Course) -> dict[str, Path]:
+    """The material files the course's blocks refer to: ``assets/<name>`` → the stored file."""
+    return _Writer(course).material_files()
+
+
 def export_course(course: Course, dest: Path, *, overwrite: bool = False) -> list[Path]:
     """Write the course into ``dest/<slug>/`` and return the written paths (sorted).
 
@@ -282,12 +325,22 @@ def export_course(course: Course, dest: Path, *, overwrite: bool = False) -> lis
     if target.is_dir() and any(target.iterdir()) and not overwrite:
         raise ExportError(f"{target} is not empty: choose another destination or overwrite it")
     written: list[Path] = []
-    for relative, text in course_to_files(course).items():
+    for relative, content in _all_files(course).items():
         path = target / relative
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(text.encode("utf-8"))
+        path.write_bytes(content if isinstance(content, bytes) else content.read_bytes())
         written.append(path)
     return sorted(written)
+
+
+def _all_files(course: Course) -> dict[str, bytes | Path]:
+    """The text files (encoded) and the material files (their stored path), sorted by path."""
+    writer = _Writer(course)
+    files: dict[str, bytes | Path] = {
+        relative: text.encode("utf-8") for relative, text in writer.files().items()
+    }
+    files.update(writer.material_files())
+    return dict(sorted(files.items()))
 
 
 def export_zip(course: Course) -> bytes:
@@ -295,10 +348,10 @@ def export_zip(course: Course) -> bytes:
     permissions, so the same course always gives the same bytes."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        for relative, text in course_to_files(course).items():
+        for relative, content in _all_files(course).items():
             info = zipfile.ZipInfo(f"{course.slug}/{relative}", date_time=ZIP_DATE_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3  # Unix, whatever system writes it
             info.external_attr = 0o100644 << 16
-            archive.writestr(info, text.encode("utf-8"))
+            archive.writestr(info, content if isinstance(content, bytes) else content.read_bytes())
     return buffer.getvalue()

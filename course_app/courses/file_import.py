@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, selectinload
 from course_app.audit import services as audit
 from course_app.core.db import db, utcnow
 from course_app.core.errors import ServiceError
+from course_app.courses import materials
 from course_app.courses.file_reader import read_course_dir
 from course_app.courses.file_schema import CourseData, Problem
 from course_app.courses.models import (
@@ -81,7 +82,7 @@ def import_course(path: Path, *, actor_id: int | None = None) -> ImportReport:
     data, problems = read_course_dir(path)
     if problems or data is None:
         raise CourseValidationError(problems)
-    report = _Importer(db.session(), data).run()
+    report = _Importer(db.session(), data, actor_id=actor_id).run()
     if report.changed:
         _record_import(report, actor_id)
     return report
@@ -113,9 +114,11 @@ def _record_import(report: ImportReport, actor_id: int | None) -> None:
 
 
 class _Importer:
-    def __init__(self, session: Session, data: CourseData) -> None:
+    def __init__(self, session: Session, data: CourseData, *, actor_id: int | None = None) -> None:
         self.session = session
         self.data = data
+        self.actor_id = actor_id
+        self.material_ids: dict[str, int] = {}
         self.now = utcnow()
         self.lines: list[str] = []
         self.goals: dict[str, LearningGoal] = {}
@@ -125,6 +128,7 @@ class _Importer:
         self.goals = self._sync(course, LearningGoal, "goal", self._goal_items())
         modules = self._sync(course, Module, "module", self._module_items())
         lessons = self._sync(course, Lesson, "lesson", self._lesson_items(modules))
+        self._attach_materials(course)
         self._sync(course, Block, "block", self._block_items(lessons))
         self.session.flush()
         return ImportReport(course, self.lines)
@@ -184,7 +188,7 @@ class _Importer:
                     "lesson": lessons[lesson.key],
                     "type": block.type,
                     "position": block.position,
-                    "data": deepcopy(block.data),
+                    "data": self._block_data(block.data),
                 },
                 block.goals,
             )
@@ -192,6 +196,25 @@ class _Importer:
             for lesson in module.lessons
             for block in lesson.blocks
         ]
+
+    def _block_data(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        """The block's data as stored: a material named by its file becomes its id."""
+        values = deepcopy(dict(data))
+        if "material" in values:
+            values["material"] = self.material_ids[values["material"]]
+        return values
+
+    def _attach_materials(self, course: Course) -> None:
+        """Find or add the course's material for every file the blocks name (by content and
+        name, so an unchanged folder adds nothing)."""
+        if not self.data.materials:
+            return
+        store = materials.store()
+        known = set(store.materials_of(course.id))
+        self.material_ids = store.attach(course.id, self.data.materials, actor_id=self.actor_id)
+        for name, material_id in self.material_ids.items():
+            if material_id not in known:
+                self.lines.append(f"created material {name}")
 
     # --- Writing -------------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from course_app.courses import materials
 from course_app.courses.file_checks import (
     INVALID,
     SourceFile,
@@ -50,7 +51,9 @@ from course_app.courses.file_schema import (
     kind_of,
     optional,
     parse_timestamp,
+    resource_target_problem,
 )
+from course_app.courses.materials import ASSETS_DIR
 from course_app.courses.models import BlockType, ModuleMode
 from course_app.courses.release_rules import (
     ReleaseKind,
@@ -77,6 +80,47 @@ def _read_chapters(source: SourceFile, node: CommentedMap) -> None:
         previous = seconds
 
 
+def _read_resource_target(source: SourceFile, block: CommentedMap, line: int) -> None:
+    """A link or a material, not both; a material must be a usable file in ``assets/``."""
+    if problem := resource_target_problem(block):
+        source.add(line, problem)
+        return
+    name = block.get("material")
+    if name is None or BLOCK_FIELDS[BlockType.RESOURCE]["material"].check(name) is not None:
+        return
+    context = source.context
+    path = context.root / ASSETS_DIR / name
+    value_line = source.value_line(block, "material")
+    if not path.is_file():
+        source.add(value_line, f"'material': no file '{name}' in {ASSETS_DIR}/")
+        return
+    if name in context.materials:  # named by an earlier block too: checked once
+        return
+    context.materials[name] = path
+    try:
+        problem = materials.store().file_problem(path)
+    except materials.NoMaterialStore:  # no app: only the file's presence can be checked
+        problem = None
+    if problem:
+        source.add(value_line, f"'material': {ASSETS_DIR}/{name} {problem}")
+
+
+def _check_assets(context: WalkContext) -> None:
+    """Every file in ``assets/`` is a material some block names (else it is likely forgotten)."""
+    folder = context.root / ASSETS_DIR
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith("."):
+            continue
+        if not path.is_file():
+            SourceFile(context, path).add(None, f"{ASSETS_DIR}/ holds only files, not folders")
+        elif path.name not in context.materials:
+            SourceFile(context, path).add(
+                None, "no block names this file as its 'material': use it or remove it"
+            )
+
+
 def _block_fields(node: Any) -> dict[str, Field]:
     """The keys a block may have. Without a known type (reported via 'type') only the common keys
     can be judged, so the others are let through rather than all reported as unknown."""
@@ -99,6 +143,8 @@ def _read_block(source: SourceFile, node: Any, position: int, line: int) -> Bloc
     goals = check_goal_refs(source, block)
     if block.get("type") == BlockType.VIDEO:
         _read_chapters(source, block)
+    if block.get("type") == BlockType.RESOURCE:
+        _read_resource_target(source, block, line)
     if len(source.context.problems) > before or key is None:
         return None
     data = {
@@ -298,6 +344,7 @@ def read_course_dir(path: Path) -> tuple[CourseData | None, list[Problem]]:
     goals = _read_goals(source, course)
     modules = _read_course_modules(source, course)
     _check_release_order(context)
+    _check_assets(context)
     if context.problems or key is None:
         return None, context.problems
     data = CourseData(
@@ -307,5 +354,6 @@ def read_course_dir(path: Path) -> tuple[CourseData | None, list[Problem]]:
         summary=str(course["summary"]),
         goals=tuple(goal for goal in goals if goal is not None),
         modules=tuple(module for module in modules if module is not None),
+        materials=dict(sorted(context.materials.items())),
     )
     return data, []

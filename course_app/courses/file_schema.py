@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
@@ -98,6 +99,8 @@ class CourseData:
     summary: str
     goals: tuple[GoalData, ...]
     modules: tuple[ModuleData, ...]
+    # The material files the blocks name: file name in ``assets/`` → its path.
+    materials: Mapping[str, Path] = field(default_factory=dict, hash=False)
 
 
 # --- Value checks: each returns what is wrong, or None --------------------------------------------
@@ -214,6 +217,27 @@ def _timestamp(value: Any) -> str | None:
     return f'must be a time "MM:SS" or "H:MM:SS" in quotes (got {kind_of(value)})'
 
 
+def _material_name(value: Any) -> str | None:
+    if (
+        isinstance(value, str)
+        and is_plain_name(value)
+        and value == value.strip()
+        and not any(char in value for char in "\x00\r\n\t")
+    ):
+        return None
+    return f"must be the name of a file in the course's assets/ folder (got {kind_of(value)})"
+
+
+def resource_target_problem(block: Mapping[str, Any]) -> str | None:
+    """A resource block links to exactly one thing: a ``url`` or one of the course's ``material``."""
+    has_url, has_material = "url" in block, "material" in block
+    if has_url and has_material:
+        return "a resource block has either 'url' or 'material', not both"
+    if not has_url and not has_material:
+        return "a resource block needs 'url' (a link) or 'material' (a file in assets/)"
+    return None
+
+
 # --- Schemas --------------------------------------------------------------------------------------
 
 
@@ -270,9 +294,12 @@ BLOCK_FIELDS: dict[BlockType, dict[str, Field]] = {
     },
     BlockType.REFLECTION: _QUESTION_FIELDS,
     BlockType.WORKSHOP_PREP: _QUESTION_FIELDS,
+    # Exactly one of ``url`` (a link elsewhere) and ``material`` (a file in ``assets/``, see
+    # ``courses/materials.py``); ``resource_target_problem`` checks that.
     BlockType.RESOURCE: {
         "title": Field(_title),
-        "url": Field(_url("http", "https", "mailto")),
+        "url": optional(_url("http", "https", "mailto")),
+        "material": optional(_material_name),
         "kind": optional(_choice(*RESOURCE_KINDS)),
         "description": optional(_text),
     },

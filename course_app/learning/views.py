@@ -31,8 +31,9 @@ def _own_enrolment(cohort_id: int) -> Enrolment:
 
 @bp.get("/")
 def index():
+    """The site name's address: the person's home (``home.index`` picks it from her roles)."""
     if current_user.is_authenticated:
-        return redirect(url_for("learning.dashboard"))
+        return redirect(url_for("home.index"))
     return redirect(url_for("accounts.sign_in"))
 
 
@@ -49,6 +50,7 @@ def dashboard():
         "learning/dashboard.html",
         overviews=list(zip(enrolments, timelines, strict=True)),
         upcoming=upcoming,
+        has_role=request_viewer().has_role,
     )
 
 

@@ -96,6 +96,17 @@ class Viewer:
         return self.is_platform_admin or bool(self.coordinator_of)
 
     @property
+    def has_role(self) -> bool:
+        """Any role beyond taking part as a leader (chair, facilitator, coordinator, admin, editor)."""
+        return bool(
+            self.is_platform_admin
+            or self.coordinator_of
+            or self.chair_of
+            or self.facilitator_of
+            or self.course_editor_of
+        )
+
+    @property
     def staff_group_ids(self) -> frozenset[int]:
         """Groups this person follows by role (chair or facilitator), not by membership."""
         return self.chair_of | self.facilitator_of

@@ -14,6 +14,13 @@ STATE_LABELS = {
     ProgressState.DONE: _l("Færdig"),
 }
 
+# The DKFDS badge variant beside the app's own state class (templates and tests select on the latter).
+_VARIANTS = {
+    ProgressState.NOT_STARTED: "",
+    ProgressState.IN_PROGRESS: "badge-warning ",
+    ProgressState.DONE: "badge-success ",
+}
+
 _badges: dict[str, dict[ProgressState, Markup]] = {}
 
 
@@ -24,8 +31,8 @@ def state_badges() -> dict[ProgressState, Markup]:
     badges = _badges.get(key)
     if badges is None:
         badges = _badges[key] = {
-            state: Markup('<span class="badge badge-{}">{}</span>').format(
-                state.value.replace("_", "-"), str(label)
+            state: Markup('<span class="badge {}badge-{}">{}</span>').format(
+                _VARIANTS[state], state.value.replace("_", "-"), str(label)
             )
             for state, label in STATE_LABELS.items()
         }

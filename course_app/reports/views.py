@@ -13,6 +13,7 @@ from flask_login import login_required
 from course_app.core import spreadsheet
 from course_app.core.errors import NotAllowed, NotFound
 from course_app.core.i18n import today_local
+from course_app.courses.models import ModuleMode
 from course_app.organisations.access import request_viewer
 from course_app.organisations.services import slugify
 from course_app.reports import csv_export, dispatches, services
@@ -72,7 +73,20 @@ def group_list():
 @bp.get("/ledergrupper/<int:group_id>")
 @login_required
 def group_dashboard(group_id: int):
-    return render_template("reports/group_dashboard.html", dashboard=_dashboard(group_id))
+    dashboard = _dashboard(group_id)
+    viewer = request_viewer()
+    # The group's leader meetings, for those who may read their notes (chair, facilitator).
+    meetings = [
+        outline.module
+        for outline in dashboard.progress.outline
+        if outline.module.mode == ModuleMode.GROUP
+    ]
+    return render_template(
+        "reports/group_dashboard.html",
+        dashboard=dashboard,
+        meetings=meetings if viewer.may_read_meeting_notes(dashboard.group) else [],
+        chairs=viewer.may_write_meeting_notes(dashboard.group),
+    )
 
 
 @bp.get("/ledergrupper/<int:group_id>/eksport.csv")

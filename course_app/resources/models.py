@@ -36,14 +36,15 @@ class Resource(Base):
     content_type: Mapped[str] = mapped_column(String(100))
     size_bytes: Mapped[int] = mapped_column(BigInteger)
     sha256: Mapped[str] = mapped_column(String(64))
-    uploaded_by_id: Mapped[int] = mapped_column(
+    # None: brought in from course files by the command line (``course-app courses import``).
+    uploaded_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="RESTRICT"), index=True
     )
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     deleted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     course: Mapped[Course] = relationship()
-    uploaded_by: Mapped[User] = relationship()
+    uploaded_by: Mapped[User | None] = relationship()
 
     @property
     def is_deleted(self) -> bool:

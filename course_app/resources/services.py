@@ -22,7 +22,8 @@ from course_app.audit import services as audit
 from course_app.cohorts import services as cohorts
 from course_app.core.db import db, utcnow
 from course_app.core.errors import NotAllowed, NotFound, ServiceError
-from course_app.courses.models import Course, PublicationStatus
+from course_app.courses.materials import material_id_of
+from course_app.courses.models import Block, BlockType, Course, PublicationStatus
 from course_app.organisations.access import Viewer
 from course_app.resources import sniffing, storage
 from course_app.resources.models import Resource
@@ -199,6 +200,20 @@ def find_resource(course_id: int, resource_id: int) -> Resource | None:
     return resource
 
 
+def material_of_block(block: Block) -> Resource | None:
+    """The live material of the block's own course that a resource block refers to, or None."""
+    material_id = material_id_of(block.data) if block.type == BlockType.RESOURCE else None
+    return find_resource(block.course_id, material_id) if material_id is not None else None
+
+
+def material_choices(course_id: int) -> list[tuple[str, str]]:
+    """(id, label) for each live material of the course, by title: what a material block may pick."""
+    return [
+        (str(resource.id), f"{resource.title} ({resource.original_filename})")
+        for resource in sorted(resources_of(course_id), key=lambda r: (r.title.casefold(), r.id))
+    ]
+
+
 def resource_for_download(resource_id: int, *, viewer: Viewer, user: User) -> Resource:
     """The course's editors (and platform admins) may download its material, and so may people
     enrolled in a cohort of the course once the course is published. Everyone else: ``NotFound``,
@@ -219,7 +234,7 @@ def resource_for_download(resource_id: int, *, viewer: Viewer, user: User) -> Re
 
 
 def download_path(resource: Resource) -> str:
-    """The site-relative download address, the one authors paste into a resource block."""
+    """The site-relative download address (a material block links here, see ``block_material``)."""
     return f"{DOWNLOAD_PREFIX}/{resource.id}/{sniffing.url_filename(resource.original_filename)}"
 
 

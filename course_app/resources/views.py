@@ -12,11 +12,21 @@ from flask import Blueprint, abort, send_file
 from flask_login import current_user, login_required
 
 from course_app.core.errors import NotFound
+from course_app.courses.materials import EXTENSION_KEY
 from course_app.organisations.access import request_viewer
 from course_app.resources import services, storage
+from course_app.resources.course_files import ResourceMaterials
 from course_app.resources.models import Resource
 
 bp = Blueprint("resources", __name__)
+
+
+@bp.record_once
+def _install_material_store(state) -> None:
+    """Course files and material blocks reach uploaded material through this (courses sit on a
+    lower floor and cannot import resources)."""
+    state.app.extensions[EXTENSION_KEY] = ResourceMaterials()
+
 
 # Nothing in a served file may load, run or frame anything. Chrome's built-in PDF viewer refuses to
 # start under ``sandbox`` (no sandbox flag re-enables it) and needs inline styles, so PDFs get the
@@ -33,6 +43,12 @@ def filesize_filter(size_bytes: int) -> str:
 @bp.app_template_global("resource_download_path")
 def resource_download_path(resource: Resource) -> str:
     return services.download_path(resource)
+
+
+@bp.app_template_global("block_material")
+def block_material(block) -> Resource | None:
+    """The live material a resource block refers to (None: a link block, or a deleted material)."""
+    return services.material_of_block(block)
 
 
 @bp.get(f"{services.DOWNLOAD_PREFIX}/<int:resource_id>/<filename>")

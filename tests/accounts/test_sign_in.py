@@ -61,7 +61,9 @@ def new_client(app: Flask, client):
 def test_right_password_goes_to_my_course(client, leader):
     response = sign_in(client, leader.email)
     assert response.status_code == 302
-    assert response.headers["Location"] == "/mit-forloeb"
+    # Every sign-in without a ``next`` goes home (home/choice.py); a leader's home is "Mit forløb".
+    assert response.headers["Location"] == "/forside"
+    assert client.get("/forside").headers["Location"] == "/mit-forloeb"
     assert _signed_in(client)
 
 
@@ -151,7 +153,7 @@ def test_next_from_the_login_redirect_brings_the_leader_back(client, session):
 def test_next_to_another_site_is_ignored(client, leader, next_url):
     response = _post_sign_in(client, leader.email, factories.PASSWORD, next_url)
     assert response.status_code == 302
-    assert response.headers["Location"] == "/mit-forloeb"
+    assert response.headers["Location"] == "/forside"
 
 
 def test_deactivated_user_cannot_sign_in(client, session, leader):

@@ -325,7 +325,7 @@ def test_next_never_leaves_the_site(client, session, leader, links_on, clock, ne
     assert action and "evil" not in action.group(1)
     response = client.post(url, data={"csrf_token": csrf_token_from(page.get_data(as_text=True))})
     assert response.status_code == 302
-    assert response.headers["Location"] == "/mit-forloeb"
+    assert response.headers["Location"] == "/forside"
 
 
 @pytest.mark.parametrize(

@@ -178,7 +178,7 @@ def test_two_hundred_rows_three_bad_then_corrected_then_again(env, web, tmp_path
         client.post("/log-ud", data={"csrf_token": csrf_token_from(dashboard)})
         assert client.get(paths[email]).status_code == 404  # single use
         signed_in = sign_in(client, email, PASSWORD)
-        assert signed_in.headers["Location"] == "/mit-forloeb"
+        assert signed_in.headers["Location"] == "/forside"
         client.post(
             "/log-ud",
             data={"csrf_token": csrf_token_from(client.get("/mit-forloeb").get_data(as_text=True))},

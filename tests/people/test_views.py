@@ -178,7 +178,7 @@ def test_admin_previews_then_confirms_and_invitations_arrive(
             "confirm": "et langt kodeord",
         },
     )
-    assert chosen.status_code == 302 and chosen.headers["Location"] == "/mit-forloeb"
+    assert chosen.status_code == 302 and chosen.headers["Location"] == "/forside"
     assert "Testkursus" in client.get("/mit-forloeb").get_data(as_text=True)
 
 

@@ -151,7 +151,7 @@ def test_uploads_may_exceed_the_site_wide_request_limit(client, app, session, wo
     assert resource.size_bytes == len(data)
 
 
-def test_list_shows_title_type_size_uploader_date_and_address(client, session, world):
+def test_list_shows_title_type_size_uploader_date_and_link(client, session, world):
     sign_in(client, world.people["editor"].email)
     data = files.pdf() + b"%" + b"x" * (int(1.2 * 1024 * 1024) - len(files.pdf()) - 1)
     upload(client, world.list_url, data, "Håndbog for ledere.pdf", title="Håndbogen")
@@ -163,7 +163,9 @@ def test_list_shows_title_type_size_uploader_date_and_address(client, session, w
     assert "Erik Redaktør" in html
     path = f"/materialer/{resource.id}/Haandbog-for-ledere.pdf"
     assert f'href="{path}"' in html
-    assert f'value="{path}" readonly' in html
+    # No address to copy any more (a material block picks the material from a list instead).
+    assert f'value="{path}" readonly' not in html
+    assert "vælg det i blokkens liste over materialer" in html
 
 
 def test_delete_asks_first_then_removes_file_and_listing(client, session, world, storage_dir):

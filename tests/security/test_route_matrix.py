@@ -878,6 +878,12 @@ def new_round_data(w: World, role: str, obj: str) -> dict[str, Any]:
 
 ROUTES: dict[str, dict[str, Spec]] = {
     "healthz": {"GET": Spec(fixed("/healthz"), same(given(PAGE, *ROLES), "-"))},
+    # --- legal: public pages, the same for everyone ---
+    "legal.accessibility_statement": {
+        "GET": Spec(fixed("/tilgaengelighed"), same(given(PAGE, *ROLES), "-"))
+    },
+    "legal.was": {"GET": Spec(fixed("/was"), same(given(REDIRECT, *ROLES), "-"))},
+    "legal.privacy_notice": {"GET": Spec(fixed("/privatliv"), same(given(PAGE, *ROLES), "-"))},
     # --- accounts ---
     "accounts.sign_in": {
         "GET": Spec(
@@ -948,6 +954,29 @@ ROUTES: dict[str, dict[str, Spec]] = {
     # --- learning: the signed-in person's own enrolment, through the cohort in the URL ---
     "learning.index": {"GET": Spec(fixed("/"), same(given(REDIRECT, *SIGNED_IN), "-"))},
     "learning.dashboard": {"GET": Spec(fixed("/mit-forloeb"), same(given(PAGE, *SIGNED_IN), "-"))},
+    # --- home: each person's home (home/choice.py); one role goes straight on to its page, the
+    # chair (a member of G1 too) has two and gets the page with both; her stale role for H is none.
+    "home.index": {
+        "GET": Spec(
+            fixed("/forside"),
+            same({**given(REDIRECT, *SIGNED_IN), "chair": PAGE}, "-"),
+        )
+    },
+    # An organisation's overview: its coordinator and platform admins; another organisation's
+    # coordinator is not told it exists, everyone else is refused by role.
+    "home.organisation": {
+        "GET": Spec(
+            {
+                "a": lambda w: f"/organisationer/{w.org_a}",
+                "b": lambda w: f"/organisationer/{w.org_b}",
+            },
+            {
+                "a": {"coord_a": PAGE, "admin": PAGE, "coord_b": HIDDEN},
+                "b": {"coord_b": PAGE, "admin": PAGE, "coord_a": HIDDEN},
+            },
+            refused=FORBIDDEN,
+        )
+    },
     "learning.my_answers": {
         "GET": Spec(
             {
