@@ -15,10 +15,9 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import select
 
-from course_app.audit import services as audit
 from course_app.core.db import db
 from course_app.courses.materials import MaterialInfo
-from course_app.resources import sniffing, storage
+from course_app.resources import services, sniffing, storage
 from course_app.resources.models import Resource
 
 _CHUNK = 1024 * 1024
@@ -99,31 +98,12 @@ def _add(course_id: int, name: str, path: Path, *, actor_id: int | None) -> Reso
     with path.open("rb") as stream:
         file_type = sniffing.detect(stream)
         stored = storage.save(stream, max_bytes=int(current_app.config["RESOURCE_MAX_BYTES"]))
-    resource = Resource(
+    return services.add_resource(
         course_id=course_id,
         title=name.rsplit(".", 1)[0][:200],
-        original_filename=name,
-        stored_name=stored.name,
+        filename=name,
+        stored=stored,
         content_type=file_type.content_type,
-        size_bytes=stored.size,
-        sha256=stored.sha256,
-        uploaded_by_id=actor_id,
-    )
-    db.session.add(resource)
-    db.session.flush()
-    audit.record(
         actor_id=actor_id,
-        action="created",
-        object_type="resource",
-        object_key=str(resource.id),
-        course_id=course_id,
-        summary=resource.title,
-        details={
-            "filename": name,
-            "content_type": file_type.content_type,
-            "size_bytes": stored.size,
-            "sha256": stored.sha256,
-            "source": "course files",
-        },
+        source="course files",
     )
-    return resource

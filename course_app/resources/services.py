@@ -116,31 +116,56 @@ def upload_resource(course: Course, upload: Upload, *, title: str, actor: Viewer
     except storage.TooLarge:
         raise too_large_error() from None
     stem = filename.rsplit(".", 1)[0]
-    resource = Resource(
+    return add_resource(
         course_id=course.id,
         title=(title or "").strip()[:200] or stem[:200],
+        filename=filename,
+        stored=stored,
+        content_type=file_type.content_type,
+        actor_id=actor.user_id,
+    )
+
+
+def add_resource(
+    *,
+    course_id: int,
+    title: str,
+    filename: str,
+    stored: storage.StoredFile,
+    content_type: str,
+    actor_id: int | None,
+    source: str | None = None,
+) -> Resource:
+    """The stored file as a course material, with its audit entry (``source``: where it came
+    from when not uploaded in the browser, e.g. "course files")."""
+    resource = Resource(
+        course_id=course_id,
+        title=title,
         original_filename=filename,
         stored_name=stored.name,
-        content_type=file_type.content_type,
+        content_type=content_type,
         size_bytes=stored.size,
         sha256=stored.sha256,
-        uploaded_by_id=actor.user_id,
+        uploaded_by_id=actor_id,
     )
     db.session.add(resource)
     db.session.flush()
+    details = {
+        "filename": filename,
+        "content_type": content_type,
+        "size_bytes": stored.size,
+        "sha256": stored.sha256,
+    }
+    if source:
+        details["source"] = source
     audit.record(
-        actor_id=actor.user_id,
+        actor_id=actor_id,
         action="created",
         object_type="resource",
         object_key=str(resource.id),
-        course_id=course.id,
+        course_id=course_id,
         summary=resource.title,
-        details={
-            "filename": filename,
-            "content_type": file_type.content_type,
-            "size_bytes": stored.size,
-            "sha256": stored.sha256,
-        },
+        details=details,
     )
     return resource
 
