@@ -26,6 +26,12 @@ class CohortLine:
     ends_on: dt.date | None
     organisations: tuple[str, ...]  # names
     enrolled: int
+    closed_at: dt.datetime | None = None
+
+    @property
+    def state(self) -> str:
+        """ "åben", or "lukket" and the UTC day it was closed (read by scripts as well as people)."""
+        return "åben" if self.closed_at is None else f"lukket {self.closed_at.date().isoformat()}"
 
     @property
     def dates(self) -> str:
@@ -41,6 +47,7 @@ class CohortLine:
             self.dates,
             ", ".join(self.organisations),
             str(self.enrolled),
+            self.state,
         )
 
 
@@ -78,6 +85,7 @@ def cohort_lines(
             name=cohort.name,
             starts_on=cohort.starts_on,
             ends_on=cohort.ends_on,
+            closed_at=cohort.closed_at,
             organisations=tuple(organisation.name for organisation in cohort.organisations),
             enrolled=count,
         )

@@ -142,7 +142,8 @@ def cohorts_enrol(
 @click.option("--organisation", "organisation_slug", help="Only rounds it takes part in (slug).")
 @with_appcontext
 def cohorts_list(course_slug: str | None, organisation_slug: str | None) -> None:
-    """One tab-separated line per round: id, course, name, dates, organisations, number enrolled."""
+    """One tab-separated line per round: id, course, name, dates, organisations, number enrolled,
+    and "åben" or "lukket <day>"."""
     try:
         lines = cohort_lines(course_slug=course_slug, organisation_slug=organisation_slug)
     except ServiceError as error:

@@ -83,5 +83,6 @@ def test_create_enrol_twice_and_list(env, tmp_path):
     listed = run(["cohorts", "list"], env)
     assert listed.returncode == 0, listed.stderr
     assert (
-        listed.stdout == f"{cohort_id}\tdigital-ledelse\tForår 2027\t2027-01-11–\tAlbertslund\t3\n"
+        listed.stdout
+        == f"{cohort_id}\tdigital-ledelse\tForår 2027\t2027-01-11–\tAlbertslund\t3\tåben\n"
     )

@@ -31,6 +31,9 @@ def test_close_closes_once_without_asking(app, round_, invoke):
     db.session.expire_all()
     assert db.session.get(Cohort, round_.cohort.id).closed_at == now
     assert count(AuditEntry) == 1
+    # The list says so, with the day (UTC) it was closed.
+    [line] = invoke("cohorts", "list").stdout.splitlines()
+    assert line.split("\t")[-1] == "lukket 2027-06-30"
 
 
 def test_unknown_or_impossible_ids_are_refused(round_, invoke):

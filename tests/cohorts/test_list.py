@@ -22,8 +22,8 @@ def test_one_line_per_round_oldest_first(round_, invoke):
     result = invoke("cohorts", "list")
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
-        f"{round_.cohort.id}\tdigital-ledelse\tTesthold\t2026-01-05–\tAlbertslund, Glostrup\t3",
-        f"{autumn.id}\ttrivsel\tEfterår 2027\t2027-08-16–2027-12-17\tBallerup\t0",
+        f"{round_.cohort.id}\tdigital-ledelse\tTesthold\t2026-01-05–\tAlbertslund, Glostrup\t3\tåben",
+        f"{autumn.id}\ttrivsel\tEfterår 2027\t2027-08-16–2027-12-17\tBallerup\t0\tåben",
     ]
 
 
