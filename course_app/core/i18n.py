@@ -54,6 +54,10 @@ def configure_i18n(app: Flask) -> None:
     app.jinja_env.filters["datetime_long"] = lambda value: (
         format_datetime(value, "d. MMMM y 'kl.' HH.mm") if value else ""
     )
+    # for <time datetime="…">: HTML allows at most three digits of a second; whole seconds suffice
+    app.jinja_env.filters["datetime_attribute"] = lambda value: (
+        value.replace(microsecond=0).isoformat() if value else ""
+    )
     app.jinja_env.globals["locale_names"] = LOCALE_NAMES
     app.jinja_env.globals["get_locale"] = get_locale
 

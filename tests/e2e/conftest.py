@@ -50,11 +50,11 @@ LOCAL_HOST = "127.0.0.1"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 740}
 TIMEOUT_MS = 10_000
-_AXE = Axe()
+AXE = Axe()
 
 
-def _no_browser(reason: str) -> None:
-    """Skip locally; fail on CI, where the browser tests must really run."""
+def skip_or_fail(reason: str) -> None:
+    """Skip locally; fail on CI, where the browser tests (and the tools they need) must really run."""
     if os.environ.get("CI") == "true":
         pytest.fail(reason, pytrace=False)
     pytest.skip(reason)
@@ -72,9 +72,16 @@ def _open_now(module_key: str) -> None:
         db.session.add(CohortRelease(cohort_id=cohort.id, module_id=module.id, rule=None))
 
 
-def demo_app(database_factory, tmp_path_factory: pytest.TempPathFactory, **config) -> Flask:
+def demo_app(
+    database_factory,
+    tmp_path_factory: pytest.TempPathFactory,
+    *,
+    plan_events: bool = False,
+    **config,
+) -> Flask:
     """The app with the shipped course and the demo people, committed, on a database of its own
-    (``config``: more settings, e.g. a clock)."""
+    (``config``: more settings, e.g. a clock). Most browser tests plan their own events; with
+    ``plan_events`` the demo's calendar is there too."""
     url = database_factory.create()
     engine = make_engine(url)
     migrate.upgrade(engine)
@@ -83,7 +90,7 @@ def demo_app(database_factory, tmp_path_factory: pytest.TempPathFactory, **confi
     app = create_app({**TEST_CONFIG, "DATABASE_URL": url, **config}, instance_path=str(instance))
     with app.app_context():
         import_missing_courses(COURSES_DIR)
-        ensure_demo_data(PASSWORD, plan_events=False)  # the browser tests plan their own
+        ensure_demo_data(PASSWORD, plan_events=plan_events)
         _open_now(FIRST_LEADER_MEETING)
         db.session.commit()
     return app
@@ -115,7 +122,7 @@ def live_server(database_factory, tmp_path_factory: pytest.TempPathFactory) -> I
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).is_file():
-        _no_browser(MISSING_CHROMIUM)
+        skip_or_fail(MISSING_CHROMIUM)
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
@@ -123,7 +130,7 @@ def browser():
         try:
             chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         except PlaywrightError as error:
-            _no_browser(f"{MISSING_CHROMIUM} (launch failed: {error.message.splitlines()[0]})")
+            skip_or_fail(f"{MISSING_CHROMIUM} (launch failed: {error.message.splitlines()[0]})")
         try:
             yield chromium
         finally:
@@ -186,7 +193,7 @@ def new_page(browser, live_server: str, problems: BrowserProblems, viewport: dic
     return context, page
 
 
-def _assert_no_problems(problems: BrowserProblems) -> None:
+def assert_no_problems(problems: BrowserProblems) -> None:
     assert not problems.external_requests, (
         f"requests to hosts other than {LOCAL_HOST}: {problems.external_requests}"
     )
@@ -201,7 +208,7 @@ def page(browser, live_server: str, browser_problems: BrowserProblems):
     context, page = new_page(browser, live_server, browser_problems, DESKTOP)
     yield page
     context.close()
-    _assert_no_problems(browser_problems)
+    assert_no_problems(browser_problems)
 
 
 @pytest.fixture
@@ -210,7 +217,7 @@ def phone_page(browser, live_server: str, browser_problems: BrowserProblems):
     context, page = new_page(browser, live_server, browser_problems, PHONE)
     yield page
     context.close()
-    _assert_no_problems(browser_problems)
+    assert_no_problems(browser_problems)
 
 
 # --- helpers shared by the test modules ------------------------------------------------------------
@@ -242,7 +249,7 @@ def sign_in_as(page, email: str) -> None:
 def assert_accessible(page, what: str) -> None:
     """axe-core (all rules) finds no violations on the page as it is now."""
     page.wait_for_load_state("load")
-    results = _AXE.run(page)
+    results = AXE.run(page)
     assert results.violations_count == 0, (
         f"axe on {what} ({page.url}):\n{results.generate_report()}"
     )
