@@ -13,6 +13,7 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import text
 
 from course_app.accounts import services as account_services
+from course_app.accounts import sessions as account_sessions
 from course_app.accounts import sign_in_links
 from course_app.accounts.views import bp as accounts_bp
 from course_app.accounts.views import unsubscribe as one_click_unsubscribe
@@ -24,7 +25,8 @@ from course_app.core.db import db
 from course_app.core.error_pages import configure_error_pages
 from course_app.core.html import render_markdown, render_markdown_inline
 from course_app.core.i18n import configure_i18n
-from course_app.core.security import configure_security_headers
+from course_app.core.security import configure_proxy, configure_security_headers
+from course_app.core.url_values import configure_url_values
 from course_app.demo import demo_secret_key
 from course_app.groups.views import bp as groups_bp
 from course_app.home.views import bp as home_bp
@@ -60,12 +62,14 @@ def create_app(
     if app.config["DEMO"] and not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = demo_secret_key(app.instance_path)
     validate(app)
+    configure_url_values(app)
     db.init_app(app)
     csrf.init_app(app)
     # Mail clients POST RFC 8058 one-click unsubscribes without a CSRF token (accounts/views.py).
     csrf.exempt(one_click_unsubscribe)
     configure_login(app)
     configure_i18n(app)
+    configure_proxy(app)
     configure_security_headers(app)
     configure_templates(app)
     configure_blueprints(app)
@@ -80,6 +84,7 @@ def configure_login(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
     login_manager.user_loader(account_services.load_user_from_session_id)
+    account_sessions.init_app(app)
     sign_in_links.init_app(app, holds_staff_role=directory.holds_any_role)
 
 

@@ -25,6 +25,7 @@ from course_app.commands.options import moment_option
 from course_app.core import clock, migrate
 from course_app.core.db import db
 from course_app.core.errors import ServiceError
+from course_app.courses.archive import course_folder
 from course_app.courses.file_export import export_course
 from course_app.courses.file_import import (
     CourseValidationError,
@@ -39,6 +40,7 @@ from course_app.organisations import services as directory
 from course_app.organisations.models import Role
 from course_app.paths import COURSES_DIR
 from course_app.people import importer as people_importer
+from course_app.people.planning import cell_problems
 from course_app.schedule.scheduler import run_schedule
 
 
@@ -56,8 +58,24 @@ def _no_secret_configured() -> bool:
     return not os.environ.get("COURSE_APP_SECRET_KEY")
 
 
+class _CommandGroup(FlaskGroup):
+    """Expected refusals (a ``ServiceError``: bad files, unknown ids, …) and unreadable files end
+    any command with ``Fejl: …`` on stderr and exit code 1, not a traceback; a traceback is kept
+    for what is a bug. Commands that know their refusals better print them themselves."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except ServiceError as error:
+            for line in str(error).splitlines():
+                click.echo(f"Fejl: {line}", err=True)
+        except OSError as error:
+            click.echo(f"Fejl: {error.strerror or error}: {error.filename or ''}", err=True)
+        ctx.exit(1)
+
+
 @click.group(
-    cls=FlaskGroup, create_app=_cli_app, add_default_commands=False, add_version_option=False
+    cls=_CommandGroup, create_app=_cli_app, add_default_commands=False, add_version_option=False
 )
 def cli() -> None:
     """Forløbsplatformen: run the demo, migrate the database, manage course files, users and rounds."""
@@ -159,8 +177,9 @@ def courses_group() -> None:
 @courses_group.command("validate")
 @click.argument("path", type=click.Path(path_type=Path))
 def courses_validate(path: Path) -> None:
-    """Check a course folder; every problem is printed with file and line."""
-    _data, problems = read_course_dir(path)
+    """Check a course folder (or a zip of one); every problem is printed with file and line."""
+    with course_folder(path) as folder:
+        _data, problems = read_course_dir(folder)
     for problem in problems:
         click.echo(str(problem), err=True)
     if problems:
@@ -173,9 +192,10 @@ def courses_validate(path: Path) -> None:
 @click.argument("path", type=click.Path(path_type=Path))
 @with_appcontext
 def courses_import(path: Path) -> None:
-    """Create or update the course from its folder and print what changed."""
+    """Create or update the course from its folder (or a zip of one) and print what changed."""
     try:
-        report = import_course(path)
+        with course_folder(path) as folder:
+            report = import_course(folder)
     except CourseValidationError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)
@@ -224,6 +244,11 @@ def users_group() -> None:
 def users_create(
     email: str, name: str, organisation: str | None, password: str | None, platform_admin: bool
 ) -> None:
+    columns = {"name": name, "email": email, "organisation": organisation or ""}
+    if problems := cell_problems(columns):
+        for problem in problems:
+            click.echo(f"Fejl: {problem}", err=True)
+        sys.exit(1)
     if password is None and sys.stdin.isatty():
         password = click.prompt("Adgangskode", hide_input=True, confirmation_prompt=True)
     try:

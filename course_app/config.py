@@ -37,7 +37,17 @@ DEFAULTS: dict[str, Any] = {
     "WTF_CSRF_TIME_LIMIT": None,
     "WTF_CSRF_SSL_STRICT": False,
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+    # Reverse proxies in front of the app (core/security.py): 0, none, so X-Forwarded-* headers are
+    # ignored; N, the client address and http/https are taken from what the N nearest proxies add.
+    "PROXY_COUNT": 0,
+    # A signed-in session ends this long after the sign-in, however active (accounts/sessions.py) …
     "PERMANENT_SESSION_LIFETIME": 60 * 60 * 12,
+    # … and after this many minutes without a request (0: no idle timeout).
+    "SESSION_IDLE_MINUTES": 120,
+    # "Glemt adgangskode" (accounts/password_resets.py): how long the link in the e-mail works, and
+    # how many such e-mails one person gets in an hour at most (more requests are quietly dropped).
+    "PASSWORD_RESET_HOURS": 2,
+    "PASSWORD_RESETS_PER_HOUR": 3,
     # E-mail: "smtp" or "console" (the demo prints messages instead of sending them).
     "MAIL_BACKEND": "smtp",
     "MAIL_SERVER": "127.0.0.1",
@@ -54,6 +64,15 @@ DEFAULTS: dict[str, Any] = {
     "SIGN_IN_LINKS": False,
     # How long such a link works (hours after the e-mail was written).
     "SIGN_IN_LINK_HOURS": 72,
+    # Failed sign-ins (accounts/throttle.py): after this many wrong passwords for one e-mail, or from
+    # one client address, within the window, sign-in is refused until the oldest failure is older
+    # than the window. 0 turns that limit off. Only failures count.
+    "SIGN_IN_FAILURES_PER_ACCOUNT": 10,
+    "SIGN_IN_FAILURES_PER_ADDRESS": 50,
+    "SIGN_IN_WINDOW_MINUTES": 15,
+    # Redis (e.g. redis://redis.internal:6379/0) for the sign-in counters; None: they live in the
+    # database. Either way every worker and app server shares them.
+    "REDIS_URL": None,
     # E-mails when it is time (course_app/schedule/due_notices.py): a leader group's question set goes
     # out this many days before its meeting; a reminder (answers still missing) at most this many
     # days before it, and never more reminders than this to one person in seven days.
@@ -108,6 +127,13 @@ COUNTS: dict[str, int] = {
     "REMINDER_DAYS_BEFORE": 90,
     "REMINDERS_PER_WEEK": 50,
     "SIGN_IN_LINK_HOURS": 24 * 30,
+    "SESSION_IDLE_MINUTES": 24 * 60,
+    "PASSWORD_RESET_HOURS": 72,
+    "PASSWORD_RESETS_PER_HOUR": 20,
+    "SIGN_IN_FAILURES_PER_ACCOUNT": 1000,
+    "SIGN_IN_FAILURES_PER_ADDRESS": 100_000,
+    "SIGN_IN_WINDOW_MINUTES": 24 * 60,
+    "PROXY_COUNT": 5,
 }
 # Switches an operator may turn on: only a real true/false (``"False"`` or ``"yes"`` would count as on).
 SWITCHES = ("SIGN_IN_LINKS",)

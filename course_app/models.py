@@ -1,6 +1,6 @@
 """Imports every domain's models so that the metadata is complete (Alembic, tests, create_all)."""
 
-from course_app.accounts.models import Invitation, User
+from course_app.accounts.models import Invitation, PasswordReset, SignInFailure, User
 from course_app.audit.models import AuditEntry
 from course_app.cohorts.models import Cohort, Enrolment
 from course_app.core.db import Base
@@ -42,8 +42,10 @@ __all__ = [
     "ModuleUnlock",
     "Organisation",
     "OutboxMessage",
+    "PasswordReset",
     "ReflectionAnswer",
     "Resource",
     "RoleAssignment",
+    "SignInFailure",
     "User",
 ]

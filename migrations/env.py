@@ -45,7 +45,7 @@ def run_migrations_online() -> None:
         with context.begin_transaction():
             context.run_migrations()
         return
-    engine = create_engine(_url())
+    engine = create_engine(_url(), hide_parameters=True)
     with engine.connect() as connection:
         _configure(connection=connection)
         with context.begin_transaction():

@@ -1,12 +1,12 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, SelectField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from course_app.core.forms import BaseForm
 from course_app.core.i18n import LOCALE_NAMES
 
 
-class SignInForm(FlaskForm):
+class SignInForm(BaseForm):
     email = EmailField(
         _l("E-mail"),
         validators=[DataRequired(_l("Skriv din e-mailadresse.")), Length(max=254)],
@@ -20,15 +20,17 @@ class SignInForm(FlaskForm):
     next = HiddenField()
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(BaseForm):
     language = SelectField(_l("Sprog"), choices=list(LOCALE_NAMES))
     next = HiddenField()
 
 
-class ChoosePasswordForm(FlaskForm):
+class ChoosePasswordForm(BaseForm):
+    # Its length and the common-password list are checked by accounts/passwords.py, with Danish
+    # messages (a form limit would answer in English).
     password = PasswordField(
         _l("Ny adgangskode"),
-        validators=[DataRequired(_l("Skriv en adgangskode.")), Length(max=1024)],
+        validators=[DataRequired(_l("Skriv en adgangskode."))],
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
@@ -38,4 +40,26 @@ class ChoosePasswordForm(FlaskForm):
             EqualTo("password", _l("De to adgangskoder er ikke ens.")),
         ],
         render_kw={"autocomplete": "new-password"},
+    )
+
+
+class ChangePasswordForm(ChoosePasswordForm):
+    current = PasswordField(
+        _l("Nuværende adgangskode"),
+        validators=[
+            DataRequired(_l("Skriv din nuværende adgangskode.")),
+            Length(max=1024, message=_l("Din nuværende adgangskode er ikke rigtig. Prøv igen.")),
+        ],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class ForgotPasswordForm(BaseForm):
+    email = EmailField(
+        _l("E-mail"),
+        validators=[
+            DataRequired(_l("Skriv din e-mailadresse.")),
+            Length(max=254, message=_l("En e-mailadresse er højst 254 tegn.")),
+        ],
+        render_kw={"autocomplete": "username"},
     )

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import secrets
 from typing import Protocol
 
-from flask import current_app, render_template
-from flask_babel import force_locale
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from course_app.accounts import emails, tokens
 from course_app.accounts.models import Invitation, User
-from course_app.accounts.services import MIN_PASSWORD_LENGTH, hash_password
+from course_app.accounts.passwords import check_new_password
+from course_app.accounts.services import hash_password
 from course_app.core.db import db, utcnow
 from course_app.core.errors import ServiceError
 from course_app.notifications import services as notifications
@@ -25,17 +24,13 @@ class RecipientLike(Protocol):
     locale: str
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def invite(user: User) -> Invitation:
     """Create an invitation and queue its e-mail (in the person's language)."""
-    token = secrets.token_urlsafe(32)
+    token, token_hash = tokens.new_token()
     valid_days = current_app.config["INVITATION_VALID_DAYS"]
     invitation = Invitation(
         user_id=user.id,
-        token_hash=_hash(token),
+        token_hash=token_hash,
         expires_at=utcnow() + dt.timedelta(days=valid_days),
     )
     db.session.add(invitation)
@@ -59,19 +54,17 @@ def compose_invitation(user: RecipientLike, link: str) -> tuple[str, str, str]:
     """Subject, plain text and HTML of the invitation, in the person's language (the admins'
     preview renders its sample with this too). ``user``: anything with name, email and locale."""
     valid_days = current_app.config["INVITATION_VALID_DAYS"]
-    with force_locale(user.locale):
-        subject = str(_l("Din adgang til Forløbsplatformen"))
-        context = {"user": user, "link": link, "valid_days": valid_days}
-        body_text = render_template("accounts/emails/invitation.txt", **context)
-        body_html = render_template("accounts/emails/invitation.html", **context)
-    return subject, body_text, body_html
+    subject = _l("Din adgang til Forløbsplatformen")
+    return emails.compose(
+        user.locale, subject, "invitation", user=user, link=link, valid_days=valid_days
+    )
 
 
 def find_valid_invitation(token: str) -> Invitation | None:
-    invitation = db.session.scalar(select(Invitation).where(Invitation.token_hash == _hash(token)))
-    if invitation is None or invitation.used_at is not None or invitation.expires_at <= utcnow():
-        return None
-    return invitation
+    invitation = db.session.scalar(
+        select(Invitation).where(Invitation.token_hash == tokens.hash_token(token))
+    )
+    return invitation if tokens.is_usable(invitation, utcnow()) else None
 
 
 def accept_invitation(token: str, password: str) -> User:
@@ -79,10 +72,7 @@ def accept_invitation(token: str, password: str) -> User:
     invitation = find_valid_invitation(token)
     if invitation is None:
         raise ServiceError(_l("Linket er udløbet eller allerede brugt. Bed om en ny invitation."))
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise ServiceError(
-            _l("Adgangskoden skal være mindst %(length)s tegn.", length=MIN_PASSWORD_LENGTH)
-        )
+    check_new_password(password)
     user = db.session.get(User, invitation.user_id)
     assert user is not None
     user.password_hash = hash_password(password)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy import ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from course_app.core.db import Base, UTCDateTime, utcnow
@@ -76,3 +76,27 @@ class SignInLink(SingleUseToken, Base):
     for staff roles)."""
 
     __tablename__ = "sign_in_links"
+
+
+class SignInFailure(Base):
+    """One failed sign-in, counted by accounts/throttle.py per account and per client address.
+
+    ``key`` is a keyed hash of the e-mail typed or of the address, never the text itself: e-mails
+    that strangers type are not kept. Rows older than the window are deleted as new ones come in.
+    """
+
+    __tablename__ = "sign_in_failures"
+    __table_args__ = (
+        Index("ix_sign_in_failures_scope_key_failed_at", "scope", "key", "failed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(String(16))  # "account" or "address"
+    key: Mapped[str] = mapped_column(String(64))
+    failed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class PasswordReset(SingleUseToken, Base):
+    """A "Glemt adgangskode" link: lets its person choose a new password (``PASSWORD_RESET_HOURS``)."""
+
+    __tablename__ = "password_resets"

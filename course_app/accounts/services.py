@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from course_app.accounts.models import User
+from course_app.accounts.passwords import check_new_password
 from course_app.core.db import db, utcnow
 from course_app.core.errors import ServiceError
 
-MIN_PASSWORD_LENGTH = 10
-# Checked against when the e-mail is unknown, so a wrong e-mail costs as much time as a wrong password.
-_DUMMY_HASH_CACHE: dict[str, str] = {}
+
+class WrongPassword(ServiceError):
+    """The current password given to confirm a change is not the person's."""
 
 
 def normalise_email(email: str) -> str:
@@ -47,8 +49,8 @@ def create_user(
         raise ServiceError("Skriv personens navn.")
     if find_user_by_email(email) is not None:
         raise ServiceError(f"Der findes allerede en bruger med e-mailen {email}.")
-    if password is not None and len(password) < MIN_PASSWORD_LENGTH:
-        raise ServiceError(f"Adgangskoden skal være mindst {MIN_PASSWORD_LENGTH} tegn.")
+    if password is not None:
+        check_new_password(password)
     user = User(
         email=email,
         name=name.strip(),
@@ -65,15 +67,49 @@ def create_user(
 def authenticate(email: str, password: str) -> User | None:
     """The active user with this e-mail and password, or None (same cost either way)."""
     user = find_user_by_email(email)
-    if user is None or user.password_hash is None:
-        method = current_app.config["PASSWORD_HASH_METHOD"]
-        dummy = _DUMMY_HASH_CACHE.setdefault(method, generate_password_hash("x", method=method))
-        check_password_hash(dummy, password)
-        return None
-    if not check_password_hash(user.password_hash, password) or not user.is_active:
+    if not password_matches(user, password) or user is None or not user.is_active:
         return None
     user.last_sign_in_at = utcnow()
     return user
+
+
+def password_matches(user: User | None, password: str) -> bool:
+    """Whether ``password`` is the person's; as costly without a person or password (a dummy hash
+    is checked then), so the time taken does not tell whether an e-mail is known."""
+    if user is None or user.password_hash is None:
+        check_password_hash(_dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
+        return False
+    return check_password_hash(user.password_hash, password)
+
+
+def _dummy_hash(method: str) -> str:
+    """What an unknown e-mail's password is checked against: one key derivation from the method,
+    salt and password, as for a real hash. It is written, not generated (generating it on first
+    use made the first unknown e-mail cost two hashes), and no password matches it."""
+    return f"{method}${'0' * 16}${'0' * 64}"
+
+
+def set_password(user: User, password: str) -> None:
+    """Give the person a new password (checked against the rules) and end every session of theirs
+    (the caller signs the current browser in again when it should stay signed in)."""
+    check_new_password(password)
+    user.password_hash = hash_password(password)
+    end_all_sessions(user)
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """The person's own change: the current password first, then the new one's rules."""
+    if not password_matches(user, current):
+        raise WrongPassword(_l("Din nuværende adgangskode er ikke rigtig. Prøv igen."))
+    if current == new:
+        raise ServiceError(_l("Den nye adgangskode skal være en anden end den nuværende."))
+    set_password(user, new)
+
+
+def end_all_sessions(user: User) -> None:
+    """Every session of the person stops working (their cookies carry the old version)."""
+    user.session_version += 1
+    db.session.flush()
 
 
 def load_user_from_session_id(session_id: str) -> User | None:

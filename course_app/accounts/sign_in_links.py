@@ -24,32 +24,24 @@ Opening the link (GET) changes nothing, since mail scanners fetch links; the but
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import re
-import secrets
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app
-from sqlalchemy import select, update
 
+from course_app.accounts import tokens
 from course_app.accounts.models import SignInLink, User
 from course_app.core.db import db
 from course_app.core.links import absolute_url
 
 StaffCheck = Callable[[User], bool]
 _EXTENSION = "course_app.sign_in_links"
-_TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{43}")  # what token_urlsafe(32) gives
 ENDPOINT = "accounts.sign_in_link"
 
 
 def init_app(app: Flask, *, holds_staff_role: StaffCheck) -> None:
     """Tell the app how to recognise staff (``create_app`` passes the directory's check)."""
     app.extensions[_EXTENSION] = holds_staff_role
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _holds_staff_role(user: User) -> bool:
@@ -71,16 +63,8 @@ def issue_token(user: User, now: dt.datetime) -> str | None:
     Valid for ``SIGN_IN_LINK_HOURS``; every link of one e-mail may share it."""
     if not may_sign_in_by_link(user):
         return None
-    token = secrets.token_urlsafe(32)
     hours = current_app.config["SIGN_IN_LINK_HOURS"]
-    db.session.add(
-        SignInLink(
-            user_id=user.id,
-            token_hash=_hash(token),
-            created_at=now,
-            expires_at=now + dt.timedelta(hours=hours),
-        )
-    )
+    token = tokens.issue(SignInLink, user, now, dt.timedelta(hours=hours))
     db.session.flush()
     return token
 
@@ -102,17 +86,11 @@ def link_for(user: User, endpoint: str, now: dt.datetime, **values: object) -> s
 
 
 def _valid(token: str, now: dt.datetime) -> tuple[SignInLink, User] | None:
-    if not enabled() or not _TOKEN_SHAPE.fullmatch(token):
-        return None
-    row = db.session.execute(
-        select(SignInLink, User)
-        .join(User, User.id == SignInLink.user_id)
-        .where(SignInLink.token_hash == _hash(token))
-    ).first()
+    row = tokens.find(SignInLink, token) if enabled() else None
     if row is None:
         return None
     link, user = row
-    if link.used_at is not None or link.expires_at <= now or not may_sign_in_by_link(user):
+    if not tokens.is_usable(link, now) or not may_sign_in_by_link(user):
         return None
     return link, user
 
@@ -131,17 +109,7 @@ def use_token(token: str, now: dt.datetime) -> User | None:
     if found is None:
         return None
     link, user = found
-    result = db.session.execute(
-        update(SignInLink)
-        .where(
-            SignInLink.id == link.id,
-            SignInLink.used_at.is_(None),
-            SignInLink.expires_at > now,
-        )
-        .values(used_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if not tokens.use_up(SignInLink, link.id, now):
         return None
     user.last_sign_in_at = now
     db.session.flush()

@@ -1,5 +1,7 @@
-"""Sign in, sign out and the language switch; the two addresses e-mails carry: single-use
-sign-in links (``sign_in_links``) and the one-click unsubscribe from reminders (``unsubscribe``)."""
+"""Sign in, sign out and the language switch; "Min konto" (change the password, sign out on all
+devices) and "Glemt adgangskode"; the addresses e-mails carry: invitations, single-use sign-in links
+(``sign_in_links``), password resets (``password_resets``) and the one-click unsubscribe from
+reminders (``unsubscribe``). How long a session lasts: ``sessions``."""
 
 from flask import (
     Blueprint,
@@ -16,9 +18,15 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from course_app.accounts import invitations, services, sign_in_links
+from course_app.accounts import invitations, password_resets, services, sign_in_links, throttle
 from course_app.accounts import unsubscribe as reminder_unsubscribe
-from course_app.accounts.forms import ChoosePasswordForm, LanguageForm, SignInForm
+from course_app.accounts.forms import (
+    ChangePasswordForm,
+    ChoosePasswordForm,
+    ForgotPasswordForm,
+    LanguageForm,
+    SignInForm,
+)
 from course_app.accounts.models import User
 from course_app.core import clock
 from course_app.core.db import db
@@ -37,6 +45,23 @@ def _fresh_session() -> None:
         session["locale"] = locale
 
 
+def _commit_and_sign_in(user: User) -> None:
+    """Commit the change, then sign ``user`` in on a fresh session (no session fixation)."""
+    db.session.commit()
+    _fresh_session()
+    login_user(user)
+
+
+def _end_all_sessions(message: str) -> Response:
+    """Sign out here and everywhere else (the session version goes up), then to the sign-in page."""
+    services.end_all_sessions(current_user._get_current_object())
+    db.session.commit()
+    logout_user()
+    _fresh_session()
+    flash(message, "info")
+    return redirect(url_for("accounts.sign_in"))
+
+
 @bp.route("/log-ind", methods=["GET", "POST"])
 def sign_in():
     if current_user.is_authenticated:
@@ -45,12 +70,20 @@ def sign_in():
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data or "", form.password.data or "")
+        email, address = form.email.data or "", request.remote_addr
+        if wait := throttle.seconds_to_wait(email, address, clock.now()):
+            form.password.errors.append(throttle.refusal_message(wait))
+            page = render_template("accounts/sign_in.html", form=form)
+            return page, 429, {"Retry-After": str(wait)}
+        user = services.authenticate(email, form.password.data or "")
         if user is not None:
+            throttle.record_success(email)
             _fresh_session()  # no session fixation
             login_user(user)
             db.session.commit()
             return redirect(safe_next_url(form.next.data, url_for("home.index")))
+        throttle.record_failure(email, address, clock.now())
+        db.session.commit()
         form.password.errors.append(_("Forkert e-mail eller adgangskode. Prøv igen."))
     status = 400 if form.errors else 200
     return render_template("accounts/sign_in.html", form=form), status
@@ -61,9 +94,8 @@ def sign_in():
 def sign_out():
     form = ButtonForm()
     if form.validate_on_submit():
-        logout_user()
-        _fresh_session()
-        flash(_("Du er logget ud."), "info")
+        # A copy of this session's cookie stops working too (and so do the person's other sessions).
+        return _end_all_sessions(_("Du er logget ud."))
     return redirect(url_for("accounts.sign_in"))
 
 
@@ -92,9 +124,7 @@ def accept_invitation(token: str):
             db.session.rollback()
             form.password.errors.append(str(error))
         else:
-            db.session.commit()
-            _fresh_session()
-            login_user(user)
+            _commit_and_sign_in(user)
             flash(_("Din adgangskode er gemt. Velkommen!"), "success")
             return redirect(url_for("home.index"))
     status = 400 if form.errors else 200
@@ -132,9 +162,7 @@ def sign_in_link(token: str):
     if user is None:  # used or changed a moment ago (a second click)
         db.session.rollback()
         return _token_page(render_template("accounts/sign_in_link_invalid.html"), 404)
-    db.session.commit()
-    _fresh_session()  # no session fixation
-    login_user(user)
+    _commit_and_sign_in(user)
     return redirect(target)
 
 
@@ -179,3 +207,110 @@ def resubscribe(token: str):
     db.session.commit()
     flash(_("Du får påmindelser igen."), "success")
     return redirect(url_for("accounts.unsubscribe", token=token))
+
+
+# --- Min konto: the password, and signing out everywhere ------------------------------------------
+
+
+@bp.get("/konto")
+@login_required
+def account():
+    return render_template("accounts/account.html", form=ButtonForm())
+
+
+@bp.route("/konto/adgangskode", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """The person's own new password: every other session of hers ends, this one goes on."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        # Guessing the current password (in a session left open) is throttled like signing in.
+        address = request.remote_addr
+        if wait := throttle.seconds_to_wait(user.email, address, clock.now()):
+            form.current.errors.append(throttle.refusal_message(wait))
+            page = render_template("accounts/change_password.html", form=form)
+            return page, 429, {"Retry-After": str(wait)}
+        try:
+            services.change_password(user, form.current.data or "", form.password.data or "")
+        except services.WrongPassword as error:
+            db.session.rollback()
+            throttle.record_failure(user.email, address, clock.now())
+            db.session.commit()
+            form.current.errors.append(str(error))
+        except ServiceError as error:
+            db.session.rollback()
+            form.password.errors.append(str(error))
+        else:
+            _commit_and_sign_in(user)  # with the new session version
+            flash(_("Din adgangskode er ændret. Du er logget ud alle andre steder."), "success")
+            return redirect(url_for("accounts.account"))
+    status = 400 if form.errors else 200
+    return render_template("accounts/change_password.html", form=form), status
+
+
+@bp.post("/konto/log-ud-alle-steder")
+@login_required
+def sign_out_everywhere():
+    if ButtonForm().validate_on_submit():
+        return _end_all_sessions(_("Du er logget ud på alle enheder."))
+    return redirect(url_for("accounts.sign_in"))
+
+
+# --- Glemt adgangskode ------------------------------------------------------------------------------
+
+
+@bp.route("/glemt-adgangskode", methods=["GET", "POST"])
+def forgot_password():
+    """Ask for a link by e-mail. The answer is the same whether or not the address is known."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        password_resets.request_reset(form.email.data or "", clock.now())
+        db.session.commit()
+        flash(
+            _(
+                "Hvis adressen findes hos os, har vi sendt en e-mail med et link til at vælge en "
+                "ny adgangskode. Kommer den ikke, så kig i din spam-mappe."
+            ),
+            "info",
+        )
+        return redirect(url_for("accounts.forgot_password"))
+    status = 400 if form.errors else 200
+    return render_template("accounts/forgot_password.html", form=form), status
+
+
+@bp.route("/glemt-adgangskode/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    """The link from the e-mail: opening it changes nothing; choosing the password uses it up,
+    ends every session of the person and signs her in here."""
+    now = clock.now()
+    if password_resets.user_for_token(token, now) is None:
+        return _reset_link_invalid()
+    form = ChoosePasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = password_resets.reset_password(token, form.password.data or "", now)
+        except ServiceError as error:
+            db.session.rollback()
+            if password_resets.user_for_token(token, now) is None:  # used a moment ago
+                return _reset_link_invalid()
+            form.password.errors.append(str(error))
+        else:
+            _commit_and_sign_in(user)
+            flash(_("Din nye adgangskode er gemt, og du er logget ind."), "success")
+            return redirect(url_for("home.index"))
+    status = 400 if form.errors else 200
+    page = render_template(
+        "accounts/choose_password.html",
+        form=form,
+        heading=_("Vælg en ny adgangskode"),
+        intro=_(
+            "Når du har gemt den nye adgangskode, bliver du logget ind her og logget ud alle "
+            "andre steder."
+        ),
+    )
+    return _token_page(page, status)
+
+
+def _reset_link_invalid() -> Response:
+    return _token_page(render_template("accounts/password_reset_invalid.html"), 404)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import abort, render_template, request
+from flask import abort, render_template
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from sqlalchemy import Select, select
@@ -20,6 +20,7 @@ from course_app.admin.blueprint import bp, require_author
 from course_app.audit.models import AuditEntry
 from course_app.core.db import db
 from course_app.core.i18n import danish_sort_key
+from course_app.core.url_values import query_id
 from course_app.courses.models import Course
 from course_app.organisations.access import Viewer
 
@@ -104,9 +105,9 @@ def _person_choices(viewer: Viewer) -> list[tuple[int, str]]:
 @login_required
 def audit_log():
     viewer = require_author()
-    course_id = request.args.get("course_id", type=int)
-    actor_id = request.args.get("actor_id", type=int)
-    before_id = request.args.get("before_id", type=int)
+    course_id = query_id("course_id")
+    actor_id = query_id("actor_id")
+    before_id = query_id("before_id")
     if course_id is not None and not viewer.may_edit_course(course_id):
         abort(403)
     rows = _entries(viewer, course_id=course_id, actor_id=actor_id, before_id=before_id)

@@ -12,19 +12,19 @@ from __future__ import annotations
 from flask import Response, abort, render_template
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
 
 from course_app.admin.blueprint import bp, require_author, require_course_editor
 from course_app.core.db import db
 from course_app.core.errors import NotAllowed
+from course_app.core.forms import BaseForm
 from course_app.courses.archive import MAX_ARCHIVE_BYTES, ArchiveError, import_course_zip
 from course_app.courses.file_export import export_zip
 from course_app.courses.file_import import CourseValidationError
 from course_app.courses.models import Course
 
 
-class CourseUploadForm(FlaskForm):
+class CourseUploadForm(BaseForm):
     file = FileField(
         _l("Zip-fil med kursusmappen"),
         validators=[

@@ -5,7 +5,6 @@ explained by the service and shown at its field."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -20,6 +19,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from course_app.core.forms import BaseForm
 from course_app.courses.file_schema import RESOURCE_KINDS
 
 
@@ -52,7 +52,7 @@ KIND_CHOICES = [
 ]
 
 
-class EditForm(FlaskForm):
+class EditForm(BaseForm):
     """Every edit form saves, or shows the Markdown fields rendered beside the form."""
 
     save = SubmitField(_l("Gem"))
@@ -174,24 +174,24 @@ BLOCK_FORMS = {
 }
 
 
-class MoveForm(FlaskForm):
+class MoveForm(BaseForm):
     direction = HiddenField(validators=[AnyOf(("up", "down"))])
 
 
-class StatusForm(FlaskForm):
+class StatusForm(BaseForm):
     publish = HiddenField(validators=[AnyOf(("1", "0"))])
 
 
-class RetireForm(FlaskForm):
+class RetireForm(BaseForm):
     confirm_answers = BooleanField(
         _l("Ja, udfas det. Svarene bliver gemt, men spørgsmålet vises ikke længere for deltagerne.")
     )
     submit = SubmitField(_l("Udfas"))
 
 
-class DeleteForm(FlaskForm):
+class DeleteForm(BaseForm):
     submit = SubmitField(_l("Slet for altid"))
 
 
-class RestoreForm(FlaskForm):
+class RestoreForm(BaseForm):
     submit = SubmitField(_l("Genopret"))

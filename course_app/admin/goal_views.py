@@ -9,19 +9,18 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from course_app.admin.blueprint import bp, require_course_editor
 from course_app.core.db import db
 from course_app.core.errors import ServiceError
-from course_app.core.forms import ButtonForm
+from course_app.core.forms import BaseForm, ButtonForm
 from course_app.courses import goals as goal_services
 from course_app.courses.models import BlockType, Course, LearningGoal
 
 
-class GoalForm(FlaskForm):
+class GoalForm(BaseForm):
     title = StringField(
         _l("Titel"),
         validators=[
@@ -50,7 +49,7 @@ class GoalForm(FlaskForm):
     )
 
 
-class GoalTagsForm(FlaskForm):
+class GoalTagsForm(BaseForm):
     """Checkboxes (rendered by the template, grouped by module and lesson) for the content that
     serves the goal; the choices are the course's active modules, lessons and questions."""
 

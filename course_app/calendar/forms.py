@@ -8,12 +8,12 @@ import datetime as dt
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import DateInput, TimeInput
 
 from course_app.core.db import is_possible_id
+from course_app.core.forms import BaseForm
 from course_app.schedule.events import EventInput
 
 _ISO_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
@@ -92,9 +92,13 @@ def optional_id(value: object) -> int | None:
     return number if is_possible_id(number) else None
 
 
-class EventForm(FlaskForm):
+class EventForm(BaseForm):
     """All of an event's fields; the view removes those the kind has none of (``number`` for
     workshops, ``group`` and ``module`` for leader meetings). Choices are checked by the service."""
+
+    class Meta:
+        # The service checks every field for control characters, with a message naming the field.
+        strip_control_characters = False
 
     title = StringField(_l("Titel"))
     number = SelectField(

@@ -88,15 +88,20 @@ class DatabaseState:
 
 
 def make_engine(url: str) -> Engine:
+    """The app's engine. ``hide_parameters``: a failing statement's error (raised, and so logged)
+    names the statement but never its values, which may be a private answer or an e-mail address."""
     if url.startswith("sqlite"):
-        options: dict[str, Any] = {"connect_args": {"check_same_thread": False, "timeout": 15}}
+        options: dict[str, Any] = {
+            "connect_args": {"check_same_thread": False, "timeout": 15},
+            "hide_parameters": True,
+        }
         if url in ("sqlite://", "sqlite:///:memory:"):
             options["poolclass"] = StaticPool
         engine = create_engine(url, **options)
         event.listen(engine, "connect", _configure_sqlite)
         event.listen(engine, "begin", _begin_sqlite)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:

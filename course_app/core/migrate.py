@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from configparser import ConfigParser
 from functools import cached_property
 from pathlib import Path
@@ -10,8 +11,10 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy.engine import Engine
 
+from course_app.core.errors import ServiceError
 from course_app.paths import MIGRATIONS_DIR
 
 
@@ -41,18 +44,29 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
+class MigrationRefused(ServiceError):
+    """Alembic refused the request (an unknown revision, a target in the wrong direction): an
+    operator's typo, so the CLI says so instead of showing a traceback."""
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    with engine.begin() as connection:
-        config = alembic_config(engine)
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+    _run(engine, command.upgrade, revision)
 
 
 def downgrade(engine: Engine, revision: str) -> None:
+    _run(engine, command.downgrade, revision)
+
+
+def _run(engine: Engine, step: Callable[[Config, str], None], revision: str) -> None:
     with engine.begin() as connection:
         config = alembic_config(engine)
         config.attributes["connection"] = connection
-        command.downgrade(config, revision)
+        try:
+            step(config, revision)
+        except CommandError as error:
+            raise MigrationRefused(
+                f"Alembic kan ikke gå til version »{revision}«: {error}"
+            ) from error
 
 
 def current_revision(engine: Engine) -> str | None:

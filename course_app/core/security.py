@@ -1,10 +1,12 @@
-"""Security plumbing shared by every blueprint: safe redirects and response headers (CSP)."""
+"""Security plumbing shared by every blueprint: safe redirects, response headers (CSP, HSTS) and
+trusting the reverse proxy's forwarded headers."""
 
 from __future__ import annotations
 
 from urllib.parse import unquote, urlsplit
 
-from flask import Flask, Response
+from flask import Flask, Response, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from course_app.core.html import csp_frame_sources, csp_media_sources
 
@@ -47,6 +49,21 @@ def content_security_policy(*, frame_sources: tuple[str, ...] = ()) -> str:
     return "; ".join(f"{name} {' '.join(values)}" for name, values in directives.items())
 
 
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+def configure_proxy(app: Flask) -> None:
+    """Trust ``X-Forwarded-For`` and ``-Proto`` from the ``PROXY_COUNT`` nearest proxies, so
+    ``request.remote_addr`` is the client's (the sign-in throttle counts per address) and
+    ``request.is_secure`` says whether the client used https (HSTS). Without proxies nothing is
+    trusted: anyone can send those headers. ``X-Forwarded-Host`` and ``-Prefix`` are never trusted:
+    the proxy passes ``Host`` on itself, the app lives at the root, and a proxy that does not set
+    them would pass a client's own on (links in e-mails use ``BASE_URL`` anyway)."""
+    count = app.config["PROXY_COUNT"]
+    if count:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=0, x_prefix=0)
+
+
 def configure_security_headers(app: Flask) -> None:
     policy = content_security_policy()
 
@@ -61,4 +78,6 @@ def configure_security_headers(app: Flask) -> None:
         )
         if response.mimetype == "text/html":
             response.headers.setdefault("Cache-Control", "no-store")
+        if request.is_secure:  # browsers ignore it over http (RFC 6797), so it is sent only here
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
         return response

@@ -18,3 +18,26 @@ def has_control_characters(text: str, allowed: Collection[str] = ()) -> bool:
         unicodedata.category(character) in _FORBIDDEN_CATEGORIES and character not in allowed
         for character in text
     )
+
+
+# What typed text of several lines may keep of the control characters: tab and line breaks.
+_KEPT_IN_TEXT = frozenset("\t\n\r")
+
+
+def without_control_characters(text: str) -> str:
+    """``text`` without NUL and the other C0/C1 control characters (tab and line breaks stay) and
+    without lone surrogates. PostgreSQL refuses NUL in text and a lone surrogate cannot be written as
+    UTF-8 at all, so such a character would fail the save; nobody types them on purpose, so dropping
+    them is kinder than refusing the whole text."""
+    if text.isprintable():  # the common case, without a look at each character
+        return text
+    return "".join(
+        character
+        for character in text
+        if character in _KEPT_IN_TEXT or unicodedata.category(character) not in {"Cc", "Cs"}
+    )
+
+
+def strip_control_characters(value: object) -> object:
+    """A WTForms filter: ``without_control_characters`` for text, anything else as it is."""
+    return without_control_characters(value) if isinstance(value, str) else value

@@ -3,8 +3,8 @@
 
 A zip is untrusted input. Before anything is written to disk every entry is checked, and the archive
 is refused (with every refused entry named) when it holds absolute paths, ``..``, backslashes,
-symlinks, encrypted entries, duplicate names, more than one top-level folder, too many entries or
-too many bytes once unpacked (a zip bomb). Entries are then written one by one with their own names
+symlinks, encrypted entries, duplicate names, more than one top-level folder, too many entries,
+too many bytes once unpacked or an entry compressed past any real file's ratio (a zip bomb). Entries are then written one by one with their own names
 into a fresh temporary folder (never ``extractall``), counting the bytes actually produced, and the
 folder is removed when the import is done.
 """
@@ -34,6 +34,9 @@ from course_app.courses.models import Course
 MAX_ARCHIVE_BYTES = 5 * 1024 * 1024
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 MAX_ENTRIES = 2000
+# Text and office files pack 5-20 times; a bigger entry packed past this is a zip bomb.
+MAX_COMPRESSION_RATIO = 100
+_RATIO_FROM_BYTES = 1024 * 1024
 _CHUNK = 64 * 1024
 # What macOS's "Compress" adds next to the folder; never part of a course.
 _IGNORED_TOP = frozenset({"__MACOSX"})
@@ -70,6 +73,15 @@ def _entry_problem(info: zipfile.ZipInfo) -> str | None:
         return _l("»%(name)s«: symbolske links er ikke tilladt.", name=name)
     if info.flag_bits & 0x1:
         return _l("»%(name)s«: filen er krypteret. Pak mappen uden adgangskode.", name=name)
+    if info.file_size > max(_RATIO_FROM_BYTES, MAX_COMPRESSION_RATIO * info.compress_size):
+        packed_kb = round(info.compress_size / 1024)
+        return _l(
+            "»%(name)s« fylder %(size)s MB udpakket, men kun %(packed)s kB pakket. Så høj "
+            "komprimering ligner en zip-bombe; filen er afvist.",
+            name=name,
+            size=_mb(info.file_size),
+            packed=packed_kb,
+        )
     return None
 
 
@@ -211,6 +223,19 @@ def unpacked_course(data: bytes) -> Iterator[Path]:
         (root / top).mkdir()
         _unpack(archive, wanted, root)
         yield root / top
+
+
+@contextmanager
+def course_folder(path: Path) -> Iterator[Path]:
+    """``path`` when it is a course folder; when it is a .zip file, the folder in it, unpacked with
+    the checks of a browser upload (for the command line, which takes either)."""
+    if path.suffix.lower() != ".zip" or not path.is_file():
+        yield path
+        return
+    with path.open("rb") as file:
+        data = file.read(MAX_ARCHIVE_BYTES + 1)  # one byte more is enough to refuse it
+    with unpacked_course(data) as folder:
+        yield folder
 
 
 def import_course_zip(

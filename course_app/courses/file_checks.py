@@ -4,7 +4,8 @@ YAML is read with ruamel.yaml's round-trip loader, the loader that keeps line nu
 in the sense that matters: it builds only mappings, lists and scalars and never constructs arbitrary
 Python objects (``!!python/...`` tags become inert tagged values). Explicit tags and aliases are
 refused anyway: the format needs neither, and aliases would let a tiny file expand into a huge
-block ``data``.
+block ``data``. Size, depth and node counts are bounded (``file_limits``) while the events stream
+in, before anything is built from them.
 
 Every problem goes to the walk's ``WalkContext`` with file and line, so an author sees all of them
 at once.
@@ -22,6 +23,12 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
 
+from course_app.courses.file_limits import (
+    MAX_FILE_BYTES,
+    CourseBudget,
+    LimitExceeded,
+    too_many_items,
+)
 from course_app.courses.file_schema import (
     FRONT_MATTER_DELIMITER,
     Field,
@@ -46,6 +53,7 @@ class WalkContext:
     release_after: list[tuple[str, int, str, str]] = field(default_factory=list)
     # Material files the blocks name (``assets/<name>``), name → path.
     materials: dict[str, Path] = field(default_factory=dict)
+    budget: CourseBudget = field(default_factory=CourseBudget)
 
     def name(self, path: Path) -> str:
         return path.relative_to(self.root.parent).as_posix()
@@ -63,8 +71,11 @@ class SourceFile:
     def name(self) -> str:
         return self.context.name(self.path)
 
-    def add(self, line: int | None, message: str) -> None:
-        self.context.problems.append(Problem(self.name, line, message))
+    def add(self, line: int | None, message: str, *, translated: bool = False) -> None:
+        self.context.problems.append(Problem(self.name, line, message, translated=translated))
+
+    def refuse(self, error: LimitExceeded) -> None:
+        self.add(error.line, error.message, translated=True)
 
     def key_line(self, mapping: CommentedMap, key: Any) -> int:
         return mapping.lc.key(key)[0] + self.offset
@@ -84,8 +95,18 @@ INVALID = Invalid()
 
 
 def read_text(source: SourceFile) -> str | None:
+    """The file's text with LF line endings; None after reporting why it cannot be used. At
+    most one byte past the size limit is read, so a huge file costs nothing."""
+    budget = source.context.budget
+    if budget.exhausted:  # reported once, where the course's budget ran out
+        return None
     try:
-        return source.path.read_text(encoding="utf-8")
+        with source.path.open("rb") as file:
+            data = file.read(MAX_FILE_BYTES + 1)
+        budget.check_size(len(data))
+        return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+    except LimitExceeded as error:
+        source.refuse(error)
     except UnicodeDecodeError:
         source.add(None, "file is not UTF-8 text: save it as UTF-8")
     except OSError as error:
@@ -104,7 +125,7 @@ def _yaml_error_message(error: YAMLError) -> str:
 def _refuse_tags_and_aliases(source: SourceFile, yaml: YAML, text: str) -> bool:
     """Report explicit tags and aliases; True when there were none."""
     clean = True
-    for event in yaml.parse(text):
+    for event in source.context.budget.count_events(yaml.parse(text), source.offset):
         line = event.start_mark.line + source.offset
         if isinstance(event, AliasEvent):
             source.add(line, f"aliases (*{event.anchor}) are not supported: write the value out")
@@ -122,6 +143,9 @@ def parse_yaml(source: SourceFile, text: str) -> Any:
         if not _refuse_tags_and_aliases(source, yaml, text):
             return INVALID
         return yaml.load(text)
+    except LimitExceeded as error:
+        source.refuse(error)
+        return INVALID
     except YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         source.add(None if mark is None else mark.line + source.offset, _yaml_error_message(error))
@@ -172,6 +196,9 @@ def check_mapping(
             source.add(
                 source.key_line(node, key), f"unknown key '{key}' in {what} (allowed: {allowed})"
             )
+    for key, items in node.items():
+        if message := too_many_items(key, items):
+            source.add(source.value_line(node, key), message, translated=True)
     for name, spec in fields.items():
         if name not in node:
             if spec.required:
@@ -209,9 +236,12 @@ def check_goal_refs(source: SourceFile, node: CommentedMap) -> tuple[str, ...]:
 
 
 def child_items(node: CommentedMap, key: str) -> list[tuple[int, Any]]:
-    """(index, item) of a list-valued key, or nothing when it is missing or not a list."""
+    """(index, item) of a list-valued key, or nothing when it is missing, not a list or longer
+    than its limit (``check_mapping`` reported that)."""
     items = node.get(key)
-    return list(enumerate(items)) if isinstance(items, CommentedSeq) else []
+    if not isinstance(items, CommentedSeq) or too_many_items(key, items):
+        return []
+    return list(enumerate(items))
 
 
 def plain_value(value: Any) -> Any:

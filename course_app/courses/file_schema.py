@@ -28,6 +28,7 @@ MODES = tuple(mode.value for mode in ModuleMode)
 BLOCK_TYPES = tuple(block_type.value for block_type in BlockType)
 RESOURCE_KINDS = ("pdf", "slides", "video", "link", "document")
 MAX_TITLE_LENGTH = 300
+MAX_DESCRIPTION_LENGTH = 5000  # a learning goal's; the browser's goal form has the same limit
 _TIMESTAMP = re.compile(r"^(?:(\d{1,2}):(?=\d{2}:))?(\d{1,2}):(\d{2})$")
 
 
@@ -36,11 +37,13 @@ _TIMESTAMP = re.compile(r"^(?:(\d{1,2}):(?=\d{2}:))?(\d{1,2}):(\d{2})$")
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing to fix. ``file`` is relative to the course folder's parent, ``line`` is 1-based."""
+    """One thing to fix. ``file`` is relative to the course folder's parent, ``line`` is 1-based.
+    ``translated``: the message is in the reader's language (the limits), not the format's English."""
 
     file: str
     line: int | None
     message: str
+    translated: bool = field(default=False, compare=False)
 
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
@@ -131,12 +134,19 @@ def _text(value: Any) -> str | None:
     return f"must be a non-empty string (got {kind_of(value)})"
 
 
-def _title(value: Any) -> str | None:
-    if error := _text(value):
-        return error
-    if len(value) > MAX_TITLE_LENGTH:
-        return f"is {len(value)} characters long; shorten it to at most {MAX_TITLE_LENGTH}"
-    return None
+def _text_at_most(limit: int) -> Check:
+    def check(value: Any) -> str | None:
+        if error := _text(value):
+            return error
+        if len(value) > limit:
+            return f"is {len(value)} characters long; shorten it to at most {limit}"
+        return None
+
+    return check
+
+
+_title = _text_at_most(MAX_TITLE_LENGTH)
+_description = _text_at_most(MAX_DESCRIPTION_LENGTH)
 
 
 def check_id(value: Any) -> str | None:
@@ -260,7 +270,7 @@ COURSE_FIELDS = {
     "learning_goals": optional(_list),
     "modules": Field(_list),
 }
-GOAL_FIELDS = {"id": Field(check_id), "title": Field(_title), "description": optional(_text)}
+GOAL_FIELDS = {"id": Field(check_id), "title": Field(_title), "description": optional(_description)}
 MODULE_FIELDS = {
     "id": Field(check_id),
     "title": Field(_title),

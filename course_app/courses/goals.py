@@ -21,7 +21,7 @@ from sqlalchemy.orm import selectinload
 from course_app.audit import services as audit
 from course_app.core.db import db, utcnow
 from course_app.core.errors import ServiceError
-from course_app.courses.file_schema import MAX_TITLE_LENGTH
+from course_app.courses.file_schema import MAX_DESCRIPTION_LENGTH, MAX_TITLE_LENGTH
 from course_app.courses.models import (
     QUESTION_TYPES,
     Block,
@@ -32,7 +32,6 @@ from course_app.courses.models import (
 )
 
 MAX_KEY_LENGTH = 63  # the id pattern in docs/course-format.md: 1 + 62 characters
-MAX_DESCRIPTION_LENGTH = 5000
 _DANISH_LETTERS = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "ß": "ss"})
 _NOT_ID = re.compile(r"[^a-z0-9]+")
 

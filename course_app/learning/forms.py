@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import StringField, SubmitField, TextAreaField
+from wtforms import HiddenField, StringField, SubmitField, TextAreaField
+
+from course_app.core.forms import BaseForm
 
 # Who can see an answer, in the order the form offers them (private is the default).
 VISIBILITY_CHOICES = (
@@ -9,7 +10,7 @@ VISIBILITY_CHOICES = (
 )
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(BaseForm):
     """One reflection answer; the question is named by the URL, the field ids by the template."""
 
     text = TextAreaField(_l("Dit svar"))
@@ -18,3 +19,13 @@ class AnswerForm(FlaskForm):
     visibility = StringField(_l("Hvem kan se dit svar?"))
     save_draft = SubmitField(_l("Gem kladde"))
     submit_answer = SubmitField(_l("Indsend"))
+    # The answer's version the page showed (0: none yet), so a save from a stale tab is caught.
+    version = HiddenField()
+
+    @property
+    def seen_version(self) -> int | None:
+        """The posted version, or None when absent or not a number (then nothing is compared)."""
+        value = (self.version.data or "").strip()
+        if not value.isascii() or not value.isdigit() or len(value) > 10:
+            return None
+        return int(value)

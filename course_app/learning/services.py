@@ -122,18 +122,22 @@ def answer_question(
     submit: bool,
     share: bool | None = None,
     now: dt.datetime | None = None,
+    seen_version: int | None = None,
 ) -> AnsweredQuestion:
     """Save or submit the leader's answer and, when ``share`` is given, set who can see it: shared
     with the leader's current group (only a submitted answer) or private. ``None`` leaves the
-    visibility as it is. Returns the module key to go back to. Refused in a locked module and in a
-    closed round (``RoundClosed``)."""
+    visibility as it is. ``seen_version`` guards against a stale tab (``reflections.save_answer``).
+    Returns the module key to go back to. Refused in a locked module and in a closed round
+    (``RoundClosed``)."""
     now = now or utcnow()
     require_open_round(enrolment.cohort)
     course_progress = progress.course_progress(enrolment)
     lesson, block = _find_question(course_progress, block_key)
     line = timeline(enrolment, course_progress, now)
     require_open(line, _module_of(course_progress, lesson))
-    answer = reflections.save_answer(enrolment, block, text, submit=submit)
+    answer = reflections.save_answer(
+        enrolment, block, text, submit=submit, seen_version=seen_version
+    )
     changed = False
     if share is not None:
         changed = reflections.set_visibility(enrolment, answer, share=share)

@@ -17,6 +17,7 @@ from course_app.learning import services
 from course_app.learning.forms import VISIBILITY_CHOICES, AnswerForm
 from course_app.learning.timeline import ModuleLocked
 from course_app.organisations.access import request_viewer
+from course_app.reflections.services import AnswerChanged
 from course_app.schedule import events
 
 bp = Blueprint("learning", __name__)
@@ -67,10 +68,15 @@ def render_module_page(
     typed: dict[str, str] | None = None,
     typed_visibility: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
+    typed_version: dict[str, str] | None = None,
+    changed: frozenset[str] = frozenset(),
     status: int = 200,
 ):
     """The module page; after a rejected form it shows what the leader typed (and chose), with the
-    error."""
+    error, and keeps the version her page started from (``typed_version``), so a stale tab stays
+    stale across other errors. For the questions in ``changed`` (saved elsewhere meanwhile) it also
+    shows the stored text, and the form then carries the stored version: saving again is a
+    deliberate choice."""
     try:
         page = services.module_page(enrolment, module_key, clock.now())
     except NotFound:
@@ -85,6 +91,9 @@ def render_module_page(
             answer = page.answers.get(block.id)
             form = AnswerForm(formdata=None)
             form.text.data = typed.get(block.key, answer.text if answer else "")
+            form.version.data = (typed_version or {}).get(
+                block.key, str(answer.version if answer else 0)
+            )
             form.visibility.data = typed_visibility.get(block.key) or (
                 answer.visibility.value if answer else "private"
             )
@@ -96,6 +105,7 @@ def render_module_page(
             page=page,
             forms=forms,
             errors=errors or {},
+            changed=changed,
             visibility_choices=VISIBILITY_CHOICES,
             play=request.args.get("vis"),
             classify_video_url=classify_video_url,
@@ -136,6 +146,7 @@ def answer(cohort_id: int, block_key: str):
     # Extra fields (group_id, shared_group_id, user_id …) are never read: the group is the author's own.
     share = {"private": False, "group": True}.get(form.visibility.data or "")
     chosen = {block_key: form.visibility.data} if share is not None else {}
+    seen = {block_key: _version_text(form.seen_version)}
     if not form.validate_on_submit():
         message = _("Dit svar blev ikke gemt. Prøv igen – din tekst står her stadig.")
         return render_module_page(
@@ -143,17 +154,35 @@ def answer(cohort_id: int, block_key: str):
             module_key,
             typed={block_key: text},
             typed_visibility=chosen,
+            typed_version=seen,
             errors={block_key: message},
             status=400,
         )
     submit = bool(form.submit_answer.data)
     try:
         result = services.answer_question(
-            enrolment, block_key, text, submit=submit, share=share, now=clock.now()
+            enrolment,
+            block_key,
+            text,
+            submit=submit,
+            share=share,
+            now=clock.now(),
+            seen_version=form.seen_version,
         )
     except ModuleLocked as locked:
         db.session.rollback()
         return render_locked_page(enrolment, locked)
+    except AnswerChanged as error:
+        db.session.rollback()
+        return render_module_page(
+            enrolment,
+            module_key,
+            typed={block_key: text},
+            typed_visibility=chosen,
+            errors={block_key: str(error)},
+            changed=frozenset({block_key}),
+            status=409,
+        )
     except ServiceError as error:
         db.session.rollback()
         return render_module_page(
@@ -161,6 +190,7 @@ def answer(cohort_id: int, block_key: str):
             module_key,
             typed={block_key: text},
             typed_visibility=chosen,
+            typed_version=seen,
             errors={block_key: str(error)},
             status=400,
         )
@@ -214,6 +244,11 @@ def complete(cohort_id: int, lesson_key: str, action: str):
     return redirect(back)
 
 
+def _version_text(version: int | None) -> str:
+    """A posted version as the form carries it back ("" when there was none, or nonsense)."""
+    return "" if version is None else str(version)
+
+
 def recover_answer_after_csrf_failure():
     """A CSRF failure on an answer (e.g. the session expired during a film) keeps the typed text."""
     if not current_user.is_authenticated or not request.view_args:
@@ -229,6 +264,7 @@ def recover_answer_after_csrf_failure():
         return None
     text = request.form.get("text", "")
     visibility = request.form.get("visibility", "")
+    version = request.form.get("version", "")
     message = _(
         "Dit svar blev ikke gemt, fordi siden var for gammel. Din tekst står her stadig – "
         "tryk på knappen igen for at gemme."
@@ -238,6 +274,7 @@ def recover_answer_after_csrf_failure():
         block.lesson.module.key,
         typed={block_key: text},
         typed_visibility={block_key: visibility} if visibility in ("private", "group") else {},
+        typed_version={block_key: version if version.isascii() and version.isdigit() else ""},
         errors={block_key: message},
         status=400,
     )

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import ColumnElement
 
 from course_app.core.db import db, utcnow
-from course_app.notifications import sending
+from course_app.notifications import scrubbing, sending
 from course_app.notifications.models import (
     IDEMPOTENCY_KEY_LENGTH,
     RECIPIENT_LENGTH,
@@ -306,10 +306,12 @@ def _settle(
     if failure is None:
         message.sent_at = now
         message.last_error = None
+        scrubbing.scrub(message)
         tally.sent += 1
     elif failure.permanent or message.attempts >= MAX_ATTEMPTS:
         message.failed_at = now
         message.last_error = failure.error
+        scrubbing.scrub(message)
         tally.failed += 1
     else:
         message.next_attempt_at = now + RETRY_DELAYS[message.attempts - 1]

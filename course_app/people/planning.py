@@ -34,6 +34,27 @@ MAX_LENGTH = {"name": 200, "email": 254, "organisation": 200, "area": 200, "grou
 SLUG_LENGTH = 64  # organisations.slug
 
 
+def cell_problems(values: dict[str, str]) -> list[str]:
+    """What is wrong with the text of each column (``MAX_LENGTH``'s keys) on its own: line breaks,
+    control characters, too many characters. The CSV import and ``course-app users create`` both
+    check people this way, so neither lets in what the other would refuse."""
+    problems = []
+    for column, value in values.items():
+        if any(ord(char) < 32 or ord(char) == 127 for char in value):
+            problems.append(
+                _("Feltet %(column)s indeholder linjeskift eller styretegn.", column=column)
+            )
+        elif len(value) > MAX_LENGTH[column]:
+            problems.append(
+                _(
+                    "Feltet %(column)s er for langt (højst %(length)s tegn).",
+                    column=column,
+                    length=MAX_LENGTH[column],
+                )
+            )
+    return problems
+
+
 class _Planner:
     """Checks the rows in two steps (each row on its own, then against the directory), keeping
     every problem, and hands the rows that pass to ``decide``."""
@@ -67,21 +88,8 @@ class _Planner:
             "area": row.area,
             "group": row.group,
         }
-        for column, value in values.items():
-            if any(ord(char) < 32 or ord(char) == 127 for char in value):
-                self.problem(
-                    row,
-                    _("Feltet %(column)s indeholder linjeskift eller styretegn.", column=column),
-                )
-            elif len(value) > MAX_LENGTH[column]:
-                self.problem(
-                    row,
-                    _(
-                        "Feltet %(column)s er for langt (højst %(length)s tegn).",
-                        column=column,
-                        length=MAX_LENGTH[column],
-                    ),
-                )
+        for problem in cell_problems(values):
+            self.problem(row, problem)
         if not row.name:
             self.problem(row, _("Navn mangler."))
         email = ""

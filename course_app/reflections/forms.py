@@ -5,18 +5,19 @@ gets the same Danish message whichever way the text arrives; the forms carry the
 """
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SubmitField, TextAreaField
 
+from course_app.core.forms import BaseForm
 
-class CommentForm(FlaskForm):
+
+class CommentForm(BaseForm):
     """A comment on one shared answer; the answer is named by the URL, never by a form field."""
 
     text = TextAreaField(_l("Din kommentar"))
     submit = SubmitField(_l("Send kommentar"))
 
 
-class MeetingNoteForm(FlaskForm):
+class MeetingNoteForm(BaseForm):
     """The chair's meeting note. ``version`` is the version the chair started from (0: none yet)."""
 
     text = TextAreaField(_l("Mødenoter"))

@@ -17,6 +17,7 @@ from course_app.cohorts.models import Enrolment
 from course_app.cohorts.read_only import require_open_round
 from course_app.core.db import db, utcnow
 from course_app.core.errors import NotAllowed, NotFound, ServiceError
+from course_app.core.sql import insert_ignoring_duplicates
 from course_app.courses.models import Block, Lesson, Module
 from course_app.courses.outlines import LessonOutline
 from course_app.organisations.access import Viewer, current_group_id
@@ -52,8 +53,26 @@ def unanswered_required(lesson: LessonOutline, answers: dict[int, ReflectionAnsw
     )
 
 
-def save_answer(enrolment: Enrolment, block: Block, text: str, *, submit: bool) -> ReflectionAnswer:
-    """Save a draft or submit. A submitted answer stays editable; every change raises its version."""
+class AnswerChanged(ServiceError):
+    """The answer was saved from elsewhere (another tab or device) since the leader opened the page:
+    nothing was saved, so her typed text and the newer stored text can both be shown."""
+
+
+def save_answer(
+    enrolment: Enrolment,
+    block: Block,
+    text: str,
+    *,
+    submit: bool,
+    seen_version: int | None = None,
+) -> ReflectionAnswer:
+    """Save a draft or submit. A submitted answer stays editable; every change raises its version.
+
+    ``seen_version`` is the version the leader's page showed (0: no answer yet; None: unknown, e.g. a
+    page from before versions were posted). If the stored answer has moved on since and holds other
+    text, nothing is saved (``AnswerChanged``): a stale tab must not overwrite newer text unseen.
+    The row is locked while it is compared and written, and the first save is an insert that skips a
+    row another request wrote meanwhile, so simultaneous saves neither fail nor lose one another."""
     require_open_round(enrolment.cohort)
     if not block.is_question or block.retired_at is not None:
         raise ServiceError(_l("Spørgsmålet findes ikke længere."))
@@ -69,17 +88,26 @@ def save_answer(enrolment: Enrolment, block: Block, text: str, *, submit: bool) 
         )
     if submit and not text.strip():
         raise ServiceError(_l("Skriv dit svar, før du indsender det."))
-    answer = db.session.scalar(
-        select(ReflectionAnswer).where(
-            ReflectionAnswer.enrolment_id == enrolment.id, ReflectionAnswer.block_id == block.id
-        )
-    )
+    answer = _locked_answer(enrolment, block)
     if answer is None:
-        answer = ReflectionAnswer(
-            enrolment_id=enrolment.id, block_id=block.id, text=text, version=1
+        inserted = db.session.execute(
+            insert_ignoring_duplicates(ReflectionAnswer).values(
+                enrolment_id=enrolment.id, block_id=block.id, text=text, version=1
+            )
         )
-        db.session.add(answer)
-    elif answer.text != text:
+        answer = _locked_answer(enrolment, block)
+        assert answer is not None  # inserted now, or by another request meanwhile
+        if inserted.rowcount == 1:
+            seen_version = answer.version  # our own row: nothing to compare with
+    if seen_version is not None and seen_version != answer.version and answer.text != text:
+        raise AnswerChanged(
+            _l(
+                "Dit svar er blevet gemt et andet sted (fx i en anden fane), siden du åbnede "
+                "siden, så din tekst blev ikke gemt. Din tekst står her stadig, og den gemte "
+                "udgave står under den: sammenlign dem, ret dit svar til, og gem igen."
+            )
+        )
+    if answer.text != text:
         answer.text = text
         answer.version += 1
     if submit and answer.status != AnswerStatus.SUBMITTED:
@@ -87,6 +115,17 @@ def save_answer(enrolment: Enrolment, block: Block, text: str, *, submit: bool) 
         answer.submitted_at = utcnow()
     db.session.flush()
     return answer
+
+
+def _locked_answer(enrolment: Enrolment, block: Block) -> ReflectionAnswer | None:
+    """The leader's answer to the block, locked until the transaction ends (PostgreSQL; on SQLite
+    a POST already holds the database's write lock), read fresh from the database."""
+    return db.session.scalar(
+        select(ReflectionAnswer)
+        .where(ReflectionAnswer.enrolment_id == enrolment.id, ReflectionAnswer.block_id == block.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
 
 
 # --- Sharing with the leader group ------------------------------------------------------------------

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField
 
+from course_app.core.forms import BaseForm
 from course_app.reports.options import ReportFilters, ReportOptions
 
 
@@ -13,7 +13,7 @@ def _optional_int(value: object) -> int | None:
     return int(value)  # type: ignore[arg-type]
 
 
-class ReportFilterForm(FlaskForm):
+class ReportFilterForm(BaseForm):
     """The report's filters: a GET form (no CSRF: it changes nothing), so it works without JavaScript
     and every filtered report has its own link. Choices come from the viewer's scope; a value outside
     them (an edited URL) is dropped, and the service drops it again."""

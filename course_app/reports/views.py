@@ -13,6 +13,7 @@ from flask_login import login_required
 from course_app.core import spreadsheet
 from course_app.core.errors import NotAllowed, NotFound
 from course_app.core.i18n import today_local
+from course_app.core.url_values import query_id
 from course_app.courses.models import ModuleMode
 from course_app.organisations.access import request_viewer
 from course_app.organisations.services import slugify
@@ -166,7 +167,7 @@ def dispatch_list():
         "reports/dispatches.html",
         options=options,
         form=form,
-        result=dispatches.dispatches(options, before_id=request.args.get("before_id", type=int)),
+        result=dispatches.dispatches(options, before_id=query_id("before_id")),
         states=dispatches.DeliveryState,
         reasons=NoticeReason,
         mailing_labels=MAILING_LABELS,

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import StringField
 from wtforms.validators import Length, Optional
 
+from course_app.core.forms import BaseForm
 from course_app.resources import sniffing
 
 
-class UploadForm(FlaskForm):
+class UploadForm(BaseForm):
     # Size and type are checked by the service (by content); the extension list only helps the
     # browser's file picker.
     file = FileField(

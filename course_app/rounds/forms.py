@@ -13,7 +13,6 @@ import re
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     HiddenField,
     SelectField,
@@ -25,6 +24,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 
 from course_app.core.db import is_possible_id
+from course_app.core.forms import BaseForm
 from course_app.courses.release_rules import ReleaseKind, ReleaseRule
 from course_app.organisations.models import MAIL_SENDER_NAME_LENGTH
 from course_app.rounds.enrolment import EnrolChoice, EnrolOptions, emails_from_text
@@ -58,7 +58,11 @@ def parse_day(text: str | None) -> dt.date | None:
 DAY_FORMAT = _l("Skriv datoen som åååå-mm-dd, fx 2027-01-11.")
 
 
-class RoundForm(FlaskForm):
+class RoundForm(BaseForm):
+    class Meta:
+        # The service checks every field for control characters, with a message naming the field.
+        strip_control_characters = False
+
     course = SelectField(_l("Kursus"), coerce=int_or_none, validate_choice=False)
     name = StringField(
         _l("Navn"), description=_l("Fx »Digital ledelse, forår 2027«. Højst 200 tegn.")
@@ -108,10 +112,14 @@ RULE_CHOICES = [
 ]
 
 
-class ReleaseTableForm(FlaskForm):
+class ReleaseTableForm(BaseForm):
     """One row of fields per module (named ``rule-<key>``, ``date-<key>``, ``days-<key>``,
     ``after-<key>``, and ``was-<key>``: the rule the page showed), added by
     ``release_table_form``."""
+
+    class Meta:
+        # The service checks every field for control characters, with a message naming the field.
+        strip_control_characters = False
 
     version = HiddenField()
     save = SubmitField(_l("Gem åbningerne"))
@@ -243,7 +251,7 @@ def directory_choices(options: EnrolOptions) -> tuple[list, list, list]:
     )
 
 
-class EnrolForm(FlaskForm):
+class EnrolForm(BaseForm):
     """Two small forms on the page share it: ``by`` says which one was sent."""
 
     by = HiddenField()
@@ -277,7 +285,7 @@ class EnrolForm(FlaskForm):
 # --- the participants' filters --------------------------------------------------------------------
 
 
-class ParticipantFilterForm(FlaskForm):
+class ParticipantFilterForm(BaseForm):
     """A GET form (no CSRF: it changes nothing); values outside the choices are dropped."""
 
     class Meta:
@@ -319,15 +327,19 @@ class ParticipantFilterForm(FlaskForm):
         return {name: value for name, value in args.items() if value is not None}
 
 
-class MoveForm(FlaskForm):
+class MoveForm(BaseForm):
     """The participant's new leader group (choices: her organisation's groups)."""
 
     group = SelectField(_l("Ny ledergruppe"), coerce=int_or_none, validate_choice=False)
 
 
-class SenderNameForm(FlaskForm):
+class SenderNameForm(BaseForm):
     """One participating organisation's sender name (the organisation is in the URL). The service
     trims and checks it; the field's own limit only stops absurd posts early."""
+
+    class Meta:
+        # The service checks every field for control characters, with a message naming the field.
+        strip_control_characters = False
 
     sender_name = StringField(
         _l("Afsendernavn på invitationen til kick-off"),

@@ -242,8 +242,8 @@ def test_production_hashes_with_scrypt(tmp_path, monkeypatch):
 
 
 def test_short_passwords_are_refused(session):
-    with pytest.raises(ServiceError, match="mindst 10 tegn"):
-        accounts.create_user(email="kort@test.example", name="Kort", password="123456789")
+    with pytest.raises(ServiceError, match="mindst 12 tegn"):
+        accounts.create_user(email="kort@test.example", name="Kort", password="elleve tegn")
     assert accounts.find_user_by_email("kort@test.example") is None
 
 

@@ -387,6 +387,7 @@ def test_zip_bomb_with_understated_sizes_is_stopped_while_unpacking(monkeypatch)
     def believing_the_headers(infos):
         with monkeypatch.context() as patch:
             patch.setattr(archive, "MAX_UNPACKED_BYTES", 10**12)
+            patch.setattr(archive, "MAX_COMPRESSION_RATIO", 10**12)
             return check_entries(infos)
 
     monkeypatch.setattr(archive, "MAX_UNPACKED_BYTES", 1024 * 1024)

@@ -53,6 +53,14 @@ TIMEOUT_MS = 10_000
 AXE = Axe()
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test in this folder is a browser test (``-m e2e`` / ``-m "not e2e"``), marked or not."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.e2e)
+
+
 def skip_or_fail(reason: str) -> None:
     """Skip locally; fail on CI, where the browser tests (and the tools they need) must really run."""
     if os.environ.get("CI") == "true":

@@ -118,3 +118,26 @@ def test_print_stylesheet_hides_navigation_and_buttons_on_the_sheet():
     css = (Path(STATIC_DIR) / "css" / "print.css").read_text(encoding="utf-8")
     for selector in (".site-header", ".button", "form", "nav", ".screen-only", ".sheet-answer"):
         assert selector in css
+
+
+def test_a_note_over_the_limit_names_it_and_keeps_the_text(session, world, browser):
+    too_long = "Lang note. " * 2_000  # 22.000 characters
+    response = post_form(
+        browser(world.h), world.note_url(), world.note_url(), {"text": too_long, "version": "0"}
+    )
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "Mødenoterne er for lange: højst 20.000 tegn" in html
+    assert too_long.strip() in html
+    assert _notes(session, world) == []
+
+
+def test_control_characters_in_a_note_are_dropped_not_a_server_error(session, world, browser):
+    response = post_form(
+        browser(world.h),
+        world.note_url(),
+        world.note_url(),
+        {"text": "Før\x00 efter\x1b\r\nNy linje", "version": "0"},
+    )
+    assert response.status_code == 302
+    assert [text for _, text, _, _ in _notes(session, world)] == ["Før efter\nNy linje"]

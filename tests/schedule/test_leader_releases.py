@@ -54,8 +54,8 @@ def test_posting_to_a_locked_module_changes_nothing(client, session, round_, clo
 
 
 def test_the_module_opens_on_its_day_in_copenhagen(client, round_, clock):
-    sign_in(client, round_.leader.email)
     clock.now = copenhagen(2027, 1, 11, 23) + dt.timedelta(minutes=59)  # 23:59 on Monday
+    sign_in(client, round_.leader.email)  # now: a session ends 12 hours after its sign-in
     assert client.get(_module_url(round_, round_.second)).status_code == 403
     clock.now = copenhagen(2027, 1, 12, 0)  # midnight Tuesday, 23:00 UTC on Monday
     assert client.get(_module_url(round_, round_.second)).status_code == 200

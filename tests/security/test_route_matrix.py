@@ -59,7 +59,7 @@ import course_app.models  # noqa: F401 - every table in the metadata
 from course_app import create_app
 from course_app.accounts import invitations, sign_in_links, unsubscribe
 from course_app.accounts import services as accounts
-from course_app.accounts.models import Invitation, SignInLink, User
+from course_app.accounts.models import Invitation, PasswordReset, SignInLink, User
 from course_app.audit.models import AuditEntry
 from course_app.cohorts import services as cohorts
 from course_app.cohorts.models import Cohort, Enrolment, cohort_organisations
@@ -169,6 +169,7 @@ C2_EVENT = "EVENT-C2-kickoff-e4f2"  # the title of C2's kick-off
 FEED_TOKEN = "matrix-calendar-feed-token-0123456789abcdef"
 # A sign-in link G1's facilitator got before she became one (staff never sign in by link).
 STAFF_LINK_TOKEN = "matrix-staff-sign-in-link-0123456789abcdefg"  # 43, as real ones
+RESET_TOKEN = "matrix-password-reset-link-0123456789abcdef"  # the invitee's "Glemt adgangskode"
 
 # marker → the only roles that may ever see it, on any page
 MARKERS: dict[str, frozenset[str]] = {
@@ -377,6 +378,13 @@ def build_world(app: Flask) -> World:
         SignInLink(
             user_id=people["fac1"].id,
             token_hash=hashlib.sha256(STAFF_LINK_TOKEN.encode()).hexdigest(),
+            expires_at=utcnow() + dt.timedelta(days=1),
+        )
+    )
+    db.session.add(
+        PasswordReset(
+            user_id=invitee.id,
+            token_hash=hashlib.sha256(RESET_TOKEN.encode()).hexdigest(),
             expires_at=utcnow() + dt.timedelta(days=1),
         )
     )
@@ -757,6 +765,10 @@ UNSUBSCRIBE = {
     "off": lambda w: f"/afmeld/{w.unsubscribe_tokens['l3']}",
     "unknown": lambda w: "/afmeld/findes-ikke.0123456789abcdef",
 }
+PASSWORD_RESETS = {
+    "valid": lambda w: f"/glemt-adgangskode/{RESET_TOKEN}",
+    "unknown": lambda w: f"/glemt-adgangskode/{'A' * 43}",
+}
 INVITATIONS = {
     "valid": lambda w: f"/invitation/{w.invitation_token}",
     "unknown": lambda w: "/invitation/findes-ikke-0123456789abcdef",
@@ -891,17 +903,63 @@ ROUTES: dict[str, dict[str, Spec]] = {
         ),
         "POST": Spec(
             fixed("/log-ind"),
-            same({"anonymous": INVALID, **given(REDIRECT, *SIGNED_IN)}, "-"),
+            # A wrong password is refused and counted (accounts/throttle.py: sign_in_failures).
+            same({"anonymous": Outcome(400, writes=True), **given(REDIRECT, *SIGNED_IN)}, "-"),
             data=lambda w, role, obj: {"email": w.emails["l1"], "password": "forkert kode"},
         ),
     },
     "accounts.sign_out": {
         "POST": Spec(
             fixed("/log-ud"),
-            same(given(Outcome(302, location="/log-ind"), *SIGNED_IN), "-"),
+            # Signing out raises the session version: a copied cookie stops working too.
+            same(given(Outcome(302, writes=True, location="/log-ind"), *SIGNED_IN), "-"),
             data=form(),
             fresh_client=True,
         )
+    },
+    # Min konto: everyone signed in, for herself only (nothing in the URL or the form names a person).
+    "accounts.account": {"GET": Spec(fixed("/konto"), same(given(PAGE, *SIGNED_IN), "-"))},
+    "accounts.change_password": {
+        "GET": Spec(fixed("/konto/adgangskode"), same(given(PAGE, *SIGNED_IN), "-")),
+        "POST": Spec(
+            fixed("/konto/adgangskode"),
+            same(given(Outcome(302, writes=True, location="/konto"), *SIGNED_IN), "-"),
+            data=form(
+                current=factories.PASSWORD,
+                password="et helt nyt kodeord",
+                confirm="et helt nyt kodeord",
+            ),
+            fresh_client=True,
+        ),
+    },
+    "accounts.sign_out_everywhere": {
+        "POST": Spec(
+            fixed("/konto/log-ud-alle-steder"),
+            same(given(Outcome(302, writes=True, location="/log-ind"), *SIGNED_IN), "-"),
+            data=form(),
+            fresh_client=True,
+        )
+    },
+    # "Glemt adgangskode": anyone may ask (a known address gets a link, the answer is the same);
+    # the token is the capability, as for invitations.
+    "accounts.forgot_password": {
+        "GET": Spec(fixed("/glemt-adgangskode"), same(given(PAGE, *ROLES), "-")),
+        "POST": Spec(
+            fixed("/glemt-adgangskode"),
+            same(given(WROTE, *ROLES), "-"),
+            data=lambda w, role, obj: {"email": w.emails["l1"]},
+        ),
+    },
+    "accounts.reset_password": {
+        "GET": Spec(
+            PASSWORD_RESETS, {"valid": given(PAGE, *ROLES), "unknown": given(HIDDEN, *ROLES)}
+        ),
+        "POST": Spec(
+            PASSWORD_RESETS,
+            {"valid": given(WROTE, *ROLES), "unknown": given(HIDDEN, *ROLES)},
+            data=form(password="et helt nyt kodeord", confirm="et helt nyt kodeord"),
+            fresh_client=True,
+        ),
     },
     "accounts.choose_language": {
         "POST": Spec(
@@ -1709,6 +1767,9 @@ def _detail_queries() -> dict[str, Any]:
         ),
         "sign_in_links": select(User.email, SignInLink.used_at.is_not(None)).join(
             User, User.id == SignInLink.user_id
+        ),
+        "password_resets": select(User.email, PasswordReset.used_at.is_not(None)).join(
+            User, User.id == PasswordReset.user_id
         ),
         "outbox": select(
             OutboxMessage.recipient, OutboxMessage.kind, OutboxMessage.sent_at.is_not(None)

@@ -1,0 +1,20 @@
+"""The account e-mails (invitation, "Glemt adgangskode"), each a pair of templates in the person's
+language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import render_template
+from flask_babel import force_locale
+
+
+def compose(locale: str, subject: Any, template: str, **context: Any) -> tuple[str, str, str]:
+    """Subject (a lazy string), plain text and HTML, rendered in ``locale`` from
+    ``accounts/emails/<template>.txt`` and ``.html``."""
+    with force_locale(locale):
+        return (
+            str(subject),
+            render_template(f"accounts/emails/{template}.txt", **context),
+            render_template(f"accounts/emails/{template}.html", **context),
+        )
