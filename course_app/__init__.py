@@ -37,6 +37,7 @@ from course_app.navigation import configure_navigation
 from course_app.organisations import services as directory
 from course_app.paths import STATIC_DIR, TEMPLATES_DIR
 from course_app.people.views import bp as people_bp
+from course_app.privacy.views import bp as privacy_bp
 from course_app.progress.labels import badge_context
 from course_app.reports.views import bp as reports_bp
 from course_app.resources.views import bp as resources_bp
@@ -110,6 +111,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(calendar_bp)
     app.register_blueprint(legal_bp)
     app.register_blueprint(home_bp)
+    app.register_blueprint(privacy_bp)
     configure_navigation(app)
 
     @app.get("/healthz")

@@ -9,21 +9,25 @@ import datetime as dt
 import os
 import secrets
 import sys
+import time
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import FlaskGroup, routes_command, shell_command, with_appcontext
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.serving import run_simple
 
 from course_app import create_app
 from course_app.accounts import services as accounts
+from course_app.backup import services as backups
 from course_app.commands import cohorts as cohort_commands
+from course_app.commands import privacy as privacy_commands
 from course_app.commands import schedule as schedule_commands
 from course_app.commands.options import moment_option
 from course_app.core import clock, migrate
-from course_app.core.db import db
+from course_app.core.db import db, writes_from_the_start
 from course_app.core.errors import ServiceError
 from course_app.courses.archive import course_folder
 from course_app.courses.file_export import export_course
@@ -85,6 +89,7 @@ cli.add_command(shell_command)
 cli.add_command(routes_command)
 cli.add_command(cohort_commands.cohorts_group)
 cli.add_command(schedule_commands.schedule_group)
+cli.add_command(privacy_commands.privacy_group)
 
 
 def main() -> None:
@@ -166,6 +171,60 @@ def db_current() -> None:
     click.echo(f"{current or 'base'} ({state})")
 
 
+# --- backup --------------------------------------------------------------------------------------
+
+
+@cli.group("backup")
+def backup_group() -> None:
+    """Backups of the database and the uploaded files (docs/operations.md, "Backups")."""
+
+
+def _backup_settings() -> dict:
+    config = current_app.config
+    return {
+        "database_url": config["DATABASE_URL"],
+        "storage_dir": Path(config["STORAGE_DIR"]),
+        "pg_bin_dir": config.get("PG_BIN_DIR"),
+    }
+
+
+@backup_group.command("create")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@with_appcontext
+def backup_create(directory: Path) -> None:
+    """Write a new backup folder inside DIRECTORY (created if missing); safe while the app runs."""
+    folder, written = backups.create_backup(directory, **_backup_settings())
+    click.echo(
+        f"Sikkerhedskopien er skrevet til {folder} ({written.upload_count} uploadede filer, "
+        f"databaseversion {written.alembic_revision or 'base'})."
+    )
+
+
+@backup_group.command("verify")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def backup_verify(directory: Path) -> None:
+    """Check a backup folder against its manifest's checksums; restores nothing."""
+    checked = backups.verify_backup(directory)
+    click.echo(
+        f"{directory}: alle {len(checked.files)} filer passer med manifestet (lavet "
+        f"{checked.created_at}, version {checked.app_version})."
+    )
+
+
+@backup_group.command("restore")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@with_appcontext
+def backup_restore(directory: Path) -> None:
+    """Restore the backup folder DIRECTORY into the configured, empty database and storage folder."""
+    report = backups.restore_backup(directory, **_backup_settings())
+    click.echo(
+        f"Gendannede databasen ({report.manifest.database}, version {report.revision or 'base'}) "
+        f"og {report.uploads} uploadede filer fra {directory}."
+    )
+    if report.revision != report.head:
+        click.echo("Databasen er ældre end denne version: kør `course-app db upgrade`.")
+
+
 # --- courses ---------------------------------------------------------------------------------------
 
 
@@ -192,7 +251,11 @@ def courses_validate(path: Path) -> None:
 @click.argument("path", type=click.Path(path_type=Path))
 @with_appcontext
 def courses_import(path: Path) -> None:
-    """Create or update the course from its folder (or a zip of one) and print what changed."""
+    """Create or update the course from its folder (or a zip of one) and print what changed.
+
+    One transaction (all or nothing); on SQLite it takes the write lock at its first statement and
+    waits its turn behind the site's saves. A large course holds the lock well under a second."""
+    writes_from_the_start()
     try:
         with course_folder(path) as folder:
             report = import_course(folder)
@@ -271,20 +334,25 @@ def users_create(
 @click.option(
     "--dry-run", is_flag=True, help="Check the file and show what would happen; save nothing."
 )
+@click.option(
+    "--batch-size",
+    default=100,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Rows saved per transaction, so the site keeps answering during a large import.",
+)
 @with_appcontext
-def users_import(file: str, dry_run: bool) -> None:
+def users_import(file: str, dry_run: bool, batch_size: int) -> None:
     """Import people from a CSV file (columns name, email, organisation, area, group, role).
 
     Every bad row is printed as FILE:LINE: reason and nothing is imported. Otherwise the import is
-    saved and the invitations to new people are sent.
+    saved and the invitations to new people are sent. The whole file is checked before anything is
+    saved; the rows are then saved BATCH_SIZE at a time. Should the import stop between two batches
+    (a crash), run it again: people already imported are skipped and nobody is invited twice.
     """
     data = Path(file).read_bytes()
-    try:
-        result = people_importer.import_people(data, dry_run=dry_run)
-    except ServiceError as error:
-        db.session.rollback()
-        click.echo(f"Fejl: {error}", err=True)
-        sys.exit(1)
+    plan, result = people_importer.check_people(data, dry_run=dry_run)
+    db.session.commit()  # end the reading transaction; the plan's rows stay loaded
     if result.problems:
         db.session.rollback()
         for problem in result.problems:
@@ -295,12 +363,11 @@ def users_import(file: str, dry_run: bool) -> None:
         if row.actions:
             click.echo(f"{file}:{row.line}: {row.email} ({row.status}): {' '.join(row.actions)}")
     if dry_run:
-        db.session.rollback()
         click.echo("Prøvekørsel – intet er gemt. Importen ville give:")
         for line in result.summary():
             click.echo(f"  {line}")
         return
-    db.session.commit()
+    _save_in_batches(file, plan, result, batch_size)
     click.echo("Importen er gemt:" if result.changed else "Importen er kørt:")
     for line in result.summary():
         click.echo(f"  {line}")
@@ -314,6 +381,43 @@ def users_import(file: str, dry_run: bool) -> None:
             )
             sys.exit(1)
         click.echo(f"Sendte {sent} invitationer.")
+
+
+# SQLite has no queue for its write lock: a waiting request polls for it (at most every 100 ms), so
+# batches written back to back could keep it waiting until its busy timeout. A pause after each
+# batch lets every waiting save in (measured: 2,000 rows, 100 per batch, hold 0.1–0.3 s each).
+BATCH_PAUSE_SECONDS = 0.1
+
+
+def _save_in_batches(
+    file: str, plan: people_importer.Plan, result: people_importer.ImportResult, size: int
+) -> None:
+    """Save a checked import ``size`` rows per transaction (each takes SQLite's write lock from its
+    first statement and holds it briefly); stop, saying how far it got, if a batch is refused."""
+    writes_from_the_start()
+    pause = BATCH_PAUSE_SECONDS if db.engine().dialect.name == "sqlite" else 0
+    done = 0
+    try:
+        for done_now in people_importer.apply_in_batches(plan, result, size=size):
+            db.session.commit()
+            done = done_now
+            if done < len(plan.rows):
+                time.sleep(pause)
+    except (ServiceError, IntegrityError, OperationalError) as error:
+        db.session.rollback()
+        reason = (
+            str(error)
+            if isinstance(error, ServiceError)
+            else "databasen afviste en række (data blev ændret samtidig, eller databasen var optaget)"
+        )
+        click.echo(f"Fejl: {reason}", err=True)
+        click.echo(
+            f"Importen stoppede efter {done} af {len(plan.rows)} rækker i {file}. De gemte rækker "
+            "er bevaret; kør den samme import igen for at få resten med (de importerede springes "
+            "over, og ingen inviteres to gange).",
+            err=True,
+        )
+        sys.exit(1)
 
 
 # --- notify ----------------------------------------------------------------------------------------

@@ -20,6 +20,9 @@ class ConfigError(RuntimeError):
 
 DEFAULTS: dict[str, Any] = {
     "DATABASE_URL": None,  # None: SQLite file in the instance folder
+    # SQLite only: how long a write waits for another writer's lock (milliseconds) before the request
+    # gets the "Der er travlt lige nu" page (503, Retry-After) instead of waiting longer.
+    "SQLITE_BUSY_TIMEOUT_MS": 15_000,
     "SECRET_KEY": None,
     "DEMO": False,
     "BABEL_DEFAULT_LOCALE": "da",
@@ -134,6 +137,7 @@ COUNTS: dict[str, int] = {
     "SIGN_IN_FAILURES_PER_ADDRESS": 100_000,
     "SIGN_IN_WINDOW_MINUTES": 24 * 60,
     "PROXY_COUNT": 5,
+    "SQLITE_BUSY_TIMEOUT_MS": 10 * 60 * 1000,
 }
 # Switches an operator may turn on: only a real true/false (``"False"`` or ``"yes"`` would count as on).
 SWITCHES = ("SIGN_IN_LINKS",)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -80,6 +80,29 @@ def database_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Datab
 def fresh_database_url(database_factory: DatabaseFactory) -> str:
     """An empty database of this test's own (for e2e, CLI and migration tests)."""
     return database_factory.create()
+
+
+@pytest.fixture
+def fresh_app(fresh_database_url: str, tmp_path: Path) -> Iterator[Callable[..., Flask]]:
+    """Makes apps (config overrides as keywords) over ``fresh_database_url``, migrated to head at
+    the first call: for tests whose requests or commands commit. Their engines are closed after."""
+    apps: list[Flask] = []
+
+    def make(**overrides: object) -> Flask:
+        if not apps:
+            engine = make_engine(fresh_database_url)
+            migrate.upgrade(engine)
+            engine.dispose()
+        app = create_app(
+            {**TEST_CONFIG, "DATABASE_URL": fresh_database_url, **overrides},
+            instance_path=str(tmp_path / f"instance-{len(apps)}"),
+        )
+        apps.append(app)
+        return app
+
+    yield make
+    for made in apps:
+        db.engine(made).dispose()
 
 
 @pytest.fixture(scope="session")

@@ -37,6 +37,7 @@ ACTION_LABELS = {
     "imported": _l("Indlæst fra filer"),
     "closed": _l("Lukket"),
     "reopened": _l("Genåbnet"),
+    "anonymised": _l("Anonymiseret"),
 }
 OBJECT_LABELS = {
     "course": _l("Kursus"),
@@ -47,6 +48,7 @@ OBJECT_LABELS = {
     "resource": _l("Materiale"),
     "cohort": _l("Forløb"),
     "organisation": _l("Organisation"),
+    "person": _l("Person"),
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import click
 
@@ -24,3 +25,17 @@ def moment_option(
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=COPENHAGEN)
     return moment.astimezone(dt.UTC)
+
+
+def day_option(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
+    """A date written YYYY-MM-DD (four-digit year), checked by the calendar."""
+    if value is None:
+        return None
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ValueError(value)
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"»{value}« er ikke en dato som 2027-01-11 (år-måned-dag)."
+        ) from None

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from functools import partial
 from typing import Any
 
 from flask import Flask, current_app, g, has_app_context, has_request_context, request
 from flask.globals import app_ctx
 from sqlalchemy import DateTime, Enum, MetaData, create_engine, event
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import TypeDecorator
@@ -87,31 +89,37 @@ class DatabaseState:
         self.connection: Connection | None = None
 
 
-def make_engine(url: str) -> Engine:
+DEFAULT_BUSY_TIMEOUT_MS = 15_000
+
+
+def make_engine(url: str, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> Engine:
     """The app's engine. ``hide_parameters``: a failing statement's error (raised, and so logged)
-    names the statement but never its values, which may be a private answer or an e-mail address."""
+    names the statement but never its values, which may be a private answer or an e-mail address.
+
+    ``busy_timeout_ms`` (SQLite only, the ``SQLITE_BUSY_TIMEOUT_MS`` setting): how long a statement
+    waits for another connection's write lock before failing with "database is locked"."""
     if url.startswith("sqlite"):
         options: dict[str, Any] = {
-            "connect_args": {"check_same_thread": False, "timeout": 15},
+            "connect_args": {"check_same_thread": False, "timeout": busy_timeout_ms / 1000},
             "hide_parameters": True,
         }
         if url in ("sqlite://", "sqlite:///:memory:"):
             options["poolclass"] = StaticPool
         engine = create_engine(url, **options)
-        event.listen(engine, "connect", _configure_sqlite)
+        event.listen(engine, "connect", partial(_configure_sqlite, busy_timeout_ms=busy_timeout_ms))
         event.listen(engine, "begin", _begin_sqlite)
         return engine
     return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
-def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
+def _configure_sqlite(dbapi_connection: Any, _record: Any, *, busy_timeout_ms: int) -> None:
     # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin, so that SAVEPOINTs and
     # transactional DDL work (SQLAlchemy's documented pysqlite recipe).
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=15000")
+    cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
     cursor.close()
 
 
@@ -126,6 +134,24 @@ def writes_from_the_start() -> None:
     g.course_app_db_writer = True
 
 
+def reads_only_from_now() -> None:
+    """Let this request's further transactions begin as plain reads, even on a POST: an error page
+    after "database is locked" must not wait for the write lock again."""
+    g.course_app_db_reads_only = True
+
+
+def is_database_busy(error: BaseException) -> bool:
+    """Whether ``error`` is SQLite's "database is locked"/"busy": another connection held the write
+    lock longer than the busy timeout. Nothing was written; the same request can succeed later."""
+    if not isinstance(error, OperationalError):
+        return False
+    code = getattr(error.orig, "sqlite_errorcode", None)
+    if isinstance(code, int) and code & 0xFF == 5:  # SQLITE_BUSY and its extended codes
+        return True
+    message = str(error.orig).lower()
+    return "database is locked" in message or "database is busy" in message
+
+
 def _request_may_write() -> bool:
     """Whether this transaction serves a request that may write (every write is a POST), or an app
     context that said so (``writes_from_the_start``).
@@ -135,6 +161,8 @@ def _request_may_write() -> bool:
     timeout. A POST therefore takes the write lock at its first statement and waits its turn (the busy
     timeout) behind other writers; GET requests keep plain, concurrent read transactions.
     """
+    if has_app_context() and g.get("course_app_db_reads_only"):
+        return False
     if has_app_context() and g.get("course_app_db_writer"):
         return True
     return has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
@@ -155,7 +183,11 @@ class Database:
         )
 
     def init_app(self, app: Flask) -> None:
-        app.extensions[self.extension_key] = DatabaseState(make_engine(app.config["DATABASE_URL"]))
+        engine = make_engine(
+            app.config["DATABASE_URL"],
+            busy_timeout_ms=app.config.get("SQLITE_BUSY_TIMEOUT_MS", DEFAULT_BUSY_TIMEOUT_MS),
+        )
+        app.extensions[self.extension_key] = DatabaseState(engine)
         app.teardown_appcontext(self._remove_session)
 
     def state(self, app: Flask | None = None) -> DatabaseState:

@@ -14,10 +14,13 @@ from flask import Flask, Response, current_app, make_response, render_template, 
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from course_app.core.db import db
+from course_app.core.db import db, is_database_busy, reads_only_from_now
+
+# Seconds a client is asked to wait after "Der er travlt lige nu" (503) before trying again.
+BUSY_RETRY_AFTER_SECONDS = 10
 
 
 def configure_error_pages(app: Flask, *, csrf_recovery: dict[str, object]) -> None:
@@ -68,6 +71,25 @@ def configure_error_pages(app: Flask, *, csrf_recovery: dict[str, object]) -> No
             ),
             500,
         )
+
+    @app.errorhandler(OperationalError)
+    def database_error(error: OperationalError):
+        if not is_database_busy(error):
+            return unexpected_error(error)
+        # SQLite: another connection (e.g. a large import) held the write lock longer than the busy
+        # timeout. Nothing was written; say so, give the typed text back, and let the page itself
+        # read without waiting for the write lock again.
+        app.logger.warning("Database busy on %s %s: 503 sent", request.method, request.path)
+        reads_only_from_now()
+        _roll_back()
+        response = _safely(
+            lambda: render_template(
+                "errors/busy.html", code=503, title=_title(503), typed_texts=typed_texts()
+            ),
+            503,
+        )
+        response.headers["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
+        return response
 
 
 def _roll_back() -> None:
@@ -150,5 +172,6 @@ def _title(code: int) -> str:
         405: _("Handlingen er ikke tilladt her"),
         413: _("Filen er for stor"),
         500: _("Der skete en fejl"),
+        503: _("Der er travlt lige nu"),
     }
     return titles.get(code, _("Der skete en fejl"))

@@ -3,7 +3,9 @@ notice) and ``/was``, the short address Danish public bodies give their statemen
 
 from __future__ import annotations
 
+from babel.lists import format_list
 from flask import Blueprint, current_app, redirect, render_template, url_for
+from flask_babel import get_locale
 
 from course_app.legal import controllers, cookies, statement, who_sees_what
 
@@ -17,13 +19,13 @@ def _check_config(state) -> None:
 
 
 def _site_owner(organisations: list[controllers.OrganisationController]) -> str:
-    """The configured owner, else the organisations on the platform (e.g. "Albertslund Kommune og
-    Glostrup Kommune")."""
+    """The configured owner, else the organisations on the platform, joined in the page's language
+    ("Albertslund Kommune og Glostrup Kommune", "… and …")."""
     owner = current_app.config.get("SITE_OWNER") or ""
     if owner:
         return owner
-    names = [entry.organisation for entry in organisations]
-    return " og ".join(filter(None, [", ".join(names[:-1]), *names[-1:]]))
+    names = [entry.organisation for entry in organisations if entry.organisation]
+    return format_list(names, locale=get_locale()) if names else ""
 
 
 @bp.get("/tilgaengelighed")

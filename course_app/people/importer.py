@@ -24,10 +24,18 @@ organisation that does not take part in it is a problem of its line. A ``facilit
 facilitates the group; a ``coordinator`` coordinates the organisation. Danish names are accepted.
 
 The caller commits (the CLI, or the admin view) and sends the queued invitations afterwards.
+
+A large file at the command line (``check_people`` then ``apply_in_batches``): the whole file is
+checked first, as above, so a bad row still means nothing is imported; the checked rows are then
+written a batch at a time, the CLI committing after each batch, so no single write transaction holds
+SQLite's write lock for long and sign-ins and saves keep working meanwhile. Only a crash (or data
+changed by someone else) between two batches leaves part of the file imported; running the same
+import again completes it, because people who exist already are skipped and nobody is invited twice.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
@@ -46,10 +54,27 @@ from course_app.organisations import services as directory
 from course_app.organisations.access import Viewer
 from course_app.organisations.models import Area, LeaderGroup, Organisation, Role
 from course_app.people.csvfile import Problem, read_rows
-from course_app.people.plan import MEMBER_ROLES, ImportRole, Plan, RowPreview, RowStatus
+from course_app.people.plan import (
+    MEMBER_ROLES,
+    ImportRole,
+    Plan,
+    PlannedRow,
+    RowPreview,
+    RowStatus,
+)
 from course_app.people.planning import plan_import
 
-__all__ = ["ImportResult", "ImportRole", "Problem", "RowPreview", "RowStatus", "import_people"]
+__all__ = [
+    "ImportResult",
+    "ImportRole",
+    "Plan",
+    "Problem",
+    "RowPreview",
+    "RowStatus",
+    "apply_in_batches",
+    "check_people",
+    "import_people",
+]
 
 
 @dataclass
@@ -161,67 +186,107 @@ def import_people(
     the plan (e.g. another import created the same person meanwhile) or the round takes nobody now
     (``RoundClosed``); nothing is then left behind.
     """
-    rows, problems = read_rows(data)
-    plan = plan_import(rows, actor, cohort) if rows else Plan(cohort=cohort)
-    problems = sorted([*problems, *plan.problems], key=lambda problem: problem.line)
-    result = ImportResult.from_plan(plan, problems=problems, dry_run=dry_run)
-    if problems or dry_run:
+    plan, result = check_people(data, actor=actor, dry_run=dry_run, cohort=cohort)
+    if result.problems or dry_run:
         return result
     try:
         with db.session.begin_nested():
-            report = _apply(plan)
+            applier = _Applier(plan)
+            for row in plan.rows:
+                applier.apply(row)
+            report = _enrol_in_chosen_round(plan)
     except IntegrityError as error:
         raise ServiceError(
             _("Importen blev afbrudt, fordi data blev ændret samtidig. Prøv igen.")
         ) from error
-    if report is not None:  # what the enrolment service did, to the person
-        result.enrolments, result.already_enrolled = report.enrolled, report.already
+    _count_enrolments(result, report)
     return result
 
 
-def _apply(plan: Plan) -> EnrolmentReport | None:
-    organisations: dict[str, Organisation] = {}
-    areas: dict[tuple[str, str], Area] = {}
-    groups: dict[tuple[str, str], LeaderGroup] = {}
+def check_people(
+    data: bytes | str,
+    *,
+    actor: Viewer | None = None,
+    dry_run: bool = False,
+    cohort: Cohort | None = None,
+) -> tuple[Plan, ImportResult]:
+    """Read and check the whole file and plan every row; reads only, writes nothing."""
+    rows, problems = read_rows(data)
+    plan = plan_import(rows, actor, cohort) if rows else Plan(cohort=cohort)
+    problems = sorted([*problems, *plan.problems], key=lambda problem: problem.line)
+    return plan, ImportResult.from_plan(plan, problems=problems, dry_run=dry_run)
 
-    def organisation_for(key: str) -> Organisation:
-        if key not in organisations:
-            found = plan.organisations[key]
-            organisations[key] = (
+
+def apply_in_batches(plan: Plan, result: ImportResult, *, size: int) -> Iterator[int]:
+    """Carry out a checked plan without problems ``size`` rows at a time (flush only), yielding the
+    number of rows done after each batch: the caller commits there, so every write transaction is
+    short. A round chosen for the whole import is enrolled last, in one go (all or nobody)."""
+    if result.problems or size < 1:
+        raise ValueError("apply_in_batches needs a plan without problems and a batch size of 1+")
+    applier = _Applier(plan)
+    for start in range(0, len(plan.rows), size):
+        for row in plan.rows[start : start + size]:
+            applier.apply(row)
+        db.session.flush()
+        yield min(start + size, len(plan.rows))
+    if plan.cohort is not None:
+        _count_enrolments(result, _enrol_in_chosen_round(plan))
+        db.session.flush()
+        yield len(plan.rows)
+
+
+def _count_enrolments(result: ImportResult, report: EnrolmentReport | None) -> None:
+    if report is not None:  # what the enrolment service did, to the person
+        result.enrolments, result.already_enrolled = report.enrolled, report.already
+
+
+class _Applier:
+    """Carries out a plan's rows, creating each organisation, area and group once."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self.organisations: dict[str, Organisation] = {}
+        self.areas: dict[tuple[str, str], Area] = {}
+        self.groups: dict[tuple[str, str], LeaderGroup] = {}
+
+    def organisation_for(self, key: str) -> Organisation:
+        if key not in self.organisations:
+            found = self.plan.organisations[key]
+            self.organisations[key] = (
                 found
                 if isinstance(found, Organisation)
                 else directory.get_or_create_organisation(found)
             )
-        return organisations[key]
+        return self.organisations[key]
 
-    def area_for(key: tuple[str, str]) -> Area:
-        if key not in areas:
-            found = plan.areas[key]
-            areas[key] = (
+    def area_for(self, key: tuple[str, str]) -> Area:
+        if key not in self.areas:
+            found = self.plan.areas[key]
+            self.areas[key] = (
                 found
                 if isinstance(found, Area)
-                else directory.get_or_create_area(organisation_for(key[0]), found)
+                else directory.get_or_create_area(self.organisation_for(key[0]), found)
             )
-        return areas[key]
+        return self.areas[key]
 
-    def group_for(key: tuple[str, str]) -> LeaderGroup:
-        if key not in groups:
-            found = plan.groups[key]
+    def group_for(self, key: tuple[str, str]) -> LeaderGroup:
+        if key not in self.groups:
+            found = self.plan.groups[key]
             if isinstance(found, LeaderGroup):
-                groups[key] = found
+                self.groups[key] = found
             else:
-                area_key = plan.group_areas.get(key)
-                groups[key] = directory.get_or_create_group(
-                    organisation_for(key[0]),
+                area_key = self.plan.group_areas.get(key)
+                self.groups[key] = directory.get_or_create_group(
+                    self.organisation_for(key[0]),
                     found,
-                    area=area_for((key[0], area_key)) if area_key else None,
+                    area=self.area_for((key[0], area_key)) if area_key else None,
                 )
-        return groups[key]
+        return self.groups[key]
 
-    for row in plan.rows:
-        organisation = organisation_for(row.organisation)
-        area = area_for((row.organisation, row.area)) if row.area else None
-        group = group_for((row.organisation, row.group)) if row.group else None
+    def apply(self, row: PlannedRow) -> None:
+        organisation = self.organisation_for(row.organisation)
+        area = self.area_for((row.organisation, row.area)) if row.area else None
+        group = self.group_for((row.organisation, row.group)) if row.group else None
         user = row.user
         if user is None:
             user = accounts.create_user(
@@ -237,11 +302,10 @@ def _apply(plan: Plan) -> EnrolmentReport | None:
             directory.assign_role(user, Role.COORDINATOR, organisation=organisation)
         elif row.role_to_add is not None:
             directory.assign_role(user, row.role_to_add, group=group)
-        if row.enrol_in is not None and plan.cohort is None:
+        if row.enrol_in is not None and self.plan.cohort is None:
             cohorts.enrol(user, row.enrol_in)
         if row.new_person:
             invitations.invite(user)
-    return _enrol_in_chosen_round(plan)
 
 
 def _enrol_in_chosen_round(plan: Plan) -> EnrolmentReport | None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 import pytest
+from flask import url_for
+from werkzeug.routing import AnyConverter, IntegerConverter
 
 from course_app import create_app
 from course_app.core.db import db
@@ -202,3 +204,33 @@ def test_production_config_sends_secure_cookies(production_app):
     cookie = _session_cookie(response)
     assert {"secure", "httponly"} <= _attributes(cookie)
     assert "SameSite=Lax" in cookie
+
+
+def _sample_url(app, rule) -> str:
+    """An address for ``rule`` with made-up values (1 for numbers, a word for the rest)."""
+    values = {
+        name: 1
+        if isinstance(converter, IntegerConverter)
+        else (min(converter.items) if isinstance(converter, AnyConverter) else "x")
+        for name, converter in rule._converters.items()
+    }
+    with app.test_request_context():
+        return url_for(rule.endpoint, **values)
+
+
+def test_every_post_route_but_the_one_click_unsubscribe_needs_a_csrf_token(
+    app, client, leader_with_cohort
+):
+    """A POST without a token is refused (400) before any view runs, signed in or not; only RFC
+    8058's one-click unsubscribe, whose key is its address, is exempt."""
+    exempt = {"accounts.unsubscribe"}
+    posts = [r for r in app.url_map.iter_rules() if "POST" in (r.methods or ())]
+    assert len(posts) > 40
+    for signed_in in (False, True):
+        if signed_in:
+            sign_in(client, leader_with_cohort[0].email)
+        for rule in posts:
+            if rule.endpoint in exempt:
+                continue
+            response = client.post(_sample_url(app, rule), data={"x": "1"})
+            assert response.status_code == 400, (rule.rule, signed_in, response.status_code)

@@ -72,6 +72,14 @@ def test_both_pages_are_public_and_show_the_configured_contacts(
     assert "Andeby Kommune og Testrup Kommune" in accessibility  # who owns the site (no SITE_OWNER)
 
 
+def test_the_owners_are_joined_in_the_pages_language(client, leader, configured):
+    """Without SITE_OWNER the organisations are named, with "og" in Danish and "and" in English."""
+    assert "Andeby Kommune og Testrup Kommune" in _page(client, "/tilgaengelighed")
+    english = client.get("/tilgaengelighed", headers={"Accept-Language": "en"})
+    html = english.get_data(as_text=True)
+    assert "Andeby Kommune and Testrup Kommune" in html and " og Testrup" not in html
+
+
 def test_without_configuration_the_pages_say_what_is_missing(client, leader):
     notice = _page(client, "/privatliv")
     assert notice.count("Ikke angivet endnu. Kontakt din kommune.") == 2

@@ -840,6 +840,12 @@ def event_form(w: World, role: str, obj: str) -> dict[str, Any]:
 # The rounds pages (rounds/access.py): platform admins everything; coordinators the rounds their
 # organisation takes part in (C1: both; C2: B only; else 404), their own organisation's people only,
 # release tables only of rounds their organisation has alone; everyone else 403.
+ERASE_URLS: dict[str, Url] = {
+    "a/l5": lambda w: f"/personer/{w.users['l5']}/slet-data",
+    "b/l4": lambda w: f"/personer/{w.users['l4']}/slet-data",
+    "admin": lambda w: f"/personer/{w.users['admin']}/slet-data",
+    "unknown": lambda w: "/personer/10000000/slet-data",
+}
 ROUND_STAFF = {"c1": ("coord_a", "coord_b", "admin"), "c2": ("coord_b", "admin")}
 ROUNDS = {"c1": lambda w: w.c1, "c2": lambda w: w.c2}
 
@@ -919,6 +925,10 @@ ROUTES: dict[str, dict[str, Spec]] = {
     },
     # Min konto: everyone signed in, for herself only (nothing in the URL or the form names a person).
     "accounts.account": {"GET": Spec(fixed("/konto"), same(given(PAGE, *SIGNED_IN), "-"))},
+    # All her data as a zip (privacy/export.py): her own only, whatever the query says.
+    "privacy.my_data": {
+        "GET": Spec(fixed("/konto/mine-data.zip?user_id=1"), same(given(PAGE, *SIGNED_IN), "-"))
+    },
     "accounts.change_password": {
         "GET": Spec(fixed("/konto/adgangskode"), same(given(PAGE, *SIGNED_IN), "-")),
         "POST": Spec(
@@ -1623,6 +1633,25 @@ ROUTES: dict[str, dict[str, Spec]] = {
             refused=FORBIDDEN,
             data=lambda w, role, obj: {"group": str(w.g2)},
         ),
+    },
+    # Erasing a person (privacy/erasure.py): platform admins anyone but themselves, coordinators
+    # their own organisation's people (not platform admins); a person out of reach answers 404 like
+    # one who does not exist, every other role 403. The page erases nothing; the POST anonymises.
+    **{
+        "privacy.erase_person": {
+            method: Spec(
+                ERASE_URLS,
+                {
+                    "a/l5": {**given(outcome, "coord_a", "admin"), "coord_b": HIDDEN},
+                    "b/l4": {**given(outcome, "coord_b", "admin"), "coord_a": HIDDEN},
+                    "admin": {"admin": FORBIDDEN, **given(HIDDEN, "coord_a", "coord_b")},
+                    "unknown": given(HIDDEN, "coord_a", "coord_b", "admin"),
+                },
+                refused=FORBIDDEN,
+                data=form(confirm="y") if method == "POST" else None,
+            )
+            for method, outcome in (("GET", PAGE), ("POST", WROTE))
+        }
     },
     # Closing (rounds/closing.py): platform admins, and coordinators of a round their organisation
     # runs alone (C1 is shared by A and B: not one coordinator's to close for the other);
