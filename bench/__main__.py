@@ -8,6 +8,7 @@ Examples (docs/performance.md has the whole story)::
     python -m bench cost --size S
     python -m bench scale-out --database postgresql+psycopg://root@127.0.0.1/bench_s
     python -m bench schedule --size L
+    python -m bench tables
 """
 
 from __future__ import annotations
@@ -78,11 +79,22 @@ def _parser() -> argparse.ArgumentParser:
         default=Path("docs/performance.md"),
         help="Markdown report whose schedule table is rewritten from the JSON results",
     )
+    tables = commands.add_parser(
+        "tables", help="a workshop table plan for 1,000 attendees (no database, no server)"
+    )
+    tables.add_argument("--attendees", type=int, default=1000)
+    tables.add_argument("--areas", type=int, default=12, help="across both organisations")
+    tables.add_argument("--repeats", type=int, default=3, help="runs per group policy")
+    tables.add_argument("--seed", type=int, default=1)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "tables":
+        from bench.tables import run
+
+        return 0 if run(args.attendees, args.areas, args.repeats, args.seed) else 1
     database = args.database or default_database(args.size)
     size = SIZES[args.size]
     if args.command == "generate":
