@@ -208,8 +208,9 @@ def _due(now: dt.datetime) -> list[ColumnElement[bool]]:
 
 
 def _give_up_exhausted(now: dt.datetime) -> int:
-    """Messages whose last attempt never finished (its worker stopped) and that have none left."""
-    result = db.session.execute(
+    """Messages whose last attempt never finished (its worker stopped) and that have none left:
+    failed for good, and (like every message that will not be sent again) without their keys."""
+    given_up = db.session.scalars(
         update(OutboxMessage)
         .where(
             OutboxMessage.sent_at.is_(None),
@@ -222,9 +223,15 @@ def _give_up_exhausted(now: dt.datetime) -> int:
             next_attempt_at=None,
             last_error=func.coalesce(OutboxMessage.last_error, "no attempts left"),
         )
+        .returning(OutboxMessage.id)
         .execution_options(synchronize_session="fetch")
-    )
-    return result.rowcount
+    ).all()
+    if given_up:
+        for message in db.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.id.in_(given_up))
+        ):
+            scrubbing.scrub(message)
+    return len(given_up)
 
 
 def _claim(limit: int, now: dt.datetime) -> list[OutboxMessage]:

@@ -10,6 +10,7 @@ from course_app.accounts import services as accounts
 from course_app.notifications import services as notifications
 from course_app.notifications.models import OutboxMessage
 from course_app.notifications.scrubbing import REMOVED, without_keys
+from course_app.notifications.services import MAX_ATTEMPTS
 from tests.mail import INVITATION_PATH
 
 TOKEN = "Zk3_q-9xY0aBcDeFgHiJkLmNoPqRsTuVwXyZ012345"  # 43 characters, as secrets.token_urlsafe(32)
@@ -76,3 +77,23 @@ def test_a_message_given_up_for_good_keeps_no_key_either(app, session, mail_to_m
     message = session.query(OutboxMessage).one()
     assert message.failed_at is not None
     assert TOKEN not in message.body_text and TOKEN not in str(message.headers)
+
+
+def test_a_message_whose_worker_died_on_its_last_attempt_loses_its_keys_when_given_up(
+    app, session, mail_to_mailbox
+):
+    """A sender stopped mid-send on the last attempt leaves the message claimed; the next run gives
+    it up for good, and cuts its keys like any message that will not be sent again."""
+    message = notifications.enqueue(
+        recipient="ny@test.example",
+        subject="Invitation",
+        body_text=f"https://forloeb.example/invitation/{TOKEN}",
+        kind="test",
+    )
+    message.attempts = MAX_ATTEMPTS  # every attempt used; the last one never finished
+    session.commit()
+    report = notifications.deliver_outbox()
+    assert (report.sent, report.failed) == (0, 1)
+    session.refresh(message)
+    assert message.failed_at is not None and TOKEN not in message.body_text
+    assert mail_to_mailbox.messages() == []
