@@ -147,17 +147,22 @@ def answer(cohort_id: int, block_key: str):
     share = {"private": False, "group": True}.get(form.visibility.data or "")
     chosen = {block_key: form.visibility.data} if share is not None else {}
     seen = {block_key: _version_text(form.seen_version)}
-    if not form.validate_on_submit():
-        message = _("Dit svar blev ikke gemt. Prøv igen – din tekst står her stadig.")
+
+    def refused(message: str, status: int = 400, **extra):
+        """The module page again with her text, her choice and why it was not saved."""
         return render_module_page(
             enrolment,
             module_key,
             typed={block_key: text},
             typed_visibility=chosen,
-            typed_version=seen,
             errors={block_key: message},
-            status=400,
+            status=status,
+            **extra,
         )
+
+    if not form.validate_on_submit():
+        message = _("Dit svar blev ikke gemt. Prøv igen – din tekst står her stadig.")
+        return refused(message, typed_version=seen)
     submit = bool(form.submit_answer.data)
     try:
         result = services.answer_question(
@@ -174,26 +179,10 @@ def answer(cohort_id: int, block_key: str):
         return render_locked_page(enrolment, locked)
     except AnswerChanged as error:
         db.session.rollback()
-        return render_module_page(
-            enrolment,
-            module_key,
-            typed={block_key: text},
-            typed_visibility=chosen,
-            errors={block_key: str(error)},
-            changed=frozenset({block_key}),
-            status=409,
-        )
+        return refused(str(error), 409, changed=frozenset({block_key}))
     except ServiceError as error:
         db.session.rollback()
-        return render_module_page(
-            enrolment,
-            module_key,
-            typed={block_key: text},
-            typed_visibility=chosen,
-            typed_version=seen,
-            errors={block_key: str(error)},
-            status=400,
-        )
+        return refused(str(error), typed_version=seen)
     db.session.commit()
     flash(_("Dit svar er indsendt.") if submit else _("Din kladde er gemt."), "success")
     if result.visibility_changed:
