@@ -42,6 +42,8 @@ from course_app.progress.labels import badge_context
 from course_app.reports.views import bp as reports_bp
 from course_app.resources.views import bp as resources_bp
 from course_app.rounds.views import bp as rounds_bp
+from course_app.service_check.views import bp as service_check_bp
+from course_app.workshops.views import bp as workshops_bp
 
 csrf = CSRFProtect()
 login_manager = LoginManager()
@@ -109,9 +111,11 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(resources_bp)
     app.register_blueprint(rounds_bp)
     app.register_blueprint(calendar_bp)
+    app.register_blueprint(service_check_bp)
     app.register_blueprint(legal_bp)
     app.register_blueprint(home_bp)
     app.register_blueprint(privacy_bp)
+    app.register_blueprint(workshops_bp)
     configure_navigation(app)
 
     @app.get("/healthz")

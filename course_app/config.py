@@ -82,6 +82,9 @@ DEFAULTS: dict[str, Any] = {
     "QUESTION_SET_DAYS_BEFORE": 10,
     "REMINDER_DAYS_BEFORE": 7,
     "REMINDERS_PER_WEEK": 2,
+    # The one-to-one service check (course_app/service_check): a leader books, changes or cancels her
+    # time until this many hours before it starts; after that she calls her supporter.
+    "SERVICE_CHECK_CHANGE_HOURS": 24,
     # Uploaded course material (resources): a folder outside the static folder, shared by every app
     # server (e.g. a network volume). None: "uploads" in the instance folder.
     "STORAGE_DIR": None,
@@ -129,6 +132,7 @@ COUNTS: dict[str, int] = {
     "QUESTION_SET_DAYS_BEFORE": 90,
     "REMINDER_DAYS_BEFORE": 90,
     "REMINDERS_PER_WEEK": 50,
+    "SERVICE_CHECK_CHANGE_HOURS": 24 * 14,
     "SIGN_IN_LINK_HOURS": 24 * 30,
     "SESSION_IDLE_MINUTES": 24 * 60,
     "PASSWORD_RESET_HOURS": 72,

@@ -20,15 +20,18 @@ from course_app.accounts import services as accounts
 from course_app.accounts.models import User
 from course_app.cohorts import services as cohorts
 from course_app.cohorts.models import Cohort
-from course_app.core.db import db
+from course_app.core.db import db, utcnow
 from course_app.core.i18n import today_local
 from course_app.courses.models import Course
 from course_app.organisations import services as directory
 from course_app.organisations.access import Viewer, viewer_for
 from course_app.organisations.models import LeaderGroup, Role
 from course_app.schedule import events
-from course_app.schedule.event_models import EventKind
+from course_app.schedule.event_models import Event, EventKind
 from course_app.schedule.events import EventInput
+from course_app.service_check import slots as service_check_slots
+from course_app.workshops import areas as workshop_areas
+from course_app.workshops import facilitators as workshop_facilitators
 
 DEMO_COURSE_SLUG = "digital-ledelse"
 ADMIN_EMAIL = "admin@demo.example"
@@ -44,6 +47,12 @@ GROUPS = {
     "Albertslund": [("Ledergruppe Børn og unge", "Børn og unge"), ("Ledergruppe Social og sundhed", "Social og sundhed")],
     "Glostrup": [("Ledergruppe Børn og skole", "Børn og skole"), ("Ledergruppe Sundhed og omsorg", "Sundhed og omsorg")],
 }  # fmt: skip
+# Which areas correspond across the two municipalities ("tilsvarende område"): the workshops' tables.
+CORRESPONDING_AREAS = [
+    (("Albertslund", "Børn og unge"), ("Glostrup", "Børn og skole")),
+    (("Albertslund", "Social og sundhed"), ("Glostrup", "Sundhed og omsorg")),
+    (("Albertslund", "By, kultur og miljø"), ("Glostrup", "Teknik og miljø")),
+]
 
 
 @dataclass(frozen=True)
@@ -61,6 +70,7 @@ PEOPLE = [
     DemoPerson(ADMIN_EMAIL, "Anne Andersen", "Platformsadministrator", role=Role.PLATFORM_ADMIN, is_leader=False),
     DemoPerson("koordinator@albertslund.example", "Karin Kristensen", "Koordinator, Albertslund", "Albertslund", role=Role.COORDINATOR, is_leader=False),
     DemoPerson("koordinator@glostrup.example", "Kasper Krogh", "Koordinator, Glostrup", "Glostrup", role=Role.COORDINATOR, is_leader=False),
+    DemoPerson("supporter@demo.example", "Sofie Support", "Supporter til servicetjek (begge kommuner)", role=Role.SUPPORTER, is_leader=False),
     DemoPerson("facilitator@demo.example", "Frida Friis", "Facilitator (Ledergruppe Børn og unge)", group="Ledergruppe Børn og unge", role=Role.FACILITATOR, is_leader=False),
     DemoPerson("moedeleder@albertslund.example", "Mette Madsen", "Mødeleder og leder", "Albertslund", "Ledergruppe Børn og unge", Role.CHAIR),
     DemoPerson("leder1@albertslund.example", "Lars Larsen", "Leder", "Albertslund", "Ledergruppe Børn og unge"),
@@ -121,7 +131,7 @@ def ensure_demo_data(password: str, *, plan_events: bool = True) -> bool:
         starts_on=today_local() - ROUND_AGE,
         organisations=list(organisations.values()),
     )
-    admin = None
+    admin = supporter = facilitator = None
     for person in PEOPLE:
         organisation = organisations.get(person.organisation or "")
         group = groups.get(person.group or "")
@@ -142,9 +152,48 @@ def ensure_demo_data(password: str, *, plan_events: bool = True) -> bool:
             directory.assign_role(user, person.role, organisation=organisation)
         elif person.role in (Role.CHAIR, Role.FACILITATOR):
             directory.assign_role(user, person.role, group=group)
+            if person.role == Role.FACILITATOR:
+                facilitator = user
+        elif person.role == Role.SUPPORTER:  # the platform's: serves both municipalities
+            directory.assign_role(user, person.role)
+            supporter = user
+    for first, second in CORRESPONDING_AREAS:
+        workshop_areas.add_pair(viewer_for(admin), areas[first].id, areas[second].id)
     if plan_events:
         _plan_events(cohort, list(groups.values()), viewer_for(admin))
+        _run_workshops(cohort, facilitator, viewer_for(admin))
+        _offer_service_check(cohort, viewer_for(supporter))
     return True
+
+
+def _run_workshops(cohort: Cohort, facilitator: User, admin: Viewer) -> None:
+    """The demo facilitator runs both workshops (their sign-ups, table plans and run sheets)."""
+    for event in db.session.scalars(
+        select(Event).where(Event.cohort_id == cohort.id, Event.kind == EventKind.WORKSHOP)
+    ):
+        workshop_facilitators.assign(event, facilitator.id, admin)
+
+
+def _offer_service_check(cohort: Cohort, supporter: Viewer) -> None:
+    """A few service-check times a week and two from now, in person and online."""
+    for days, hour, minute, place, link in (
+        (7, 9, 0, "Albertslund Rådhus, mødelokale 2", ""),
+        (7, 9, 45, "Albertslund Rådhus, mødelokale 2", ""),
+        (8, 13, 0, "", "https://meet.example.dk/servicetjek"),
+        (14, 10, 0, "Glostrup Rådhus, IT-hjørnet", "https://meet.example.dk/servicetjek"),
+    ):
+        service_check_slots.create_slot(
+            supporter,
+            cohort,
+            service_check_slots.SlotInput(
+                day=today_local() + dt.timedelta(days=days),
+                start=dt.time(hour, minute),
+                length_minutes=30,
+                place=place,
+                online_link=link,
+            ),
+            now=utcnow(),
+        )
 
 
 def _plan_events(cohort: Cohort, groups: list[LeaderGroup], admin: Viewer) -> None:

@@ -18,9 +18,18 @@ from course_app.reflections.models import Comment, MeetingNote, ReflectionAnswer
 from course_app.resources.models import Resource
 from course_app.schedule.event_models import CalendarFeed, Event
 from course_app.schedule.models import CohortRelease, ModuleUnlock
+from course_app.service_check.models import ServiceCheckBooking, ServiceCheckSlot
+from course_app.workshops.models import (
+    AreaCorrespondence,
+    TableSeat,
+    WorkshopFacilitator,
+    WorkshopSettings,
+    WorkshopSignup,
+)
 
 __all__ = [
     "Area",
+    "AreaCorrespondence",
     "AuditEntry",
     "Base",
     "Block",
@@ -46,6 +55,12 @@ __all__ = [
     "ReflectionAnswer",
     "Resource",
     "RoleAssignment",
+    "ServiceCheckBooking",
+    "ServiceCheckSlot",
     "SignInFailure",
+    "TableSeat",
     "User",
+    "WorkshopFacilitator",
+    "WorkshopSettings",
+    "WorkshopSignup",
 ]

@@ -38,6 +38,30 @@ def nav_items() -> list[NavItem]:
         )
     if viewer.current_group_id is not None or viewer.chair_of:
         items.append(NavItem(str(_l("Min ledergruppe")), url_for("groups.my_group"), "groups."))
+    # The joint workshops: leaders (as "Mit forløb", without a query), and those who run workshops
+    # or map the areas.
+    if (
+        viewer.current_group_id is not None
+        or not viewer.has_role
+        or viewer.coordinator_of
+        or viewer.is_platform_admin
+        or viewer.facilitator_of
+    ):
+        items.append(
+            NavItem(str(_l("Workshops")), url_for("workshops.workshop_list"), "workshops.")
+        )
+    # The one-to-one service check: leaders (as "Mit forløb", without a query), supporters, and
+    # those who see its counts.
+    if (
+        viewer.current_group_id is not None
+        or not viewer.has_role
+        or viewer.is_supporter
+        or viewer.coordinator_of
+        or viewer.is_platform_admin
+    ):
+        items.append(
+            NavItem(str(_l("Servicetjek")), url_for("service_check.home"), "service_check.")
+        )
     # Everyone's events and calendar link; staff plan their rounds' events from there.
     items.append(NavItem(str(_l("Kalender")), url_for("calendar.my_calendar"), "calendar."))
     if viewer.staff_group_ids or viewer.coordinator_of or viewer.is_platform_admin:

@@ -1,11 +1,19 @@
-"""Small helpers for view tests: signing in through the real form (with its CSRF token)."""
+"""Small helpers for tests: signing in through the real form (with its CSRF token), and a clock
+that stands still in Copenhagen time."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import Flask
 from flask.testing import FlaskClient
 
+from course_app.core.i18n import COPENHAGEN
 from tests.conftest import csrf_token_from
 from tests.factories import PASSWORD
+from tests.mail import app_config
 
 
 def sign_in(client: FlaskClient, email: str, password: str = PASSWORD):
@@ -21,3 +29,26 @@ def post_form(client: FlaskClient, page_url: str, action_url: str, data: dict[st
     page = client.get(page_url)
     token = csrf_token_from(page.get_data(as_text=True))
     return client.post(action_url, data={**data, "csrf_token": token})
+
+
+def copenhagen(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> dt.datetime:
+    """A Copenhagen wall-clock time as the UTC instant the app stores."""
+    return dt.datetime(year, month, day, hour, minute, tzinfo=COPENHAGEN).astimezone(dt.UTC)
+
+
+class Clock:
+    """The app's ``CLOCK``: ``now`` until a test moves it."""
+
+    def __init__(self, now: dt.datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+
+@contextmanager
+def clock_at(app: Flask, now: dt.datetime, base_url: str) -> Iterator[Clock]:
+    """The app runs on a ``Clock`` standing at ``now`` (and with ``base_url`` for absolute links)."""
+    test_clock = Clock(now)
+    with app_config(app, CLOCK=test_clock, BASE_URL=base_url):
+        yield test_clock

@@ -9,12 +9,14 @@ from flask import render_template
 from flask_babel import force_locale
 
 
-def compose(locale: str, subject: Any, template: str, **context: Any) -> tuple[str, str, str]:
+def compose(
+    locale: str, subject: Any, template: str, folder: str = "accounts/emails", **context: Any
+) -> tuple[str, str, str]:
     """Subject (a lazy string), plain text and HTML, rendered in ``locale`` from
-    ``accounts/emails/<template>.txt`` and ``.html``."""
+    ``<folder>/<template>.txt`` and ``.html`` (other packages' e-mails name their own folder)."""
     with force_locale(locale):
         return (
             str(subject),
-            render_template(f"accounts/emails/{template}.txt", **context),
-            render_template(f"accounts/emails/{template}.html", **context),
+            render_template(f"{folder}/{template}.txt", **context),
+            render_template(f"{folder}/{template}.html", **context),
         )

@@ -27,6 +27,7 @@ from course_app.schedule.event_access import Audience
 from course_app.schedule.event_models import Event, EventKind
 from course_app.schedule.event_text import KIND_LABELS, kind_label, when_text
 from course_app.schedule.events import EventProblems
+from course_app.workshops import access as workshop_access
 
 bp = Blueprint("calendar", __name__)
 
@@ -191,6 +192,8 @@ def event_page(event_id: int):
         may_open_group=group is not None
         and (viewer.is_member(group) or viewer.may_write_meeting_notes(group)),
         may_plan_round=event_access.may_open_round(_audience(), cohort_orgs),
+        may_open_workshop=event.kind == EventKind.WORKSHOP
+        and workshop_access.access_for(viewer, event, cohort_orgs).may_see,
         form=ButtonForm(),
     )
 

@@ -28,15 +28,14 @@ from course_app.cohorts.services import searchable
 from course_app.core.db import db, utcnow
 from course_app.core.errors import ServiceError
 from course_app.organisations.models import (
+    STAFF_ROLES,
     Area,
     GroupMembership,
     LeaderGroup,
     Organisation,
-    Role,
     RoleAssignment,
 )
 
-STAFF_ROLES = (Role.PLATFORM_ADMIN, Role.COORDINATOR, Role.COURSE_EDITOR, Role.FACILITATOR)
 _BATCH = 500  # values per IN (...) list
 
 

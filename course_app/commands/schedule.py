@@ -10,7 +10,9 @@ from flask.cli import with_appcontext
 
 from course_app.commands.options import moment_option
 from course_app.core import clock
+from course_app.core.db import db
 from course_app.schedule.scheduler import run_schedule
+from course_app.service_check.reminders import queue_due_reminders
 
 
 @click.group("schedule")
@@ -28,9 +30,12 @@ def schedule_group() -> None:
 def schedule_run(now: dt.datetime | None) -> None:
     """Open the modules whose day has come, note invitations, question sets and reminders that
     fell due, and queue one e-mail per person about it all."""
-    report = run_schedule(now or clock.now())
+    moment = now or clock.now()
+    report = run_schedule(moment)
+    reminders = queue_due_reminders(moment)  # the service check's day-before reminders
+    db.session.commit()
     click.echo(
         f"Åbnede {report.unlocked} moduler for deltagere; skrev {report.emails} e-mails "
-        f"(med {report.notices} nye invitationer, spørgsmål og påmindelser; "
-        "send dem med `course-app notify send`)."
+        f"(med {report.notices} nye invitationer, spørgsmål og påmindelser) og "
+        f"{reminders} påmindelser om servicetjek; send dem med `course-app notify send`."
     )

@@ -5,7 +5,9 @@ go into page headings, CSV cells and e-mail headers, where such characters break
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Collection
+from collections.abc import Collection, MutableMapping
+
+from flask_babel import lazy_gettext as _l
 
 # Control characters, lone surrogates, and the Unicode line and paragraph separators.
 _FORBIDDEN_CATEGORIES = frozenset({"Cc", "Cs", "Zl", "Zp"})
@@ -41,3 +43,43 @@ def without_control_characters(text: str) -> str:
 def strip_control_characters(value: object) -> object:
     """A WTForms filter: ``without_control_characters`` for text, anything else as it is."""
     return without_control_characters(value) if isinstance(value, str) else value
+
+
+# What typed text of several lines (a description, questions, a note) may hold of the characters a
+# line must not: line breaks and tab.
+ALLOWED_IN_TEXT = frozenset("\n\t")
+
+
+def normalised_text(text: str | None) -> str:
+    """Typed text of several lines with its line breaks as ``\n`` and no surrounding spaces."""
+    return (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+_CONTROL_IN_LINE = _l("%(field)s må ikke indeholde styretegn (fx linjeskift, tabulator eller NUL).")
+
+
+def checked_line(
+    text: str | None,
+    label: str,
+    most: int,
+    problems: MutableMapping[str, str],
+    key: str,
+    *,
+    control_message: str | None = None,
+) -> str:
+    """One line of typed text without surrounding spaces. A control character (also a line break)
+    or more than ``most`` characters puts a message naming the field (``label``) in ``problems``
+    under ``key``; ``control_message`` (with ``%(field)s``) says the first in a form's own words."""
+    text = (text or "").strip()
+    if has_control_characters(text):
+        problems[key] = str(control_message or _CONTROL_IN_LINE) % {"field": label}
+    elif len(text) > most:
+        problems[key] = str(
+            _l(
+                "%(field)s må højst være %(most)s tegn; der står %(length)s.",
+                field=label,
+                most=most,
+                length=len(text),
+            )
+        )
+    return text

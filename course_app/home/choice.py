@@ -8,6 +8,7 @@
 | coordinator                        | her organisation's overview (several: the home page)         |
 | platform admin                     | the admin home                                               |
 | course editor                      | the admin home (the courses she edits)                       |
+| service-check supporter            | her times in the rounds (``/servicetjek/tider``)             |
 | several of the above               | the home page, with a section for each                       |
 | none                               | "Mit forløb" (which says how to get enrolled)                |
 
@@ -32,6 +33,7 @@ class Section(enum.StrEnum):
     ORGANISATION = "organisation"
     ADMIN = "admin"
     COURSES = "courses"
+    SUPPORT = "support"  # the service check's supporter
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class Roles:
     coordinated: frozenset[int] = field(default_factory=frozenset)  # organisations
     is_platform_admin: bool = False
     edits_courses: bool = False
+    supports: bool = False  # a service-check supporter (an organisation's or the platform's)
 
     @property
     def groups(self) -> frozenset[int]:
@@ -95,6 +98,7 @@ def roles_of(viewer: Viewer, *, is_enrolled: bool, group_organisations: Mapping[
         coordinated=viewer.coordinator_of,
         is_platform_admin=viewer.is_platform_admin,
         edits_courses=bool(viewer.course_editor_of),
+        supports=viewer.is_supporter,
     )
 
 
@@ -112,6 +116,8 @@ def sections_of(roles: Roles) -> tuple[Section, ...]:
         sections.append(Section.ADMIN)  # the admin home holds every course already
     elif roles.edits_courses:
         sections.append(Section.COURSES)
+    if roles.supports:
+        sections.append(Section.SUPPORT)
     return tuple(sections) or (Section.LEARNING,)
 
 
@@ -137,4 +143,6 @@ def _landing(section: Section, roles: Roles) -> Landing:
         return Landing("home.organisation", (("organisation_id", organisation),))
     if section in (Section.ADMIN, Section.COURSES):
         return Landing("admin.home")
+    if section == Section.SUPPORT:
+        return Landing("service_check.supporter_rounds")
     return Landing("learning.dashboard")

@@ -14,6 +14,8 @@ SUBJECT_LENGTH = 300
 RECIPIENT_LENGTH = 254
 IDEMPOTENCY_KEY_LENGTH = 200
 SENDER_NAME_LENGTH = 120
+ATTACHMENT_NAME_LENGTH = 100
+ATTACHMENT_TYPE_LENGTH = 100
 
 
 class OutboxMessage(Base):
@@ -30,6 +32,10 @@ class OutboxMessage(Base):
     # The display name of From, when it is not the platform's (a kick-off invitation in the name of
     # the municipal directors); the address stays MAIL_FROM's.
     sender_name: Mapped[str | None] = mapped_column(String(SENDER_NAME_LENGTH))
+    # One text attachment, e.g. a calendar file (``text/calendar``): its file name, type and text.
+    attachment_name: Mapped[str | None] = mapped_column(String(ATTACHMENT_NAME_LENGTH))
+    attachment_type: Mapped[str | None] = mapped_column(String(ATTACHMENT_TYPE_LENGTH))
+    attachment_text: Mapped[str | None] = mapped_column(Text)
     # What the message is about, for support and statistics.
     kind: Mapped[str] = mapped_column(String(64), index=True)
     # Person × reason × object: no e-mail is written twice for the same key.

@@ -73,6 +73,12 @@ def as_email(message: OutboxMessage) -> EmailMessage:
     mail.set_content(message.body_text)
     if message.body_html:
         mail.add_alternative(message.body_html, subtype="html")
+    if message.attachment_text is not None and message.attachment_type and message.attachment_name:
+        # multipart/mixed: the text (and its HTML alternative), then the file
+        _maintype, _, subtype = message.attachment_type.partition("/")
+        mail.add_attachment(
+            message.attachment_text, subtype=subtype, filename=message.attachment_name
+        )
     return mail
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from course_app.core.db import db, utcnow
 from course_app.notifications import scrubbing, sending
 from course_app.notifications.models import (
+    ATTACHMENT_NAME_LENGTH,
     IDEMPOTENCY_KEY_LENGTH,
     RECIPIENT_LENGTH,
     SENDER_NAME_LENGTH,
@@ -45,6 +46,24 @@ class DeliveryReport:
     retrying: int = 0  # failed for now; tried again after a wait
 
 
+@dataclass(frozen=True)
+class Attachment:
+    """A text file sent with an e-mail; ``content_type`` as ``maintype/subtype``."""
+
+    filename: str
+    content_type: str
+    text: str
+
+    def __post_init__(self) -> None:
+        maintype, _, subtype = self.content_type.partition("/")
+        if maintype != "text" or not subtype or "/" in subtype:
+            raise ValueError(f"not a text type: {self.content_type!r}")
+        if not self.filename or len(self.filename) > ATTACHMENT_NAME_LENGTH:
+            raise ValueError("an attachment needs a file name of at most 100 characters")
+        if any(char in self.filename for char in '/\\"\r\n\0'):
+            raise ValueError(f"not a plain file name: {self.filename!r}")
+
+
 def enqueue(
     *,
     recipient: str,
@@ -57,6 +76,7 @@ def enqueue(
     headers: Mapping[str, str] | None = None,
     user_id: int | None = None,
     sender_name: str | None = None,
+    attachment: Attachment | None = None,
 ) -> OutboxMessage | None:
     """Queue an e-mail in the caller's transaction (it leaves only if that commits).
 
@@ -72,6 +92,7 @@ def enqueue(
     - ``user_id``: the person it is written to, when they have an account.
     - ``sender_name``: the From display name instead of the platform's (the address stays
       ``MAIL_FROM``'s); cut to the column and made one line like the subject.
+    - ``attachment``: one text file sent with the message, e.g. a calendar file (``.ics``).
 
     A subject longer than the column is cut; NUL characters and line breaks in it and in header
     values are removed. Raises ValueError for what is a caller's mistake (a naive ``not_before``, a
@@ -88,6 +109,9 @@ def enqueue(
         not_before=not_before,
         user_id=user_id,
         sender_name=_sender_name(sender_name),
+        attachment_name=None if attachment is None else attachment.filename,
+        attachment_type=None if attachment is None else attachment.content_type,
+        attachment_text=None if attachment is None else _no_nul(attachment.text),
         attempts=0,
     )
     _check(message)

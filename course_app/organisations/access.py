@@ -9,6 +9,9 @@ authorisation matrix test tries to break them.
 | coordinator (organisation)    | its groups   | its members         | no             | no            |
 | platform admin                | all          | all                 | no             | no            |
 
+Service-check supporters (an organisation's, or the platform's) are in none of these columns: what
+they see (their own slots and the bookings on them) is ``service_check/access.py``'s table.
+
 Private answers are only ever their author's. Nobody sees another organisation's people except
 platform admins.
 """
@@ -38,6 +41,9 @@ class Viewer:
     chair_of: frozenset[int] = field(default_factory=frozenset)
     facilitator_of: frozenset[int] = field(default_factory=frozenset)
     course_editor_of: frozenset[int] = field(default_factory=frozenset)
+    # Service-check supporter for these organisations' leaders, or (platform) for every one's.
+    supporter_of: frozenset[int] = field(default_factory=frozenset)
+    is_platform_supporter: bool = False
 
     # --- authoring: platform admins edit every course, course editors the courses they are given --
 
@@ -96,14 +102,24 @@ class Viewer:
         return self.is_platform_admin or bool(self.coordinator_of)
 
     @property
+    def is_supporter(self) -> bool:
+        return self.is_platform_supporter or bool(self.supporter_of)
+
+    def supports(self, organisation_id: int | None) -> bool:
+        """Whether she is the service-check supporter of this organisation's leaders."""
+        return self.is_platform_supporter or organisation_id in self.supporter_of
+
+    @property
     def has_role(self) -> bool:
-        """Any role beyond taking part as a leader (chair, facilitator, coordinator, admin, editor)."""
+        """Any role beyond taking part as a leader (chair, facilitator, coordinator, admin, editor,
+        supporter)."""
         return bool(
             self.is_platform_admin
             or self.coordinator_of
             or self.chair_of
             or self.facilitator_of
             or self.course_editor_of
+            or self.is_supporter
         )
 
     @property
@@ -152,6 +168,17 @@ def viewer_for(user: User) -> Viewer:
         ),
         course_editor_of=frozenset(
             course for role, _, _, course in assignments if role == Role.COURSE_EDITOR
+        ),
+        # Like coordinators: an organisation's supporter role counts only inside her organisation.
+        supporter_of=frozenset(
+            org
+            for role, org, _, _ in assignments
+            if role == Role.SUPPORTER
+            and org is not None
+            and (user.organisation_id is None or org == user.organisation_id)
+        ),
+        is_platform_supporter=any(
+            role == Role.SUPPORTER and org is None for role, org, _, _ in assignments
         ),
     )
 

@@ -95,16 +95,45 @@ class Role(enum.StrEnum):
     COURSE_EDITOR = "course_editor"
     CHAIR = "chair"
     FACILITATOR = "facilitator"
+    # The one-to-one service check's IT supporter: for one organisation's leaders, or (no scope) for
+    # every organisation's.
+    SUPPORTER = "supporter"
 
 
-# Which scope column each role needs; the check constraint below enforces the same table.
-ROLE_SCOPES: dict[Role, str | None] = {
-    Role.PLATFORM_ADMIN: None,
-    Role.COORDINATOR: "organisation_id",
-    Role.COURSE_EDITOR: "course_id",
-    Role.CHAIR: "group_id",
-    Role.FACILITATOR: "group_id",
+# The scopes each role may have: the scope column that is set (None: none is, the platform). The
+# check constraint below enforces the same table.
+ROLE_SCOPES: dict[Role, tuple[str | None, ...]] = {
+    Role.PLATFORM_ADMIN: (None,),
+    Role.COORDINATOR: ("organisation_id",),
+    Role.COURSE_EDITOR: ("course_id",),
+    Role.CHAIR: ("group_id",),
+    Role.FACILITATOR: ("group_id",),
+    Role.SUPPORTER: ("organisation_id", None),
 }
+
+# The staff roles: every role but the chair's, which belongs to a round's leader group. Staff are
+# not leaders: a selection of people to enrol leaves them out, and the retention purge keeps their
+# accounts when their round ends.
+STAFF_ROLES = (
+    Role.PLATFORM_ADMIN,
+    Role.COORDINATOR,
+    Role.COURSE_EDITOR,
+    Role.FACILITATOR,
+    Role.SUPPORTER,
+)
+
+# The check constraint ``scope_matches_role`` (also written out in migration 0014).
+SCOPE_MATCHES_ROLE = (
+    "(role = 'platform_admin' AND organisation_id IS NULL AND course_id IS NULL"
+    " AND group_id IS NULL)"
+    " OR (role = 'coordinator' AND organisation_id IS NOT NULL AND course_id IS NULL"
+    " AND group_id IS NULL)"
+    " OR (role = 'course_editor' AND course_id IS NOT NULL AND organisation_id IS NULL"
+    " AND group_id IS NULL)"
+    " OR (role IN ('chair', 'facilitator') AND group_id IS NOT NULL"
+    " AND organisation_id IS NULL AND course_id IS NULL)"
+    " OR (role = 'supporter' AND course_id IS NULL AND group_id IS NULL)"
+)
 
 
 class RoleAssignment(Base):
@@ -113,17 +142,7 @@ class RoleAssignment(Base):
     __tablename__ = "role_assignments"
     __table_args__ = (
         UniqueConstraint("user_id", "role", "organisation_id", "course_id", "group_id"),
-        CheckConstraint(
-            "(role = 'platform_admin' AND organisation_id IS NULL AND course_id IS NULL"
-            " AND group_id IS NULL)"
-            " OR (role = 'coordinator' AND organisation_id IS NOT NULL AND course_id IS NULL"
-            " AND group_id IS NULL)"
-            " OR (role = 'course_editor' AND course_id IS NOT NULL AND organisation_id IS NULL"
-            " AND group_id IS NULL)"
-            " OR (role IN ('chair', 'facilitator') AND group_id IS NOT NULL"
-            " AND organisation_id IS NULL AND course_id IS NULL)",
-            name="scope_matches_role",
-        ),
+        CheckConstraint(SCOPE_MATCHES_ROLE, name="scope_matches_role"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

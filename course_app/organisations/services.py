@@ -107,11 +107,10 @@ def assign_role(
         "course_id": course_id,
         "group_id": group.id if group else None,
     }
-    needed = ROLE_SCOPES[role]
-    if any(value is not None for key, value in scope.items() if key != needed) or (
-        needed is not None and scope[needed] is None
-    ):
-        raise ServiceError(f"Rollen {role.value} kræver netop afgrænsningen {needed or 'ingen'}.")
+    given = [key for key, value in scope.items() if value is not None]
+    if len(given) > 1 or (given[0] if given else None) not in ROLE_SCOPES[role]:
+        allowed = " eller ".join(needed or "ingen" for needed in ROLE_SCOPES[role])
+        raise ServiceError(f"Rollen {role.value} kræver netop afgrænsningen {allowed}.")
     target_organisation = (
         organisation.id if organisation else group.organisation_id if group else None
     )

@@ -51,10 +51,11 @@ class _Decisions:
             self._add_role(row, Role.CHAIR, group_id, actions, group_name)
         elif row.role == ImportRole.FACILITATOR:
             self._add_role(row, Role.FACILITATOR, group_id, actions, group_name)
-        elif row.role == ImportRole.COORDINATOR:
+        elif row.role in (ImportRole.COORDINATOR, ImportRole.SUPPORTER):
+            role = Role.COORDINATOR if row.role == ImportRole.COORDINATOR else Role.SUPPORTER
             org_id = organisation.id if isinstance(organisation, Organisation) else None
             org_name = organisation.name if isinstance(organisation, Organisation) else organisation
-            self._add_role(row, Role.COORDINATOR, org_id, actions, org_name)
+            self._add_role(row, role, org_id, actions, org_name)
         if row.role in MEMBER_ROLES and isinstance(organisation, Organisation):
             self._enrolment(row, organisation, actions)
         if user is None:
@@ -136,6 +137,9 @@ class _Decisions:
                 Role.CHAIR: _("Bliver mødeleder for »%(name)s«.", name=scope_name),
                 Role.FACILITATOR: _("Bliver facilitator for »%(name)s«.", name=scope_name),
                 Role.COORDINATOR: _("Bliver koordinator for »%(name)s«.", name=scope_name),
+                Role.SUPPORTER: _(
+                    "Bliver supporter for servicetjek i »%(name)s«.", name=scope_name
+                ),
             }[role]
         )
 

@@ -298,8 +298,8 @@ class _Applier:
         if row.join_group:
             assert group is not None
             directory.move_to_group(user, group)
-        if row.role_to_add is Role.COORDINATOR:
-            directory.assign_role(user, Role.COORDINATOR, organisation=organisation)
+        if row.role_to_add in (Role.COORDINATOR, Role.SUPPORTER):
+            directory.assign_role(user, row.role_to_add, organisation=organisation)
         elif row.role_to_add is not None:
             directory.assign_role(user, row.role_to_add, group=group)
         if row.enrol_in is not None and self.plan.cohort is None:

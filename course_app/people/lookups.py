@@ -76,7 +76,8 @@ def role_keys(user_ids: list[int]) -> set[tuple[int, Role, int | None]]:
                 RoleAssignment.group_id,
             ).where(RoleAssignment.user_id.in_(chunk))
         ):
-            keys.add((user_id, role, organisation_id if role == Role.COORDINATOR else group_id))
+            by_organisation = role in (Role.COORDINATOR, Role.SUPPORTER)
+            keys.add((user_id, role, organisation_id if by_organisation else group_id))
     return keys
 
 

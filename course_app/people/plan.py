@@ -19,6 +19,7 @@ class ImportRole(enum.StrEnum):
     CHAIR = "chair"
     FACILITATOR = "facilitator"
     COORDINATOR = "coordinator"
+    SUPPORTER = "supporter"  # the service check's supporter for the row's organisation
 
 
 ROLE_NAMES = {
@@ -31,6 +32,7 @@ ROLE_NAMES = {
     "facilitator": ImportRole.FACILITATOR,
     "coordinator": ImportRole.COORDINATOR,
     "koordinator": ImportRole.COORDINATOR,
+    "supporter": ImportRole.SUPPORTER,
 }
 MEMBER_ROLES = (ImportRole.LEADER, ImportRole.CHAIR)
 

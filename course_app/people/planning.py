@@ -116,8 +116,8 @@ class _Planner:
             self.problem(
                 row,
                 _(
-                    "Ukendt rolle »%(role)s«. Brug leader, chair, facilitator eller coordinator "
-                    "(eller leder, mødeleder, facilitator, koordinator).",
+                    "Ukendt rolle »%(role)s«. Brug leader, chair, facilitator, coordinator eller "
+                    "supporter (eller leder, mødeleder, facilitator, koordinator).",
                     role=row.role,
                 ),
             )
@@ -140,6 +140,14 @@ class _Planner:
                         "En facilitator skal have en ledergruppe (kolonnen group)."
                     ),
                 }[role],
+            )
+        if role == ImportRole.SUPPORTER and row.group:
+            self.problem(
+                row,
+                _(
+                    "En supporter hører til organisationen, ikke til en ledergruppe. "
+                    "Lad kolonnen group være tom."
+                ),
             )
         if role == ImportRole.COORDINATOR and row.group:
             self.problem(

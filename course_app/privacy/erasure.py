@@ -11,7 +11,11 @@ points at her any more:
 - every text she wrote is gone: her answers keep their row (status and version, which progress and
   question counts read) with the text emptied and the sharing withdrawn; other people's comments on
   her answers go with the text they answered; her comments on other people's answers are deleted;
-- her progress, module unlocks and enrolments stay: without a name they are counts;
+- her service-check bookings are deleted, with her questions and the supporter's note to her; the
+  times she offered as a supporter stay (their supporter is now the anonymous row);
+- her progress, module unlocks and enrolments stay: without a name they are counts; so do her
+  workshop answers, attendance and seats (a table keeps its size); her workshop facilitator
+  assignments are deleted like her roles;
 - meeting notes she wrote as chair stay: they are the group's record; their author is now the
   anonymous row;
 - her roles, invitations, sign-in links, password resets, calendar feed, notices and every e-mail
@@ -36,16 +40,15 @@ from course_app.core.errors import NotAllowed, NotFound, ServiceError
 from course_app.core.i18n import COPENHAGEN
 from course_app.notifications.models import OutboxMessage
 from course_app.organisations.access import Viewer
-from course_app.organisations.models import GroupMembership, Role, RoleAssignment
+from course_app.organisations.models import STAFF_ROLES, GroupMembership, Role, RoleAssignment
 from course_app.reflections.models import Comment, ReflectionAnswer, Visibility
 from course_app.schedule.event_models import CalendarFeed
 from course_app.schedule.models import Notice
+from course_app.service_check.models import ServiceCheckBooking
+from course_app.workshops.models import WorkshopFacilitator
 
 ANONYMOUS_NAME = "Slettet person"
 PLACEHOLDER_DOMAIN = "slettet.invalid"
-
-# Roles that outlast a round: the purge keeps the accounts of people holding one.
-STAFF_ROLES = (Role.PLATFORM_ADMIN, Role.COORDINATOR, Role.COURSE_EDITOR, Role.FACILITATOR)
 
 
 def placeholder_email(user_id: int) -> str:
@@ -153,7 +156,7 @@ def anonymise_person(
     )
     for model in (Invitation, SignInLink, PasswordReset):
         result.links_deleted += _deleted(delete(model).where(model.user_id == person.id))
-    for model in (CalendarFeed, Notice, RoleAssignment):
+    for model in (CalendarFeed, Notice, RoleAssignment, ServiceCheckBooking, WorkshopFacilitator):
         result.other_rows_deleted += _deleted(delete(model).where(model.user_id == person.id))
     _end_memberships(person, now)
 

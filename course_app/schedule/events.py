@@ -26,7 +26,12 @@ from course_app.cohorts.read_only import require_open_round
 from course_app.core.db import db, is_possible_id, utcnow
 from course_app.core.errors import NotAllowed, NotFound, ServiceError
 from course_app.core.i18n import COPENHAGEN
-from course_app.core.text import has_control_characters
+from course_app.core.text import (
+    ALLOWED_IN_TEXT,
+    checked_line,
+    has_control_characters,
+    normalised_text,
+)
 from course_app.courses.models import Module, ModuleMode, PublicationStatus
 from course_app.organisations.access import Viewer
 from course_app.organisations.models import LeaderGroup
@@ -84,33 +89,10 @@ def copenhagen_instant(day: dt.date, time: dt.time) -> dt.datetime | None:
 
 # --- Checking the input --------------------------------------------------------------------------------
 
-_ALLOWED_IN_TEXT = {"\n", "\t"}
-
-
-def _checked_line(text: str, label: str, most: int, problems: dict[str, str], key: str) -> str:
-    text = (text or "").strip()
-    if has_control_characters(text):
-        problems[key] = str(
-            _l(
-                "%(field)s må ikke indeholde styretegn (fx linjeskift, tabulator eller NUL).",
-                field=label,
-            )
-        )
-    elif len(text) > most:
-        problems[key] = str(
-            _l(
-                "%(field)s må højst være %(most)s tegn; der står %(length)s.",
-                field=label,
-                most=most,
-                length=len(text),
-            )
-        )
-    return text
-
 
 def _checked_description(text: str, problems: dict[str, str]) -> str:
-    text = (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
-    if has_control_characters(text, _ALLOWED_IN_TEXT):
+    text = normalised_text(text)
+    if has_control_characters(text, ALLOWED_IN_TEXT):
         problems["description"] = str(
             _l("Beskrivelsen må ikke indeholde styretegn som NUL; linjeskift er fine.")
         )
@@ -159,10 +141,10 @@ class _Checked:
 def check_input(cohort: Cohort, data: EventInput) -> _Checked:
     """Every field checked at once; ``EventProblems`` names each field that is wrong."""
     problems: dict[str, str] = {}
-    title = _checked_line(data.title, str(_l("Titlen")), TITLE_MAX_LENGTH, problems, "title")
+    title = checked_line(data.title, str(_l("Titlen")), TITLE_MAX_LENGTH, problems, "title")
     if not title and "title" not in problems:
         problems["title"] = str(_l("Skriv en titel."))
-    place = _checked_line(data.place, str(_l("Stedet")), PLACE_MAX_LENGTH, problems, "place")
+    place = checked_line(data.place, str(_l("Stedet")), PLACE_MAX_LENGTH, problems, "place")
     description = _checked_description(data.description, problems)
     if data.day is None:
         problems["day"] = str(_l("Vælg begivenhedens dato (feltet Dato)."))

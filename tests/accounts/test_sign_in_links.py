@@ -150,6 +150,7 @@ def test_people_with_any_role_get_plain_links_even_when_on(session, links_on, ro
         Role.COURSE_EDITOR: {"course_id": factories.course().id},
         Role.CHAIR: {"group": factories.group(org)},
         Role.FACILITATOR: {"group": factories.group(org)},
+        Role.SUPPORTER: {"organisation": org},
     }[role]
     directory.assign_role(person, role, **scope)
     assert sign_in_links.link_for(person, "learning.dashboard", NOW) == absolute_url(

@@ -21,7 +21,6 @@ from course_app.accounts.models import User
 from course_app.cohorts import services as cohorts
 from course_app.cohorts.models import Cohort
 from course_app.core.db import db
-from course_app.core.i18n import COPENHAGEN
 from course_app.courses.models import Module
 from course_app.organisations import services as directory
 from course_app.organisations.access import Viewer, viewer_for
@@ -31,26 +30,13 @@ from course_app.schedule.event_models import Event, EventKind
 from course_app.schedule.events import EventInput
 from tests import factories
 from tests.groups.conftest import browser, build_course  # noqa: F401 - browser: a fixture
-from tests.mail import app_config
-
-
-def copenhagen(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> dt.datetime:
-    return dt.datetime(year, month, day, hour, minute, tzinfo=COPENHAGEN).astimezone(dt.UTC)
-
-
-class Clock:
-    def __init__(self, now: dt.datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> dt.datetime:
-        return self.now
+from tests.helpers import clock_at, copenhagen
 
 
 @pytest.fixture
 def clock(app):
     """Tuesday 1 September 2026, 9.00 in Copenhagen: round R's first day."""
-    test_clock = Clock(copenhagen(2026, 9, 1))
-    with app_config(app, CLOCK=test_clock, BASE_URL="https://kalender.test.example"):
+    with clock_at(app, copenhagen(2026, 9, 1), "https://kalender.test.example") as test_clock:
         yield test_clock
 
 

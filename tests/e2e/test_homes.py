@@ -31,6 +31,7 @@ STAFF_HOMES = {
     "koordinator@glostrup.example": (r"/organisationer/\d+$", "Overblik over Glostrup"),
     FACILITATOR: (r"/ledergrupper/\d+$", GROUP),
     CHAIR: (r"/forside$", "Forside"),
+    "supporter@demo.example": (r"/servicetjek/tider$", "Dine tider i forløbene"),
 }
 LEADER_HOME = (r"/mit-forloeb$", "Mit forløb")
 

@@ -50,12 +50,16 @@ ORG_A, ORG_B = 1, 2
         (Roles(is_platform_admin=True), Landing("admin.home")),
         (Roles(edits_courses=True), Landing("admin.home")),
         (Roles(is_platform_admin=True, edits_courses=True), Landing("admin.home")),
+        # a supporter (in no round herself): her times in the rounds, not "Mit forløb"
+        (Roles(supports=True), Landing("service_check.supporter_rounds")),
         # several roles: the home page
         (Roles(is_leader=True, chaired=frozenset({G1})), Landing(HOME_PAGE)),
         (Roles(is_leader=True, facilitated=frozenset({G2})), Landing(HOME_PAGE)),
         (Roles(is_leader=True, coordinated=frozenset({ORG_A})), Landing(HOME_PAGE)),
         (Roles(coordinated=frozenset({ORG_A}), is_platform_admin=True), Landing(HOME_PAGE)),
         (Roles(facilitated=frozenset({G1}), edits_courses=True), Landing(HOME_PAGE)),
+        (Roles(is_leader=True, supports=True), Landing(HOME_PAGE)),
+        (Roles(coordinated=frozenset({ORG_A}), supports=True), Landing(HOME_PAGE)),
     ],
 )
 def test_the_landing_of_each_role(roles: Roles, landing: Landing):
@@ -69,13 +73,13 @@ def test_a_chair_who_is_also_a_leader_gets_both_sections():
 
 
 # Every combination: leader or not; 0, 1 or 2 chaired / facilitated groups; 0, 1 or 2 coordinated
-# organisations; platform admin or not; course editor or not.
+# organisations; platform admin or not; course editor or not; supporter or not.
 GROUP_SETS = (frozenset(), frozenset({G1}), frozenset({G2, G3}))
 ORG_SETS = (frozenset(), frozenset({ORG_A}), frozenset({ORG_A, ORG_B}))
 EVERY_COMBINATION = [
-    Roles(leader, chaired, facilitated, coordinated, admin, editor)
-    for leader, chaired, facilitated, coordinated, admin, editor in itertools.product(
-        (False, True), GROUP_SETS, GROUP_SETS, ORG_SETS, (False, True), (False, True)
+    Roles(leader, chaired, facilitated, coordinated, admin, editor, supports)
+    for leader, chaired, facilitated, coordinated, admin, editor, supports in itertools.product(
+        (False, True), GROUP_SETS, GROUP_SETS, ORG_SETS, (False, True), (False, True), (False, True)
     )
 ]
 
@@ -91,6 +95,7 @@ def test_every_combination_has_one_home_with_a_section_per_role(roles: Roles):
             (Section.ORGANISATION, bool(roles.coordinated)),
             (Section.ADMIN, roles.is_platform_admin),
             (Section.COURSES, roles.edits_courses and not roles.is_platform_admin),
+            (Section.SUPPORT, roles.supports),
         )
         if held
     ] or [Section.LEARNING]
@@ -102,7 +107,13 @@ def test_every_combination_has_one_home_with_a_section_per_role(roles: Roles):
         # organisations to coordinate).
         assert home.is_home_page == (len(roles.coordinated) > 1)
     # Nobody with a role beyond being a leader lands on "Mit forløb".
-    staff = roles.groups or roles.coordinated or roles.is_platform_admin or roles.edits_courses
+    staff = (
+        roles.groups
+        or roles.coordinated
+        or roles.is_platform_admin
+        or roles.edits_courses
+        or roles.supports
+    )
     if staff:
         assert home.landing.endpoint != "learning.dashboard"
 
@@ -145,3 +156,26 @@ def test_the_roles_of_each_kind_are_copied():
     )
     roles = roles_of(viewer, is_enrolled=False, group_organisations={})
     assert roles.coordinated == {ORG_A} and roles.is_platform_admin and roles.edits_courses
+
+
+@pytest.mark.parametrize(
+    "viewer",
+    [
+        _viewer(supporter_of=frozenset({ORG_A})),
+        _viewer(organisation_id=None, is_platform_supporter=True),
+    ],
+    ids=["organisation's supporter", "platform supporter"],
+)
+def test_a_supporter_in_no_round_lands_on_her_times(viewer: Viewer):
+    roles = roles_of(viewer, is_enrolled=False, group_organisations={})
+    assert roles.supports and not roles.is_leader
+    home = choose_home(roles)
+    assert home.sections == (Section.SUPPORT,)
+    assert home.landing == Landing("service_check.supporter_rounds")
+
+
+def test_a_supporter_who_is_also_a_leader_gets_both_sections():
+    viewer = _viewer(supporter_of=frozenset({ORG_A}))
+    home = choose_home(roles_of(viewer, is_enrolled=True, group_organisations={}))
+    assert home.sections == (Section.LEARNING, Section.SUPPORT)
+    assert home.is_home_page

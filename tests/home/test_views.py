@@ -91,6 +91,27 @@ def test_a_facilitator_who_also_coordinates_gets_both_sections(app: Flask, sessi
     assert "hjem-forloeb" not in html  # she takes part in no round herself
 
 
+def test_a_supporter_in_no_round_lands_on_her_times(app: Flask, session, world: World):
+    supporter = factories.user(org=world.albertslund, name="Sofie Support")
+    directory.assign_role(supporter, Role.SUPPORTER, organisation=world.albertslund)
+    session.commit()
+    client = app.test_client()
+    assert _landing(client, supporter.email)[1] == "/servicetjek/tider"
+    html = client.get("/servicetjek/tider").get_data(as_text=True)
+    assert "Dine tider i forløbene" in html and NOT_ENROLLED not in html
+
+
+def test_a_coordinator_who_also_supports_gets_both_sections(app: Flask, session, world: World):
+    directory.assign_role(world.ka, Role.SUPPORTER, organisation=world.albertslund)
+    session.commit()
+    client = app.test_client()
+    assert _landing(client, world.ka.email)[1] == "/forside"
+    html = client.get("/forside").get_data(as_text=True)
+    assert f'href="/organisationer/{world.albertslund.id}"' in html
+    assert "hjem-servicetjek" in html
+    assert 'href="/servicetjek/tider"' in html and 'href="/servicetjek/dag"' in html
+
+
 def test_a_role_left_behind_in_another_organisation_leads_nowhere(app, session, world: World):
     """H chairs G1; an old chair role for G3 (Glostrup) stays behind from a time she worked there."""
     h = world.h
@@ -276,6 +297,7 @@ def test_every_demo_person_lands_on_a_home_of_her_own(app: Flask, session, clien
         "koordinator@glostrup.example": f"/organisationer/{orgs['Glostrup']}",
         "facilitator@demo.example": f"/ledergrupper/{group['Ledergruppe Børn og unge']}",
         "moedeleder@albertslund.example": "/forside",  # chair and leader: both on one page
+        "supporter@demo.example": "/servicetjek/tider",  # the platform's supporter: her times
     }
     for _role, _name, email in demo_sign_ins():
         client = app.test_client()

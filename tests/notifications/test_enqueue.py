@@ -160,3 +160,38 @@ def test_what_is_a_callers_mistake_is_refused(app, session, values, problem):
     with pytest.raises(ValueError, match=problem):
         _enqueue(**values)
     assert _count(session) == 0
+
+
+@pytest.mark.parametrize(
+    ("filename", "content_type", "problem"),
+    [
+        ("kalender.ics", "application/octet-stream", "not a text type"),
+        ("kalender.ics", "text", "not a text type"),
+        ("kalender.ics", "text/calendar/x", "not a text type"),
+        ("", "text/calendar", "file name"),
+        ("k" * 101, "text/calendar", "file name"),
+        ("../kalender.ics", "text/calendar", "plain file name"),
+        ('kal"ender.ics', "text/calendar", "plain file name"),
+        ("kalender\r\n.ics", "text/calendar", "plain file name"),
+    ],
+)
+def test_an_attachment_is_a_named_text_file(filename, content_type, problem):
+    with pytest.raises(ValueError, match=problem):
+        notifications.Attachment(filename, content_type, "BEGIN:VCALENDAR")
+
+
+def test_an_attachment_is_sent_after_the_text_and_its_html(app, session, mail_to_mailbox):
+    text = "BEGIN:VCALENDAR\r\nSUMMARY:Møde\r\nEND:VCALENDAR\r\n"
+    _enqueue(
+        body_html="<p>Hej</p>",
+        attachment=notifications.Attachment("møde.ics", "text/calendar", text + "\x00"),
+    )
+    session.flush()
+    assert notifications.deliver_outbox().sent == 1
+    (message,) = mail_to_mailbox.messages()
+    assert message.message.get_content_type() == "multipart/mixed"
+    assert (message.body.strip(), message.html.strip()) == ("Hej", "<p>Hej</p>")
+    (attached,) = [part for part in message.message.walk() if part.get_filename()]
+    assert attached.get_filename() == "møde.ics"
+    assert attached.get_content_type() == "text/calendar"
+    assert attached.get_payload(decode=True).decode("utf-8") == text  # NUL dropped

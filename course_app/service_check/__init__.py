@@ -1,0 +1,1 @@
+"""The one-to-one service check ("En til en servicetjek"): supporters offer times, leaders book."""
