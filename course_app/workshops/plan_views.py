@@ -100,7 +100,10 @@ def make_plan(event_id: int):
             "error",
         )
     else:
-        flash(_("Forslaget er lavet. Antal borde: %(count)d.", count=len(result.plan.tables)), "success")
+        flash(
+            _("Forslaget er lavet. Antal borde: %(count)d.", count=len(result.plan.tables)),
+            "success",
+        )
     return redirect(_plan_url(event_id))
 
 
