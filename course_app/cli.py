@@ -21,10 +21,13 @@ from werkzeug.serving import run_simple
 
 from course_app import create_app
 from course_app.accounts import services as accounts
+from course_app.assessments.file_import import import_missing_assessments
 from course_app.backup import services as backups
+from course_app.commands import assessments as assessment_commands
 from course_app.commands import cohorts as cohort_commands
 from course_app.commands import privacy as privacy_commands
 from course_app.commands import schedule as schedule_commands
+from course_app.commands.importing import run_import
 from course_app.commands.options import moment_option
 from course_app.core import clock, migrate
 from course_app.core.db import db, writes_from_the_start
@@ -32,7 +35,6 @@ from course_app.core.errors import ServiceError
 from course_app.courses.archive import course_folder
 from course_app.courses.file_export import export_course
 from course_app.courses.file_import import (
-    CourseValidationError,
     import_course,
     import_missing_courses,
 )
@@ -87,6 +89,7 @@ def cli() -> None:
 
 cli.add_command(shell_command)
 cli.add_command(routes_command)
+cli.add_command(assessment_commands.assessments_group)
 cli.add_command(cohort_commands.cohorts_group)
 cli.add_command(schedule_commands.schedule_group)
 cli.add_command(privacy_commands.privacy_group)
@@ -110,6 +113,8 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
     with app.app_context():
         migrate.upgrade(db.engine())
         imported, skipped = import_missing_courses(COURSES_DIR)
+        assessments, skipped_assessments = import_missing_assessments(COURSES_DIR)
+        skipped += skipped_assessments
         password = demo_password(app.instance_path)
         created = ensure_demo_data(password)
         db.session.commit()
@@ -117,6 +122,8 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
         people = demo_sign_ins()
     for slug in imported:
         click.echo(f"Importerede kurset {slug}.")
+    for key in assessments:
+        click.echo(f"Importerede afdækningen {key}.")
     for folder, problems in skipped:
         click.echo(f"Springer {folder} over: {len(problems)} fejl i filerne.", err=True)
     if created:
@@ -256,18 +263,12 @@ def courses_import(path: Path) -> None:
     One transaction (all or nothing); on SQLite it takes the write lock at its first statement and
     waits its turn behind the site's saves. A large course holds the lock well under a second."""
     writes_from_the_start()
-    try:
+
+    def import_folder():
         with course_folder(path) as folder:
-            report = import_course(folder)
-    except CourseValidationError as error:
-        for problem in error.problems:
-            click.echo(str(problem), err=True)
-        click.echo("Intet blev importeret.", err=True)
-        sys.exit(1)
-    db.session.commit()
-    for line in report.lines:
-        click.echo(line)
-    click.echo("Ingen ændringer." if not report.changed else "Importen er gennemført.")
+            return import_course(folder)
+
+    run_import(import_folder)
 
 
 @courses_group.command("export")

@@ -1,6 +1,7 @@
 """Imports every domain's models so that the metadata is complete (Alembic, tests, create_all)."""
 
 from course_app.accounts.models import Invitation, PasswordReset, SignInFailure, User
+from course_app.assessments.models import Assessment, AssessmentArea, AssessmentItem
 from course_app.audit.models import AuditEntry
 from course_app.cohorts.models import Cohort, Enrolment
 from course_app.core.db import Base
@@ -30,6 +31,9 @@ from course_app.workshops.models import (
 __all__ = [
     "Area",
     "AreaCorrespondence",
+    "Assessment",
+    "AssessmentArea",
+    "AssessmentItem",
     "AuditEntry",
     "Base",
     "Block",

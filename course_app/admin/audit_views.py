@@ -49,6 +49,7 @@ OBJECT_LABELS = {
     "cohort": _l("Forløb"),
     "organisation": _l("Organisation"),
     "person": _l("Person"),
+    "assessment": _l("Afdækning"),
 }
 
 

@@ -38,14 +38,23 @@ from course_app.courses.models import (
 _Row = TypeVar("_Row", LearningGoal, Module, Lesson, Block)
 
 
-class CourseValidationError(ServiceError):
-    """The course folder has problems; nothing was imported. ``problems`` says what to fix."""
+class FilesInvalid(ServiceError):
+    """Files with problems; nothing was imported. ``problems`` says what to fix, each with its file
+    and line. Subclasses name what the files are (``heading``)."""
+
+    heading = "problem(s) in the files"
 
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = tuple(problems)
-        lines = [f"{len(self.problems)} problem(s) in the course files:"]
+        lines = [f"{len(self.problems)} {self.heading}:"]
         lines.extend(str(problem) for problem in self.problems)
         super().__init__("\n".join(lines))
+
+
+class CourseValidationError(FilesInvalid):
+    """The course folder has problems; nothing was imported."""
+
+    heading = "problem(s) in the course files"
 
 
 @dataclass

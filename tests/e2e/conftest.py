@@ -21,6 +21,7 @@ from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from course_app import create_app
+from course_app.assessments.file_import import import_missing_assessments
 from course_app.cohorts.models import Cohort
 from course_app.core import migrate
 from course_app.core.db import db, make_engine
@@ -98,6 +99,7 @@ def demo_app(
     app = create_app({**TEST_CONFIG, "DATABASE_URL": url, **config}, instance_path=str(instance))
     with app.app_context():
         import_missing_courses(COURSES_DIR)
+        import_missing_assessments(COURSES_DIR)
         ensure_demo_data(PASSWORD, plan_events=plan_events)
         _open_now(FIRST_LEADER_MEETING)
         db.session.commit()
