@@ -27,7 +27,7 @@ from course_app.core.html import render_markdown, render_markdown_inline
 from course_app.core.i18n import configure_i18n
 from course_app.core.security import configure_proxy, configure_security_headers
 from course_app.core.url_values import configure_url_values
-from course_app.demo import demo_secret_key
+from course_app.demo import demo_pseudonym_key, demo_secret_key
 from course_app.groups.views import bp as groups_bp
 from course_app.home.views import bp as home_bp
 from course_app.learning.views import bp as learning_bp
@@ -64,6 +64,8 @@ def create_app(
     os.makedirs(app.instance_path, exist_ok=True)
     if app.config["DEMO"] and not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = demo_secret_key(app.instance_path)
+    if app.config["DEMO"] and not app.config.get("ASSESSMENT_PSEUDONYM_KEY"):
+        app.config["ASSESSMENT_PSEUDONYM_KEY"] = demo_pseudonym_key(app.instance_path)
     validate(app)
     configure_url_values(app)
     db.init_app(app)

@@ -105,6 +105,18 @@ DEFAULTS: dict[str, Any] = {
     "DATA_CONTROLLERS": None,
     # The controllers' decision on how long data is kept, shown as written in the privacy notice.
     "RETENTION_POLICY": "",
+    # The competence wheel's self-assessment (course_app/self_assessment, docs/privacy.md): responses
+    # are stored under a pseudonym, HMAC-SHA256 with this key of the person and the assessment. The
+    # key is the operator's, kept outside the database (an environment variable, or a file named by
+    # ASSESSMENT_PSEUDONYM_KEY_FILE); at least 32 characters. Without it the self-assessment refuses
+    # to run (the demo makes one and keeps it in the instance folder). Changing it cuts every leader
+    # off from her earlier responses for good.
+    "ASSESSMENT_PSEUDONYM_KEY": None,
+    "ASSESSMENT_PSEUDONYM_KEY_FILE": None,
+    # No average wheel covers fewer respondents than this (k, never below 3).
+    "ASSESSMENT_MIN_GROUP": 5,
+    # The end measurement opens this many days before the round's last day (ends_on).
+    "ASSESSMENT_END_OPENS_DAYS_BEFORE": 30,
 }
 
 
@@ -118,6 +130,7 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
         app.config["DATABASE_URL"] = f"sqlite:///{app.instance_path}/course_app.sqlite"
     if not app.config["STORAGE_DIR"]:
         app.config["STORAGE_DIR"] = os.path.join(app.instance_path, "uploads")
+    _read_pseudonym_key_file(app)
     if app.config["DEMO"]:
         app.config["MAIL_BACKEND"] = "console"
     if app.config["DEMO"] or app.config.get("TESTING") or app.debug:
@@ -126,8 +139,23 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
             app.config[key] = False
 
 
+def _read_pseudonym_key_file(app: Flask) -> None:
+    """``ASSESSMENT_PSEUDONYM_KEY_FILE``: the key from a file (first line), unless set directly."""
+    path = app.config.get("ASSESSMENT_PSEUDONYM_KEY_FILE")
+    if not path or app.config.get("ASSESSMENT_PSEUDONYM_KEY"):
+        return
+    try:
+        with open(path, encoding="utf-8") as file:
+            app.config["ASSESSMENT_PSEUDONYM_KEY"] = file.readline().strip()
+    except OSError as error:
+        raise ConfigError(
+            f"{ENV_PREFIX}_ASSESSMENT_PSEUDONYM_KEY_FILE cannot be read ({error.strerror})."
+        ) from None
+
+
 # Whole numbers an operator may set, and the largest sensible value of each.
 COUNTS: dict[str, int] = {
+    "ASSESSMENT_END_OPENS_DAYS_BEFORE": 365,
     "INVITATION_VALID_DAYS": 365,
     "QUESTION_SET_DAYS_BEFORE": 90,
     "REMINDER_DAYS_BEFORE": 90,
@@ -151,6 +179,7 @@ def validate(app: Flask) -> None:
     """Stop start-up when the configuration would be unsafe outside debug, demo and testing."""
     _check_counts(app)
     _check_switches(app)
+    _check_assessment(app)
     relaxed = app.debug or app.config.get("TESTING") or app.config["DEMO"]
     if not app.config.get("SECRET_KEY"):
         if relaxed:
@@ -158,6 +187,32 @@ def validate(app: Flask) -> None:
         raise ConfigError(
             "COURSE_APP_SECRET_KEY is not set. Set it to a long random value, e.g. "
             "`export COURSE_APP_SECRET_KEY=$(python -c 'import secrets; print(secrets.token_hex(32))')`."
+        )
+
+
+PSEUDONYM_KEY_MIN_LENGTH = 32
+MIN_GROUP_LOWEST = 3
+
+
+def _check_assessment(app: Flask) -> None:
+    """The pseudonym key, when set, is long and not the session key; k is a whole number ≥ 3."""
+    key = app.config.get("ASSESSMENT_PSEUDONYM_KEY")
+    if key is not None:
+        if not isinstance(key, str) or len(key) < PSEUDONYM_KEY_MIN_LENGTH:
+            raise ConfigError(
+                f"{ENV_PREFIX}_ASSESSMENT_PSEUDONYM_KEY must be at least "
+                f"{PSEUDONYM_KEY_MIN_LENGTH} characters, e.g. "
+                "`python -c 'import secrets; print(secrets.token_hex(32))'`."
+            )
+        if key == app.config.get("SECRET_KEY"):
+            raise ConfigError(
+                f"{ENV_PREFIX}_ASSESSMENT_PSEUDONYM_KEY must differ from {ENV_PREFIX}_SECRET_KEY."
+            )
+    k = app.config.get("ASSESSMENT_MIN_GROUP")
+    if isinstance(k, bool) or not isinstance(k, int) or not MIN_GROUP_LOWEST <= k <= 1000:
+        raise ConfigError(
+            f"{ENV_PREFIX}_ASSESSMENT_MIN_GROUP must be a whole number from {MIN_GROUP_LOWEST} "
+            f"to 1000 (it is {k!r})."
         )
 
 

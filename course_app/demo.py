@@ -99,6 +99,11 @@ def demo_secret_key(instance_path: str) -> str:
     return _kept_secret(Path(instance_path) / "demo-secret-key", lambda: secrets.token_hex(32))
 
 
+def demo_pseudonym_key(instance_path: str) -> str:
+    """The demo's key for the self-assessment's pseudonyms (config ``ASSESSMENT_PSEUDONYM_KEY``)."""
+    return _kept_secret(Path(instance_path) / "demo-pseudonym-key", lambda: secrets.token_hex(32))
+
+
 def demo_password(instance_path: str) -> str:
     from_environment = os.environ.get("COURSE_APP_DEMO_PASSWORD")
     if from_environment:

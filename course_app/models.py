@@ -19,6 +19,11 @@ from course_app.reflections.models import Comment, MeetingNote, ReflectionAnswer
 from course_app.resources.models import Resource
 from course_app.schedule.event_models import CalendarFeed, Event
 from course_app.schedule.models import CohortRelease, ModuleUnlock
+from course_app.self_assessment.models import (
+    AssessmentAnswer,
+    AssessmentParticipation,
+    AssessmentResponse,
+)
 from course_app.service_check.models import ServiceCheckBooking, ServiceCheckSlot
 from course_app.workshops.models import (
     AreaCorrespondence,
@@ -32,8 +37,11 @@ __all__ = [
     "Area",
     "AreaCorrespondence",
     "Assessment",
+    "AssessmentAnswer",
     "AssessmentArea",
     "AssessmentItem",
+    "AssessmentParticipation",
+    "AssessmentResponse",
     "AuditEntry",
     "Base",
     "Block",

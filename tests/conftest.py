@@ -29,6 +29,8 @@ pytest_plugins = ["tests.mail"]
 TEST_CONFIG = {
     "TESTING": True,
     "SECRET_KEY": "test-secret-key",
+    # The self-assessment's pseudonym key (course_app/self_assessment/pseudonyms.py).
+    "ASSESSMENT_PSEUDONYM_KEY": "test-pseudonym-key-0123456789abcdef",
     # Cheap hashing under test only; production uses scrypt.
     "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",
 }

@@ -20,6 +20,9 @@ points at her any more:
   anonymous row;
 - her roles, invitations, sign-in links, password resets, calendar feed, notices and every e-mail
   to her (sent or not) are deleted; current group memberships end today (past ones stay, as counts);
+- her self-assessment participations are deleted, her unfinished responses too, and her completed
+  responses get a new random pseudonym: they still count in the averages, but not even the key
+  leads to them (``self_assessment.personal_data.forget``);
 - audit entries she caused stay (their actor is now anonymous), and one entry records the erasure,
   with the person's id only.
 """
@@ -44,6 +47,7 @@ from course_app.organisations.models import STAFF_ROLES, GroupMembership, Role, 
 from course_app.reflections.models import Comment, ReflectionAnswer, Visibility
 from course_app.schedule.event_models import CalendarFeed
 from course_app.schedule.models import Notice
+from course_app.self_assessment import personal_data as self_assessment
 from course_app.service_check.models import ServiceCheckBooking
 from course_app.workshops.models import WorkshopFacilitator
 
@@ -158,6 +162,7 @@ def anonymise_person(
         result.links_deleted += _deleted(delete(model).where(model.user_id == person.id))
     for model in (CalendarFeed, Notice, RoleAssignment, ServiceCheckBooking, WorkshopFacilitator):
         result.other_rows_deleted += _deleted(delete(model).where(model.user_id == person.id))
+    result.other_rows_deleted += self_assessment.forget(person)
     _end_memberships(person, now)
 
     person.name = ANONYMOUS_NAME

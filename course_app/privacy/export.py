@@ -39,6 +39,7 @@ from course_app.reflections.models import Comment, MeetingNote, ReflectionAnswer
 from course_app.resources.models import Resource
 from course_app.schedule.event_models import CalendarFeed, Event
 from course_app.schedule.models import ModuleUnlock, Notice
+from course_app.self_assessment import personal_data as self_assessment
 from course_app.service_check.models import ServiceCheckBooking, ServiceCheckSlot
 
 FORMAT_VERSION = 1
@@ -68,6 +69,7 @@ EXPORTED_TABLES = frozenset(
         "service_check_slots",  # [service_check_slots]: times she offered as a supporter
     }
     | export_workshops.WORKSHOP_TABLES
+    | self_assessment.EXPORTED_TABLES
 )
 
 # Tables with personal data that the export leaves out on purpose, and why.
@@ -480,5 +482,16 @@ def personal_data(user: User) -> list[Section]:
             "workshops_run",
             _l("Workshops, du står for"),
             export_workshops.workshops_run(user, _row),
+        ),
+        Section(
+            "self_assessment_participations",
+            _l("Dine målinger med kompetencehjulet"),
+            self_assessment.participations(user, _row),
+        ),
+        Section(
+            "self_assessment_responses",
+            _l("Dine svar i kompetencehjulet"),
+            self_assessment.responses(user, _row),
+            _l("Dine svar er gemt uden dit navn. De er fundet med din kode, kun til dig."),
         ),
     ]

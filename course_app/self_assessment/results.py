@@ -1,0 +1,208 @@
+"""What the answers give: a leader's own series (her wheel over time) and the pseudonymous results
+the averages are made of.
+
+``my_results`` finds her responses through her pseudonym, which only the app with the key can
+compute; ``results_for_aggregates`` gives one ``aggregates.Result`` per completed measurement with
+the pseudonym as respondent and is meant for ``aggregates.aggregate`` only (``aggregate_wheels``):
+never show its rows, they are one person's answers each. Scores are the mean of an area's statements
+per dimension, over active areas and items, from completed responses only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_babel import format_date, get_locale, gettext
+from flask_babel.speaklater import LazyString
+from sqlalchemy import func, select
+
+from course_app.accounts.models import User
+from course_app.assessments import aggregates
+from course_app.assessments.models import Assessment, AssessmentArea, AssessmentItem
+from course_app.assessments.wheel_text import MAX_SERIES, WheelArea, WheelData, WheelSeries
+from course_app.cohorts.models import Cohort
+from course_app.core.db import db
+from course_app.self_assessment.models import (
+    AssessmentAnswer,
+    AssessmentResponse,
+    MeasurementPoint,
+)
+from course_app.self_assessment.pseudonyms import pseudonym
+
+Scores = dict[str, dict[str, float]]  # area key → dimension → mean
+
+_POINT_ORDER = {MeasurementPoint.START: 0, MeasurementPoint.ADHOC: 1, MeasurementPoint.END: 2}
+
+
+@dataclass(frozen=True)
+class MyResult:
+    """One of her completed measurements."""
+
+    cohort_id: int
+    cohort_name: str
+    point: MeasurementPoint
+    sequence: int
+    completed_on: dt.date
+    scores: Scores
+
+    @property
+    def key(self) -> str:
+        return f"{self.point.value}-{self.cohort_id}-{self.sequence}"
+
+
+def _scores(response_ids: Sequence[str]) -> dict[str, Scores]:
+    """response id → area key → dimension → mean, over active areas and items."""
+    if not response_ids:
+        return {}
+    rows = db.session.execute(
+        select(
+            AssessmentAnswer.response_id,
+            AssessmentArea.key,
+            AssessmentItem.dimension,
+            func.avg(AssessmentAnswer.value),
+        )
+        .join(AssessmentItem, AssessmentItem.id == AssessmentAnswer.item_id)
+        .join(AssessmentArea, AssessmentArea.id == AssessmentItem.area_id)
+        .where(
+            AssessmentAnswer.response_id.in_(list(response_ids)),
+            AssessmentItem.retired_at.is_(None),
+            AssessmentArea.retired_at.is_(None),
+        )
+        .group_by(AssessmentAnswer.response_id, AssessmentArea.key, AssessmentItem.dimension)
+    )
+    found: dict[str, Scores] = {}
+    for response_id, area, dimension, mean in rows:
+        found.setdefault(response_id, {}).setdefault(area, {})[str(dimension.value)] = round(
+            float(mean), 2
+        )
+    return found
+
+
+def my_results(user: User, assessment: Assessment) -> tuple[MyResult, ...]:
+    """Her completed measurements of ``assessment`` in every round, oldest first."""
+    rows = db.session.execute(
+        select(AssessmentResponse, Cohort.name)
+        .join(Cohort, Cohort.id == AssessmentResponse.cohort_id)
+        .where(
+            AssessmentResponse.pseudonym == pseudonym(user.id, assessment.id),
+            AssessmentResponse.assessment_id == assessment.id,
+            AssessmentResponse.completed_on.is_not(None),
+        )
+    ).all()
+    scores = _scores([response.id for response, _ in rows])
+    results = [
+        MyResult(
+            cohort_id=response.cohort_id,
+            cohort_name=name,
+            point=response.point,
+            sequence=response.sequence,
+            completed_on=response.completed_on,
+            scores=scores.get(response.id, {}),
+        )
+        for response, name in rows
+    ]
+    return tuple(
+        sorted(
+            results,
+            key=lambda r: (r.completed_on, _POINT_ORDER[r.point], r.cohort_id, r.sequence),
+        )
+    )
+
+
+def _label(result: MyResult, with_round: bool) -> LazyString:
+    def text() -> str:
+        if result.point is MeasurementPoint.START:
+            label = gettext("Start")
+        elif result.point is MeasurementPoint.END:
+            label = gettext("Slut")
+        else:
+            label = gettext("Løbende %(date)s", date=format_date(result.completed_on, "d. MMM y"))
+        return f"{label} ({result.cohort_name})" if with_round else label
+
+    return LazyString(text)
+
+
+def wheel_data(assessment: Assessment, results: Iterable[MyResult]) -> WheelData:
+    """Her wheel: the areas of ``assessment`` and her latest measurements (at most six series)."""
+    results = tuple(results)[-MAX_SERIES:]
+    areas = db.session.scalars(
+        select(AssessmentArea)
+        .where(AssessmentArea.assessment_id == assessment.id, AssessmentArea.retired_at.is_(None))
+        .order_by(AssessmentArea.position, AssessmentArea.id)
+    ).all()
+    with_round = len({result.cohort_id for result in results}) > 1
+    return WheelData(
+        areas=tuple(WheelArea(area.key, _area_label(area)) for area in areas),
+        series=tuple(
+            WheelSeries(result.key, _label(result, with_round), result.scores) for result in results
+        ),
+        scale_min=assessment.scale_min,
+        scale_max=assessment.scale_max,
+    )
+
+
+def _area_label(area: AssessmentArea) -> LazyString:
+    def text() -> str:
+        return area.title(str(get_locale() or "da"))
+
+    return LazyString(text)
+
+
+def results_for_aggregates(
+    assessment: Assessment, cohort_ids: Iterable[int]
+) -> tuple[aggregates.Result, ...]:
+    """One result per completed measurement in the rounds (for løbende: each pseudonym's latest per
+    round), the pseudonym as respondent; organisation, area and group as copied at completion."""
+    cohort_ids = sorted(set(cohort_ids))
+    if not cohort_ids:
+        return ()
+    responses = db.session.scalars(
+        select(AssessmentResponse)
+        .where(
+            AssessmentResponse.assessment_id == assessment.id,
+            AssessmentResponse.cohort_id.in_(cohort_ids),
+            AssessmentResponse.completed_on.is_not(None),
+        )
+        .order_by(AssessmentResponse.sequence)
+    ).all()
+    latest: dict[tuple[str, int, str], AssessmentResponse] = {}
+    for response in responses:  # a later sequence replaces an earlier one
+        latest[(response.pseudonym, response.cohort_id, response.point.value)] = response
+    scores = _scores([response.id for response in latest.values()])
+    return tuple(
+        aggregates.Result(
+            respondent=response.pseudonym,
+            organisation=response.organisation_id if response.organisation_id else "none",
+            round=response.cohort_id,
+            point=response.point.value,
+            scores={
+                (area, dimension): value
+                for area, by_dimension in scores.get(response.id, {}).items()
+                for dimension, value in by_dimension.items()
+            },
+            area=response.area_id,
+            group=response.group_id,
+        )
+        for response in latest.values()
+    )
+
+
+def min_group() -> int:
+    """k: no average covers fewer respondents (``ASSESSMENT_MIN_GROUP``, at least 3)."""
+    return max(aggregates.MIN_K, int(current_app.config["ASSESSMENT_MIN_GROUP"]))
+
+
+def aggregate_wheels(
+    assessment: Assessment,
+    cohort_ids: Iterable[int],
+    slices: Iterable[aggregates.Slice] | None = None,
+) -> tuple[aggregates.Outcome, ...]:
+    """The averages the screens may show: ``aggregates.aggregate`` over the rounds' results with the
+    configured k (every slicing the screens offer when ``slices`` is None)."""
+    results = results_for_aggregates(assessment, cohort_ids)
+    if slices is None:
+        slices = aggregates.screen_slices(results)
+    return aggregates.aggregate(results, slices, k=min_group())

@@ -1,0 +1,39 @@
+"""Texts the self-assessment's pages show (Danish message ids, English in the catalogue).
+
+``ANONYMITY_TEXT`` is what "anonym" means here, in plain words, for the first page of the
+assessment; it must say what docs/privacy.md ("Kompetencehjulet: hvad 'anonym' betyder her") says.
+"""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
+
+from course_app.self_assessment.models import MeasurementPoint
+
+
+def _anonymity_text() -> str:
+    return gettext(
+        "Dine svar er anonyme. Vi gemmer dem adskilt fra dit navn: ét sted står kun, at du har "
+        "gennemført en måling (så vi kan minde dig om den), et andet sted står dine svar under en "
+        "kode, som kun platformen kan regne ud med en nøgle, der ikke ligger i databasen. Ingen "
+        "administrator, koordinator, mødeleder eller kollega kan se dine svar, og ingen side, rapport "
+        "eller eksport viser dem. Kun du ser dit eget hjul. Andre ser kun gennemsnit for mindst "
+        "%(k)d personer, og tal, der kunne afsløre en enkelt, bliver skjult. Vi gemmer kun datoen for "
+        "dine svar, ikke klokkeslættet. Den, der driver platformen og har nøglen, kan teknisk set "
+        "finde dine svar, men gør det kun for at vise dig dem eller udlevere dem til dig, og sletter "
+        "vi dine data, kan heller ikke nøglen længere føre til dem.",
+        k=current_app.config["ASSESSMENT_MIN_GROUP"],
+    )
+
+
+# Lazy: translated, and k read from the configuration, where it is shown.
+ANONYMITY_TEXT = LazyString(_anonymity_text)
+
+POINT_LABELS = {
+    MeasurementPoint.START: _l("Startmåling"),
+    MeasurementPoint.END: _l("Slutmåling"),
+    MeasurementPoint.ADHOC: _l("Løbende måling"),
+}
