@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, Table, func, insert, select, text
+from sqlalchemy import Engine, Integer, Table, func, insert, select, text
 from werkzeug.security import generate_password_hash
 
 from bench import sizes, texts
@@ -450,7 +450,12 @@ class _Writer:
     def _advance_sequences(self) -> None:
         """Ids were given explicitly: move PostgreSQL's sequences past them for the app's inserts."""
         for table in Base.metadata.sorted_tables:
-            if "id" in table.c and table.c.id.autoincrement is not False and table.c.id.primary_key:
+            if (
+                "id" in table.c
+                and table.c.id.primary_key
+                and table.c.id.autoincrement is not False
+                and isinstance(table.c.id.type, Integer)  # not a random key (assessment responses)
+            ):
                 self.connection.exec_driver_sql(
                     f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
                     f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
