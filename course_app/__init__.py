@@ -43,6 +43,7 @@ from course_app.reports.views import bp as reports_bp
 from course_app.resources.views import bp as resources_bp
 from course_app.rounds.views import bp as rounds_bp
 from course_app.service_check.views import bp as service_check_bp
+from course_app.self_assessment.views import bp as self_assessment_bp
 from course_app.workshops.views import bp as workshops_bp
 
 csrf = CSRFProtect()
@@ -118,6 +119,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(home_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(workshops_bp)
+    app.register_blueprint(self_assessment_bp)
     configure_navigation(app)
 
     @app.get("/healthz")

@@ -24,6 +24,11 @@ from course_app.self_assessment.models import (
     AssessmentParticipation,
     AssessmentResponse,
 )
+from course_app.self_assessment.round_models import (
+    AssessmentDispatch,
+    RoundAssessment,
+    WheelReflection,
+)
 from course_app.service_check.models import ServiceCheckBooking, ServiceCheckSlot
 from course_app.workshops.models import (
     AreaCorrespondence,
@@ -39,6 +44,7 @@ __all__ = [
     "Assessment",
     "AssessmentAnswer",
     "AssessmentArea",
+    "AssessmentDispatch",
     "AssessmentItem",
     "AssessmentParticipation",
     "AssessmentResponse",
@@ -66,6 +72,7 @@ __all__ = [
     "PasswordReset",
     "ReflectionAnswer",
     "Resource",
+    "RoundAssessment",
     "RoleAssignment",
     "ServiceCheckBooking",
     "ServiceCheckSlot",
@@ -74,5 +81,6 @@ __all__ = [
     "User",
     "WorkshopFacilitator",
     "WorkshopSettings",
+    "WheelReflection",
     "WorkshopSignup",
 ]

@@ -62,6 +62,20 @@ def nav_items() -> list[NavItem]:
         items.append(
             NavItem(str(_l("Servicetjek")), url_for("service_check.home"), "service_check.")
         )
+    # The competence wheel: leaders take it and see their own wheel (as "Mit forløb", without a
+    # query); coordinators and platform admins see the averages from there.
+    if viewer.current_group_id is not None or not viewer.has_role:
+        items.append(
+            NavItem(
+                str(_l("Kompetencehjul")), url_for("self_assessment.overview"), "self_assessment."
+            )
+        )
+    elif viewer.coordinator_of or viewer.is_platform_admin:
+        items.append(
+            NavItem(
+                str(_l("Kompetencehjul")), url_for("self_assessment.averages"), "self_assessment."
+            )
+        )
     # Everyone's events and calendar link; staff plan their rounds' events from there.
     items.append(NavItem(str(_l("Kalender")), url_for("calendar.my_calendar"), "calendar."))
     if viewer.staff_group_ids or viewer.coordinator_of or viewer.is_platform_admin:
