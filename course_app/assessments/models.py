@@ -56,6 +56,11 @@ class Assessment(Base):
     intro_en: Mapped[str] = mapped_column(Text, default="")
     outro_da: Mapped[str] = mapped_column(Text, default="")
     outro_en: Mapped[str] = mapped_column(Text, default="")
+    # An optional film before the statements and after them (a video URL, shown like a lesson's video).
+    intro_video_url: Mapped[str] = mapped_column(String(500), default="")
+    outro_video_url: Mapped[str] = mapped_column(String(500), default="")
+    # The wheel page's private reflection prompts, in order: [{"key": "vigtige", "da": "…", "en": "…"}].
+    reflection_prompts: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     scale_min: Mapped[int] = mapped_column(Integer)
     scale_max: Mapped[int] = mapped_column(Integer)
     # One label per point, in order: [{"value": 1, "da": "Passer slet ikke", "en": "…"}, …].

@@ -2,7 +2,8 @@
 
 round_assessments (which self-assessment a round uses: this platform's or an external tool's URL),
 assessment_dispatches (that a leader was sent to the external tool, for reminders) and
-wheel_reflections (her private answers to the wheel page's prompts).
+wheel_reflections (her private answers to the wheel page's prompts); an assessment's optional intro
+and outro films and its reflection prompts.
 
 Revision ID: 0018
 Revises: 0017
@@ -23,6 +24,16 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("assessments", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("intro_video_url", sa.String(length=500), nullable=False, server_default="")
+        )
+        batch_op.add_column(
+            sa.Column("outro_video_url", sa.String(length=500), nullable=False, server_default="")
+        )
+        batch_op.add_column(
+            sa.Column("reflection_prompts", sa.JSON(), nullable=False, server_default="[]")
+        )
     op.create_table(
         "round_assessments",
         sa.Column("cohort_id", sa.Integer(), nullable=False),
@@ -121,3 +132,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_round_assessments_assessment_id"))
 
     op.drop_table("round_assessments")
+    with op.batch_alter_table("assessments", schema=None) as batch_op:
+        batch_op.drop_column("reflection_prompts")
+        batch_op.drop_column("outro_video_url")
+        batch_op.drop_column("intro_video_url")
