@@ -10,7 +10,9 @@ from contextlib import contextmanager
 from flask import Flask
 from flask.testing import FlaskClient
 
+from course_app.accounts.models import User
 from course_app.core.i18n import COPENHAGEN
+from course_app.organisations.access import Viewer, viewer_for
 from tests.conftest import csrf_token_from
 from tests.factories import PASSWORD
 from tests.mail import app_config
@@ -52,3 +54,19 @@ def clock_at(app: Flask, now: dt.datetime, base_url: str) -> Iterator[Clock]:
     test_clock = Clock(now)
     with app_config(app, CLOCK=test_clock, BASE_URL=base_url):
         yield test_clock
+
+
+class PeopleByKey:
+    """For a test world with ``people`` (key → person): ``world.la`` is ``world.people["la"]``, and
+    ``world.viewer("la")`` is that person's ``Viewer``."""
+
+    people: dict[str, User]
+
+    def __getattr__(self, name: str) -> User:
+        people = self.__dict__.get("people", {})
+        if name in people:
+            return people[name]
+        raise AttributeError(name)
+
+    def viewer(self, key: str) -> Viewer:
+        return viewer_for(self.people[key])

@@ -37,17 +37,6 @@ def links_on(app: Flask, monkeypatch):
 
 
 @pytest.fixture
-def clock(app: Flask, monkeypatch):
-    """The app's clock, set by the test (``clock.now = …``)."""
-
-    class Clock:
-        now = NOW
-
-    monkeypatch.setitem(app.config, "CLOCK", lambda: Clock.now)
-    return Clock
-
-
-@pytest.fixture
 def leader(session):
     person = factories.user(email="lea.link@test.example", name="Lea Link")
     session.commit()

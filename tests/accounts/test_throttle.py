@@ -13,7 +13,6 @@ import time
 import uuid
 
 import pytest
-from flask import Flask
 from sqlalchemy import func, select
 from werkzeug import security
 
@@ -30,15 +29,6 @@ NOW = dt.datetime(2026, 12, 5, 9, 0, tzinfo=dt.UTC)
 WRONG = "Forkert e-mail eller adgangskode"
 TOO_MANY = "Du har prøvet for mange gange."
 REDIS_URL = "redis://127.0.0.1:6379/0"
-
-
-@pytest.fixture
-def clock(app: Flask, monkeypatch):
-    class Clock:
-        now = NOW
-
-    monkeypatch.setitem(app.config, "CLOCK", lambda: Clock.now)
-    return Clock
 
 
 @pytest.fixture

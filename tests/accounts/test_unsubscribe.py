@@ -28,15 +28,6 @@ ONE_CLICK = "List-Unsubscribe=One-Click"
 
 
 @pytest.fixture
-def clock(app: Flask, monkeypatch):
-    class Clock:
-        now = NOW
-
-    monkeypatch.setitem(app.config, "CLOCK", lambda: Clock.now)
-    return Clock
-
-
-@pytest.fixture
 def leader(session):
     person = factories.user(email="rie.rykker@test.example", name="Rie Rykker")
     session.commit()

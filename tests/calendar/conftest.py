@@ -23,14 +23,13 @@ from course_app.cohorts.models import Cohort
 from course_app.core.db import db
 from course_app.courses.models import Module
 from course_app.organisations import services as directory
-from course_app.organisations.access import Viewer, viewer_for
 from course_app.organisations.models import LeaderGroup, Organisation, Role
 from course_app.schedule import events
 from course_app.schedule.event_models import Event, EventKind
 from course_app.schedule.events import EventInput
 from tests import factories
 from tests.groups.conftest import browser, build_course  # noqa: F401 - browser: a fixture
-from tests.helpers import clock_at, copenhagen
+from tests.helpers import PeopleByKey, clock_at, copenhagen
 
 
 @pytest.fixture
@@ -41,7 +40,7 @@ def clock(app):
 
 
 @dataclass
-class World:
+class World(PeopleByKey):
     round: Cohort
     round_a: Cohort
     round_b: Cohort
@@ -52,15 +51,6 @@ class World:
     g3: LeaderGroup
     people: dict[str, User]
     meetings: dict[str, Module]  # lg-1, lg-2
-
-    def __getattr__(self, name: str) -> User:
-        people = self.__dict__.get("people", {})
-        if name in people:
-            return people[name]
-        raise AttributeError(name)
-
-    def viewer(self, key: str) -> Viewer:
-        return viewer_for(self.people[key])
 
 
 def make_world(session) -> World:

@@ -10,8 +10,8 @@ from course_app.audit.models import AuditEntry
 from course_app.cohorts.models import Cohort
 from course_app.core.db import db
 from tests.cohorts.conftest import count
+from tests.helpers import Clock, copenhagen
 from tests.mail import app_config
-from tests.schedule.conftest import Clock, copenhagen
 
 
 def test_close_closes_once_without_asking(app, round_, invoke):

@@ -22,8 +22,8 @@ from playwright.sync_api import expect
 from course_app.core.i18n import COPENHAGEN
 from course_app.demo import ADMIN_EMAIL
 from tests.e2e.conftest import assert_accessible, demo_app, serving, sign_in_as
+from tests.helpers import Clock, copenhagen
 from tests.mail import Mailbox
-from tests.schedule.conftest import Clock, copenhagen
 
 pytestmark = pytest.mark.e2e
 

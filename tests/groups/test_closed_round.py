@@ -16,8 +16,7 @@ from course_app.reflections import services as reflections
 from course_app.reflections.models import Comment, MeetingNote, ReflectionAnswer
 from course_app.rounds import closing
 from tests.groups.conftest import A_SHARED, B_PRIVATE
-from tests.helpers import post_form
-from tests.schedule.conftest import copenhagen
+from tests.helpers import copenhagen, post_form
 
 NOW = copenhagen(2027, 6, 30, 15)
 NOTICE = "Forløbet er lukket."

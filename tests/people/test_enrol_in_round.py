@@ -20,10 +20,9 @@ from course_app.people import importer
 from course_app.people.views import Upload, sign_upload
 from course_app.rounds import closing
 from tests.conftest import csrf_token_from
-from tests.helpers import sign_in
+from tests.helpers import copenhagen, sign_in
 from tests.people.conftest import csv_text, table_counts
 from tests.rounds.conftest import make_world
-from tests.schedule.conftest import copenhagen
 
 URL = "/deltagere/import"
 CONFIRM_URL = "/deltagere/import/gennemfoer"

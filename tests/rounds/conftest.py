@@ -27,8 +27,8 @@ from course_app.organisations import services as directory
 from course_app.organisations.models import Area, LeaderGroup, Organisation, Role
 from tests import factories
 from tests.groups.conftest import browser, build_course  # noqa: F401 - browser is a fixture
+from tests.helpers import Clock, copenhagen
 from tests.mail import app_config
-from tests.schedule.conftest import Clock, copenhagen
 
 
 class People(dict[str, User]):

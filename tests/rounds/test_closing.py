@@ -25,8 +25,7 @@ from course_app.schedule import events
 from course_app.schedule.event_models import Event, EventKind
 from course_app.schedule.models import CohortRelease
 from tests.conftest import csrf_token_from
-from tests.helpers import post_form
-from tests.schedule.conftest import copenhagen
+from tests.helpers import copenhagen, post_form
 
 NOW = copenhagen(2027, 1, 11)
 

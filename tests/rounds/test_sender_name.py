@@ -15,8 +15,7 @@ from course_app.organisations.models import MAIL_SENDER_NAME_LENGTH, Organisatio
 from course_app.organisations.sender_name import checked_sender_name, set_sender_name
 from course_app.rounds import closing
 from tests.conftest import csrf_token_from
-from tests.helpers import post_form
-from tests.schedule.conftest import copenhagen
+from tests.helpers import copenhagen, post_form
 
 NAME = "Direktionen i Albertslund Kommune"
 

@@ -1,4 +1,5 @@
-"""A round of the small test course whose second module opens on a date, and a clock to move."""
+"""A round of the small test course whose second module opens on a date, and a clock to move
+(``Clock`` and ``copenhagen`` come from tests/helpers.py)."""
 
 from __future__ import annotations
 
@@ -8,23 +9,10 @@ from dataclasses import dataclass
 import pytest
 
 from course_app.cohorts import services as cohorts
-from course_app.core.i18n import COPENHAGEN
 from course_app.courses.models import Course, Module
 from tests import factories
+from tests.helpers import Clock, copenhagen
 from tests.mail import app_config
-
-
-def copenhagen(year: int, month: int, day: int, hour: int = 9) -> dt.datetime:
-    """A moment given in Copenhagen time, as the aware UTC datetime the app works with."""
-    return dt.datetime(year, month, day, hour, tzinfo=COPENHAGEN).astimezone(dt.UTC)
-
-
-class Clock:
-    def __init__(self, now: dt.datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> dt.datetime:
-        return self.now
 
 
 @dataclass

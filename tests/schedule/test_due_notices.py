@@ -25,8 +25,9 @@ from course_app.schedule.event_models import Event, EventKind
 from course_app.schedule.models import ModuleUnlock, Notice, NoticeReason
 from course_app.schedule.scheduler import run_schedule
 from tests import factories
+from tests.helpers import copenhagen
 from tests.mail import app_config
-from tests.schedule.conftest import Round, copenhagen
+from tests.schedule.conftest import Round
 
 DAY = dt.timedelta(days=1)
 

@@ -14,8 +14,7 @@ from course_app.schedule.models import CohortRelease, ModuleUnlock
 from course_app.schedule.scheduler import run_schedule
 from tests import factories
 from tests.conftest import csrf_token_from
-from tests.helpers import sign_in
-from tests.schedule.conftest import copenhagen
+from tests.helpers import copenhagen, sign_in
 
 
 def _module_url(round_, module) -> str:

@@ -18,8 +18,8 @@ from course_app.schedule.event_models import Event, EventKind
 from course_app.schedule.models import ModuleUnlock, Notice
 from course_app.schedule.scheduler import ScheduleReport, run_schedule
 from tests import factories
+from tests.helpers import copenhagen
 from tests.notifications.test_concurrency import _at_once, own_app  # noqa: F401 - a fixture
-from tests.schedule.conftest import copenhagen
 
 
 def _messages(session) -> list[OutboxMessage]:

@@ -20,13 +20,12 @@ from course_app.cohorts.models import Cohort
 from course_app.core.db import db
 from course_app.core.i18n import COPENHAGEN
 from course_app.organisations import services as directory
-from course_app.organisations.access import Viewer, viewer_for
 from course_app.organisations.models import Organisation, Role
 from course_app.service_check import slots
 from course_app.service_check.models import ServiceCheckSlot
 from tests import factories
 from tests.groups.conftest import browser  # noqa: F401 - a fixture
-from tests.helpers import clock_at, copenhagen
+from tests.helpers import PeopleByKey, clock_at, copenhagen
 
 QUESTION = "Hvordan deler jeg min skærm i Teams? SPØRGSMÅL-7f3a"
 NOTE = "Vist skærmdeling og genveje. NOTE-2c9e"
@@ -39,21 +38,12 @@ def clock(app):
 
 
 @dataclass
-class World:
+class World(PeopleByKey):
     round: Cohort
     round_b: Cohort
     org_a: Organisation
     org_b: Organisation
     people: dict[str, User]
-
-    def __getattr__(self, name: str) -> User:
-        people = self.__dict__.get("people", {})
-        if name in people:
-            return people[name]
-        raise AttributeError(name)
-
-    def viewer(self, key: str) -> Viewer:
-        return viewer_for(self.people[key])
 
     def slot(
         self,
