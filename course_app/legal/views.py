@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask_babel import get_locale
 
 from course_app.legal import controllers, cookies, statement, who_sees_what
+from course_app.self_assessment.texts import ANONYMITY_TEXT
 
 bp = Blueprint("legal", __name__)
 
@@ -62,4 +63,5 @@ def privacy_notice():
         table=who_sees_what.TABLE,
         cookies=cookies.platform_cookies(current_app),
         retention_policy=config.get("RETENTION_POLICY") or "",
+        anonymity_text=ANONYMITY_TEXT,
     )

@@ -2,7 +2,8 @@
 
 It tells the time, the place or link and the page; never the questions (a calendar is synchronised
 to places the platform does not control). One UID per booking: a moved booking raises its
-SEQUENCE, so a calendar that imported it takes the new time.
+SEQUENCE, so a calendar that imported it takes the new time; a cancelled one is sent once more with
+METHOD:CANCEL and STATUS:CANCELLED, so the calendar removes it.
 """
 
 from __future__ import annotations
@@ -24,14 +25,19 @@ def _uid(booking: ServiceCheckBooking) -> str:
     return f"service-check-{booking.id}@{host}"
 
 
-def booking_file(booking: ServiceCheckBooking, *, for_supporter: bool, page_url: str) -> bytes:
+def booking_file(
+    booking: ServiceCheckBooking, *, for_supporter: bool, page_url: str, cancelled: bool = False
+) -> bytes:
     """The booking's ``.ics`` in the current locale: the leader's summary names the supporter, the
-    supporter's names the leader."""
+    supporter's names the leader. ``cancelled``: the cancellation of a booking just deleted (its
+    id, sequence and slot still in hand), which takes it out of a calendar that imported it."""
     slot = booking.slot
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
+    if cancelled:
+        calendar.add("method", "CANCEL")
     day = slot.starts_at.astimezone(COPENHAGEN).date()
     calendar.add_component(
         icalendar.Timezone.from_tzinfo(
@@ -44,7 +50,9 @@ def booking_file(booking: ServiceCheckBooking, *, for_supporter: bool, page_url:
     event = icalendar.Event()
     event.add("uid", _uid(booking))
     event.add("dtstamp", booking.updated_at.astimezone(dt.UTC))
-    event.add("sequence", booking.sequence)
+    event.add("sequence", booking.sequence + 1 if cancelled else booking.sequence)
+    if cancelled:
+        event.add("status", "CANCELLED")
     event.add("dtstart", exported_time(slot.starts_at))
     event.add("dtend", exported_time(slot.ends_at))
     if for_supporter:

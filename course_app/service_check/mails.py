@@ -39,6 +39,9 @@ class SupporterMail(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
+# The e-mails about a booking that no longer exists: their .ics cancels it.
+CANCELLATIONS = (LeaderMail.CANCELLED, LeaderMail.SLOT_CANCELLED)
+
 LEADER_SUBJECTS = {
     LeaderMail.BOOKED: _l("Din tid til servicetjek er booket"),
     LeaderMail.CHANGED: _l("Din tid til servicetjek er flyttet"),
@@ -82,7 +85,10 @@ def _send(
         attachment = None
         if booking_file_of is not None:  # the booking's calendar file, in her language too
             ics = calendar_file.booking_file(
-                booking_file_of, for_supporter=False, page_url=context["page"]
+                booking_file_of,
+                for_supporter=False,
+                page_url=context["page"],
+                cancelled=context["kind"] in CANCELLATIONS,
             )
             attachment = Attachment("servicetjek.ics", "text/calendar", ics.decode("utf-8"))
     enqueue(
@@ -106,9 +112,10 @@ def tell_leader(
     idempotency_key: str | None = None,
 ) -> None:
     """One e-mail to the leader; a booking that still exists comes with its ``.ics`` attached (and
-    the link to it)."""
+    the link to it), a cancelled one (just deleted, still in hand) with the ``.ics`` that takes it
+    out of her calendar."""
     ics_link = None
-    if booking is not None and kind != LeaderMail.CANCELLED:
+    if booking is not None and kind not in CANCELLATIONS:
         ics_link = absolute_url("service_check.booking_file", booking_id=booking.id)
     _send(
         leader,
@@ -121,7 +128,7 @@ def tell_leader(
         supporter_name=slot.supporter.name,
         page=absolute_url("service_check.home"),
         calendar_file=ics_link,
-        booking_file_of=booking if ics_link else None,
+        booking_file_of=booking,
     )
 
 

@@ -104,7 +104,7 @@ def cancel_slot(slot_id: int):
         flash(str(refused), "error")
         return redirect(url_for("service_check.round_slots", cohort_id=slot.cohort_id))
     if removed is not None:
-        mails.tell_leader(mails.LeaderMail.SLOT_CANCELLED, removed.user, slot)
+        mails.tell_leader(mails.LeaderMail.SLOT_CANCELLED, removed.user, slot, removed)
     db.session.commit()
     flash(
         _("Tiden er aflyst, og lederen har fået besked.")

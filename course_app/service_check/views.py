@@ -243,7 +243,7 @@ def cancel(booking_id: int):
         db.session.rollback()
         flash(str(refused), "error")
         return redirect(url_for("service_check.home"))
-    mails.tell_leader(mails.LeaderMail.CANCELLED, current_user, slot)
+    mails.tell_leader(mails.LeaderMail.CANCELLED, current_user, slot, own)
     mails.tell_supporter(mails.SupporterMail.CANCELLED, current_user, slot)
     db.session.commit()
     flash(_("Din tid er aflyst. Du kan booke en ny, når det passer dig."), "success")

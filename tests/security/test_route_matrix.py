@@ -60,6 +60,7 @@ from course_app import create_app
 from course_app.accounts import invitations, sign_in_links, unsubscribe
 from course_app.accounts import services as accounts
 from course_app.accounts.models import Invitation, PasswordReset, SignInLink, User
+from course_app.assessments.file_import import import_assessment
 from course_app.audit.models import AuditEntry
 from course_app.cohorts import services as cohorts
 from course_app.cohorts.models import Cohort, Enrolment, cohort_organisations
@@ -91,6 +92,7 @@ from course_app.organisations.models import (
     Role,
     RoleAssignment,
 )
+from course_app.paths import COURSES_DIR
 from course_app.people.views import Upload, sign_upload
 from course_app.progress.models import LessonProgress
 from course_app.reflections import services as reflections
@@ -103,6 +105,18 @@ from course_app.rounds.release_table import release_table
 from course_app.schedule import events as calendar_events
 from course_app.schedule.event_models import CalendarFeed, Event, EventKind
 from course_app.schedule.models import CohortRelease
+from course_app.self_assessment import round_tools, taking
+from course_app.self_assessment.models import (
+    AssessmentAnswer,
+    AssessmentParticipation,
+    AssessmentResponse,
+)
+from course_app.self_assessment.pages import pages
+from course_app.self_assessment.round_models import (
+    AssessmentDispatch,
+    RoundAssessment,
+    WheelReflection,
+)
 from course_app.service_check import booking as service_check_booking
 from course_app.service_check import overview as service_check_overview
 from course_app.service_check import slots as service_check_slots
@@ -181,6 +195,8 @@ H_PLACE = "PLACE-H-meeting-5b90"
 C2_EVENT = "EVENT-C2-kickoff-e4f2"  # the title of C2's kick-off
 SC_QUESTION = "SC-QUESTION-L1-6d2a"  # L1's question for her service check (service_check/access.py)
 SC_NOTE = "SC-NOTE-L1-0c5e"  # the supporter's note on it
+WHEEL_NOTE = "WHEEL-REFLECTION-L1-5e8b"  # L1's private reflection on her competence wheel
+EXTERNAL_TOOL = "https://kompetencehjul.matrix.example/start"  # C2's external self-assessment
 # The course editor's calendar-feed token (the world stores its hash, as the app does).
 FEED_TOKEN = "matrix-calendar-feed-token-0123456789abcdef"
 # A sign-in link G1's facilitator got before she became one (staff never sign in by link).
@@ -223,6 +239,8 @@ MARKERS: dict[str, frozenset[str]] = {
     # The service check: the leader and her supporter, nobody else (not admins, not coordinators).
     SC_QUESTION: frozenset({"l1", "sup"}),
     SC_NOTE: frozenset({"l1", "sup"}),
+    # The competence wheel: her reflections are hers alone.
+    WHEEL_NOTE: frozenset({"l1"}),
 }
 
 
@@ -260,6 +278,9 @@ class World:
     service_check: dict[str, Any] = field(default_factory=dict)
     # Joint workshops (issue 13): areas a1 (A), b1 and b2 (B), the pair a1 ↔ b1.
     areas: dict[str, int] = field(default_factory=dict)
+    # The competence wheel (issue 14): C1 uses the demo model (L1 completed its start measurement
+    # and wrote a private reflection), C2 links out to an external tool.
+    assessment: int = 0
 
     def group(self, key: str) -> int:
         return {"g1": self.g1, "g2": self.g2, "h": self.h}[key]
@@ -413,6 +434,7 @@ def build_world(app: Flask) -> World:
     )
     people["l3"].reminders_stopped_at = utcnow()
     world_events["ws"], world_areas = _workshop(people, orgs, c1)
+    assessment = _competence_wheel(people, c1, c2)
     db.session.flush()
     return World(
         app=app,
@@ -451,6 +473,7 @@ def build_world(app: Flask) -> World:
             "new-course": renamed_zip(export_zip(course), "nyt-kursus-fra-filer"),
         },
         areas=world_areas,
+        assessment=assessment,
         files={
             str(storage.path_of(resource.stored_name)): storage.path_of(
                 resource.stored_name
@@ -534,6 +557,28 @@ def _workshop(people, orgs, c1) -> tuple[int, dict[str, int]]:
         )
     db.session.add(WorkshopSettings(event_id=workshop.id, version=0, published_at=start))
     return workshop.id, {key: area.id for key, area in areas.items()}
+
+
+def _competence_wheel(people, c1, c2) -> int:
+    """C1 uses the shipped demo model: L1 completed her start measurement (all 4s) and wrote a
+    private reflection; C2 links out to an external tool."""
+    assessment = import_assessment(COURSES_DIR / "kompetencehjul").assessment
+    round_tools.set_tool(c1, assessment=assessment)
+    round_tools.set_tool(c2, external_url=EXTERNAL_TOOL)
+    now = utcnow()
+    leader = people["l1"]
+    taking.start_or_resume(leader, c1, assessment, "start", now)
+    for page in pages(assessment):
+        taking.save_page(
+            leader, c1, assessment, "start", page.number, dict.fromkeys(page.item_keys, 4), now
+        )
+    taking.complete(leader, c1, assessment, "start", now)
+    db.session.add(
+        WheelReflection(
+            user_id=leader.id, assessment_id=assessment.id, prompt_key="vigtige", text=WHEEL_NOTE
+        )
+    )
+    return assessment.id
 
 
 def _service_check(people, c1) -> dict[str, Any]:
@@ -2382,6 +2427,31 @@ def _detail_queries() -> dict[str, Any]:
         ),
         "table_seats": select(
             TableSeat.event_id, TableSeat.user_id, TableSeat.table_number, TableSeat.published_table
+        ),
+        "round_assessments": select(
+            RoundAssessment.cohort_id, RoundAssessment.assessment_id, RoundAssessment.external_url
+        ),
+        "assessment_dispatches": select(
+            AssessmentDispatch.user_id, AssessmentDispatch.cohort_id, AssessmentDispatch.point
+        ),
+        "assessment_participations": select(
+            AssessmentParticipation.user_id,
+            AssessmentParticipation.cohort_id,
+            AssessmentParticipation.point,
+            AssessmentParticipation.completed,
+        ),
+        "assessment_responses": select(
+            AssessmentResponse.cohort_id,
+            AssessmentResponse.point,
+            AssessmentResponse.sequence,
+            AssessmentResponse.completed_on.is_not(None),
+        ),
+        "assessment_answers": select(func.sum(AssessmentAnswer.value)),
+        "wheel_reflections": select(
+            WheelReflection.user_id,
+            WheelReflection.prompt_key,
+            WheelReflection.text,
+            WheelReflection.version,
         ),
         "calendar_feeds": select(
             CalendarFeed.user_id,

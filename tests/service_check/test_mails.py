@@ -9,7 +9,7 @@ import icalendar
 from course_app.cli import cli
 from course_app.core.db import db
 from course_app.notifications.services import deliver_outbox
-from course_app.service_check import booking, reminders, slots
+from course_app.service_check import booking, reminders
 from tests.helpers import post_form as _post
 from tests.service_check.conftest import QUESTION, copenhagen
 
@@ -87,18 +87,45 @@ def test_moving_raises_the_sequence_and_cancelling_tells_both(world, browser, ma
     assert event["SEQUENCE"] == 1 and event.decoded("DTSTART") == copenhagen(2026, 9, 11, 10)
     response = _post(leader, "/servicetjek", f"/servicetjek/booking/{made.id}/aflys", {})
     assert response.status_code == 302
-    subjects = set(_delivered(mail_to_mailbox))
-    assert (world.la.email, "Din tid til servicetjek er flyttet") in subjects
-    assert (world.la.email, "Din tid til servicetjek er aflyst") in subjects
-    assert (world.sa.email, "En booking af servicetjek er flyttet") in subjects
-    assert (world.sa.email, "En booking af servicetjek er aflyst") in subjects
+    mails = _delivered(mail_to_mailbox)
+    assert (world.la.email, "Din tid til servicetjek er flyttet") in mails
+    assert (world.sa.email, "En booking af servicetjek er flyttet") in mails
+    assert (world.sa.email, "En booking af servicetjek er aflyst") in mails
+    # The cancellation carries the booking once more, cancelled: her calendar removes it.
+    cancelled = _attached_event(mails[(world.la.email, "Din tid til servicetjek er aflyst")])
+    assert cancelled["METHOD"] == "CANCEL"
+    (event,) = cancelled.walk("VEVENT")
+    assert event["STATUS"] == "CANCELLED" and event["SEQUENCE"] == 2
+    assert event["UID"] == ics.walk("VEVENT")[0]["UID"]
+    assert ".ics" not in mails[(world.la.email, "Din tid til servicetjek er aflyst")].body
 
 
-def test_a_cancelled_slot_tells_the_leader(world, mail_to_mailbox):
+def _attached_event(message) -> icalendar.Calendar:
+    (attached,) = [part for part in message.message.walk() if part.get_filename()]
+    assert attached.get_content_type() == "text/calendar"
+    return icalendar.Calendar.from_ical(attached.get_payload(decode=True).decode("utf-8"))
+
+
+def test_a_cancelled_slot_tells_the_leader(world, browser, mail_to_mailbox):
     slot = world.slot("sa")
-    booking.book(world.viewer("la"), slot, "", now=NOW)
-    removed = slots.cancel_slot(slot, now=NOW)
-    assert removed is not None and removed.user == world.la
+    made = booking.book(world.viewer("la"), slot, "", now=NOW)
+    uid = f"service-check-{made.id}@"
+    db.session.flush()
+    response = _post(
+        browser(world.sa),
+        f"/servicetjek/forloeb/{world.round.id}/tider",
+        f"/servicetjek/tider/{slot.id}/aflys",
+        {},
+    )
+    assert response.status_code == 302
+    message = _delivered(mail_to_mailbox)[
+        (world.la.email, "Din supporter har aflyst din tid til servicetjek")
+    ]
+    cancelled = _attached_event(message)
+    assert cancelled["METHOD"] == "CANCEL"
+    (event,) = cancelled.walk("VEVENT")
+    assert event["STATUS"] == "CANCELLED" and str(event["UID"]).startswith(uid)
+    assert event.decoded("DTSTART") == copenhagen(2026, 9, 10, 10)
 
 
 def test_the_reminder_is_queued_once_by_the_schedule_run(world, app, mail_to_mailbox):
