@@ -8,7 +8,6 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     HiddenField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -19,7 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from course_app.core.forms import BaseForm
+from course_app.core.forms import BaseForm, WholeNumberField
 from course_app.courses.file_schema import RESOURCE_KINDS
 
 
@@ -123,7 +122,7 @@ class VideoBlockForm(EditForm):
     placeholder = BooleanField(
         _l("Pladsholder: filmen er ikke klar endnu (deltagerne ser en besked i stedet)")
     )
-    duration_minutes = IntegerField(
+    duration_minutes = WholeNumberField(
         _l("Varighed i minutter"),
         validators=[
             Optional(),

@@ -10,7 +10,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField
+from wtforms import IntegerField, StringField
 from wtforms.widgets import DateInput, TimeInput
 
 from course_app.core.db import is_possible_id
@@ -137,3 +137,18 @@ class ClockField(TypedField):
 
     def shown(self, value: object) -> str:
         return value.strftime("%H:%M") if isinstance(value, dt.time) else str(value)
+
+
+class WholeNumberField(IntegerField):
+    """An ``IntegerField`` that says "not a number" in the person's language (WTForms has no Danish
+    catalogue, so its own message would be English). A number too large for a float reads as no
+    number, so the field's ``NumberRange`` refuses it with its own message (its NaN check would
+    overflow: a 500)."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(str(_l("Skriv et helt tal."))) from error
+        if self.data is not None and abs(self.data) > 2**63:
+            self.data = None

@@ -15,27 +15,12 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from course_app.core.forms import BaseForm
+from course_app.core.forms import BaseForm, WholeNumberField
 from course_app.workshops.model import GroupPolicy
 from course_app.workshops.models import LARGEST_TABLE, MATERIALS_MAX_LENGTH, MOST_TABLES
 
 LARGEST_SEED = 2**31 - 1
 GROUP_POLICY_REQUIRED = _l("Vælg, hvordan ledergrupperne skal sidde.")
-
-
-class WholeNumberField(IntegerField):
-    """An ``IntegerField`` that says "not a number" in the person's language (WTForms has no Danish
-    catalogue, so its own message would be English). A number too large for a float reads as no
-    number, so the field's ``NumberRange`` refuses it with its own message (its NaN check would
-    overflow: a 500)."""
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(str(_l("Skriv et helt tal."))) from error
-        if self.data is not None and abs(self.data) > 2**63:
-            self.data = None
 
 
 class VersionedForm(BaseForm):

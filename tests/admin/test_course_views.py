@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from course_app.courses.models import Block, Course, Module
 from course_app.learning import services as learning
@@ -90,6 +90,29 @@ def test_create_course_and_a_module_with_blocks(client, world, session):
     assert block.data["duration_minutes"] == 12
     html = client.get(f"{base}/blokke/{block.key}").get_data(as_text=True)
     assert "02:00 Videre" in html
+    # A number too large for anything, or no number: a Danish message, the input kept, no change.
+    for typed, message in (
+        ("9" * 400, "Skriv et helt antal minutter over 0."),
+        ("tolv", "Skriv et helt tal."),
+    ):
+        response = post_form(
+            client,
+            url,
+            url,
+            {
+                "title": "Film to",
+                "url": "https://vimeo.com/1",
+                "duration_minutes": typed,
+                "save": "Gem",
+            },
+        )
+        page = response.get_data(as_text=True)
+        assert response.status_code == 400 and message in page
+        assert typed in page and "Not a valid" not in page
+    assert (
+        session.scalar(select(func.count()).select_from(Block).where(Block.course_id == course.id))
+        == 1
+    )
 
 
 def test_only_platform_admins_create_courses(client, world):
