@@ -42,8 +42,9 @@ from course_app.progress.labels import badge_context
 from course_app.reports.views import bp as reports_bp
 from course_app.resources.views import bp as resources_bp
 from course_app.rounds.views import bp as rounds_bp
-from course_app.service_check.views import bp as service_check_bp
 from course_app.self_assessment.views import bp as self_assessment_bp
+from course_app.self_assessment.wheel_views import recover_reflections_after_csrf_failure
+from course_app.service_check.views import bp as service_check_bp
 from course_app.workshops.views import bp as workshops_bp
 
 csrf = CSRFProtect()
@@ -79,7 +80,13 @@ def create_app(
     configure_security_headers(app)
     configure_templates(app)
     configure_blueprints(app)
-    configure_error_pages(app, csrf_recovery={"learning.answer": recover_answer_after_csrf_failure})
+    configure_error_pages(
+        app,
+        csrf_recovery={
+            "learning.answer": recover_answer_after_csrf_failure,
+            "self_assessment.save_reflections": recover_reflections_after_csrf_failure,
+        },
+    )
     return app
 
 

@@ -2,7 +2,7 @@
 (``docs/assessment-format.md``), with the course files' byte-stable writer (``courses/yaml_writer.py``):
 keys in the documented order, two-space indentation, ``|`` blocks for multi-line text, LF, UTF-8, a
 final newline. Export → import → export is byte-identical. Retired areas and items are history, not
-part of the file, and are left out.
+part of the file, and are left out; so are films and reflection prompts the assessment has none of.
 """
 
 from __future__ import annotations
@@ -59,9 +59,18 @@ def assessment_to_files(assessment: Assessment) -> dict[str, str]:
         document["demo_model"] = True
     if assessment.label_da:
         document["label"] = _text(assessment.label_da, assessment.label_en)
+    document["intro"] = _text(assessment.intro_da, assessment.intro_en)
+    if assessment.intro_video_url:
+        document["intro_video"] = assessment.intro_video_url
+    document["outro"] = _text(assessment.outro_da, assessment.outro_en)
+    if assessment.outro_video_url:
+        document["outro_video"] = assessment.outro_video_url
+    if assessment.reflection_prompts:
+        document["reflections"] = [
+            {"id": prompt["key"], "prompt": _text(prompt["da"], prompt.get("en", ""))}
+            for prompt in assessment.reflection_prompts
+        ]
     document |= {
-        "intro": _text(assessment.intro_da, assessment.intro_en),
-        "outro": _text(assessment.outro_da, assessment.outro_en),
         "scale": {
             "min": assessment.scale_min,
             "max": assessment.scale_max,

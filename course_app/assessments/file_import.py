@@ -131,6 +131,13 @@ class _Importer:
             "intro_en": data.intro.en,
             "outro_da": data.outro.da,
             "outro_en": data.outro.en,
+            # A file without films or prompts clears them: the file is the whole assessment.
+            "intro_video_url": data.intro_video_url,
+            "outro_video_url": data.outro_video_url,
+            "reflection_prompts": [
+                {"key": reflection.key, "da": reflection.prompt.da, "en": reflection.prompt.en}
+                for reflection in data.reflections
+            ],
             "scale_min": data.scale_min,
             "scale_max": data.scale_max,
             "scale_labels": [

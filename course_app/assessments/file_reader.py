@@ -22,13 +22,17 @@ from course_app.assessments.file_schema import (
     MAX_AREAS,
     MAX_ITEM_TEXT_LENGTH,
     MAX_ITEMS,
+    MAX_PROMPT_LENGTH,
+    MAX_REFLECTIONS,
     MAX_SCALE_POINTS,
     MAX_TITLE_LENGTH,
+    REFLECTION_FIELDS,
     SCALE_FIELDS,
     SCALE_LABEL_FIELDS,
     AreaData,
     AssessmentData,
     ItemData,
+    ReflectionData,
     ScalePoint,
     Text,
     text_fields,
@@ -199,6 +203,35 @@ def _read_items(
     return items, used
 
 
+# --- Reflection prompts --------------------------------------------------------------------------
+
+
+def _read_reflections(source: SourceFile, node: CommentedMap) -> list[ReflectionData]:
+    """The valid prompts, in order; their ids are unique among the file's prompts."""
+    reflections: list[ReflectionData] = []
+    for index, entry in enumerate(_list_items(source, node, "reflections", MAX_REFLECTIONS)):
+        before = _problems(source)
+        line = source.item_line(node["reflections"], index)
+        reflection = check_mapping(source, entry, REFLECTION_FIELDS, "reflection", line)
+        if reflection is None:
+            continue
+        key = register_id(source, reflection, "reflection")
+        prompt = (
+            _read_text(source, reflection, "prompt", MAX_PROMPT_LENGTH)
+            if "prompt" in reflection
+            else None
+        )
+        if key is not None and prompt is not None and _problems(source) == before:
+            reflections.append(ReflectionData(key, prompt))
+    return reflections
+
+
+def _video(node: CommentedMap, key: str) -> str:
+    """A film's URL as written (checked by ``check_mapping``), or "" without one."""
+    value = node.get(key)
+    return value if isinstance(value, str) else ""
+
+
 # --- The file -------------------------------------------------------------------------------------
 
 
@@ -225,6 +258,7 @@ def _read_assessment(source: SourceFile, node: CommentedMap) -> AssessmentData |
             "a demo model needs a 'label' saying whose model it is (e.g. this platform's own demo "
             "model, not the original tool)",
         )
+    reflections = _read_reflections(source, node)
     scale = _read_scale(source, node) if "scale" in node else None
     areas, area_lines = _read_areas(source, node)
     items, used = _read_items(source, node, area_lines)
@@ -245,6 +279,9 @@ def _read_assessment(source: SourceFile, node: CommentedMap) -> AssessmentData |
         scale=tuple(scale[2]),
         areas=tuple(areas),
         items=tuple(items),
+        intro_video_url=_video(node, "intro_video"),
+        outro_video_url=_video(node, "outro_video"),
+        reflections=tuple(reflections),
     )
 
 

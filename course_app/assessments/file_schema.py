@@ -4,7 +4,7 @@ types and a rule for every key.
 The machinery is the course files' (``courses/file_schema.py``, ``courses/file_checks.py``): the
 same ``Field`` rules, ``Problem`` with file and line, ids of the same shape. Every text is a mapping
 of languages, ``{da: …, en: …}``: Danish is required, English optional (shown in Danish when left
-out).
+out). A film before or after the statements is checked by the rule of a course's video block.
 """
 
 from __future__ import annotations
@@ -13,7 +13,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from course_app.assessments.models import Dimension
-from course_app.courses.file_schema import Field, check_id, check_string_list, kind_of, optional
+from course_app.core.text import ALLOWED_IN_TEXT, has_control_characters
+from course_app.courses.file_schema import (
+    BLOCK_FIELDS,
+    Field,
+    check_id,
+    check_string_list,
+    kind_of,
+    optional,
+)
+from course_app.courses.models import BlockType
 
 FORMAT_VERSION = 1
 ASSESSMENT_FILE = "assessment.yml"
@@ -24,6 +33,9 @@ MAX_LONG_TEXT_LENGTH = 5000
 MAX_AREAS = 24
 MAX_ITEMS = 300
 MAX_SCALE_POINTS = 11
+MAX_VIDEO_URL_LENGTH = 500  # the columns' length
+MAX_REFLECTIONS = 10
+MAX_PROMPT_LENGTH = 500
 
 
 # --- Results --------------------------------------------------------------------------------------
@@ -61,6 +73,14 @@ class ItemData:
 
 
 @dataclass(frozen=True)
+class ReflectionData:
+    """A reflection prompt on the wheel page; ``key`` is what the answers point at."""
+
+    key: str
+    prompt: Text
+
+
+@dataclass(frozen=True)
 class AssessmentData:
     key: str
     title: Text
@@ -73,15 +93,23 @@ class AssessmentData:
     scale: tuple[ScalePoint, ...]
     areas: tuple[AreaData, ...]
     items: tuple[ItemData, ...]
+    intro_video_url: str = ""
+    outro_video_url: str = ""
+    reflections: tuple[ReflectionData, ...] = ()
 
 
 # --- Value checks: each returns what is wrong, or None --------------------------------------------
+
+# NUL and the like (written as escapes in double quotes) cannot be stored in PostgreSQL text.
+_CONTROL_CHARACTERS = "holds a control character (such as NUL); remove it"
 
 
 def text_at_most(limit: int):
     def check(value: Any) -> str | None:
         if not isinstance(value, str) or not value.strip():
             return f"must be a non-empty string (got {kind_of(value)})"
+        if has_control_characters(value, ALLOWED_IN_TEXT):
+            return f"{_CONTROL_CHARACTERS} (line breaks and tabs are fine)"
         if len(value) > limit:
             return f"is {len(value)} characters long; shorten it to at most {limit}"
         return None
@@ -118,6 +146,21 @@ def _list(value: Any) -> str | None:
     return None if isinstance(value, list) else f"must be a list (got {kind_of(value)})"
 
 
+# A course video block's rule for its ``url`` (a full http: or https: link), reused, not copied.
+_video_block_url = BLOCK_FIELDS[BlockType.VIDEO]["url"].check
+
+
+def video_url(value: Any) -> str | None:
+    """A film's address: a course video block's ``url``, and no longer than the column."""
+    if error := _video_block_url(value):
+        return error
+    if has_control_characters(value):
+        return _CONTROL_CHARACTERS
+    if len(value) > MAX_VIDEO_URL_LENGTH:
+        return f"is {len(value)} characters long; shorten it to at most {MAX_VIDEO_URL_LENGTH}"
+    return None
+
+
 def _any(_value: Any) -> str | None:
     return None  # checked in detail by the reader (a language mapping, the scale)
 
@@ -137,7 +180,10 @@ ASSESSMENT_FIELDS = {
     "demo_model": optional(_bool),
     "label": optional(_any),
     "intro": Field(_any),
+    "intro_video": optional(video_url),
     "outro": Field(_any),
+    "outro_video": optional(video_url),
+    "reflections": optional(_list),
     "scale": Field(_any),
     "areas": Field(_list),
     "items": Field(_list),
@@ -151,6 +197,7 @@ ASSESSMENT_TEXTS = {
 }
 SCALE_FIELDS = {"min": Field(whole_number), "max": Field(whole_number), "labels": Field(_list)}
 SCALE_LABEL_FIELDS = {"value": Field(whole_number), "label": Field(_any)}
+REFLECTION_FIELDS = {"id": Field(check_id), "prompt": Field(_any)}
 AREA_FIELDS = {"id": Field(check_id), "title": Field(_any)}
 ITEM_FIELDS = {
     "id": Field(check_id),

@@ -72,6 +72,8 @@ FIELD_LABELS: dict[str, Any] = {
     "original_filename": _l("Filnavn"),
     "content_type": _l("Filtype"),
     "size_bytes": _l("Størrelse (bytes)"),
+    "assessment": _l("Kompetencehjul"),
+    "point": _l("Måling"),
 }
 
 

@@ -22,7 +22,8 @@ points at her any more:
   to her (sent or not) are deleted; current group memberships end today (past ones stay, as counts);
 - her self-assessment participations are deleted, her unfinished responses too, and her completed
   responses get a new random pseudonym: they still count in the averages, but not even the key
-  leads to them (``self_assessment.personal_data.forget``);
+  leads to them; her reflections on the wheel page and the record of being sent to a round's
+  external tool are deleted (``self_assessment.personal_data.forget``);
 - audit entries she caused stay (their actor is now anonymous), and one entry records the erasure,
   with the person's id only.
 """

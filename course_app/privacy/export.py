@@ -494,4 +494,15 @@ def personal_data(user: User) -> list[Section]:
             self_assessment.responses(user, _row),
             _l("Dine svar er gemt uden dit navn. De er fundet med din kode, kun til dig."),
         ),
+        Section(
+            "self_assessment_reflections",
+            _l("Dine refleksioner ved kompetencehjulet"),
+            self_assessment.reflections(user, _row),
+        ),
+        Section(
+            "self_assessment_dispatches",
+            _l("Målinger, du er sendt videre til i et eksternt værktøj"),
+            self_assessment.dispatches(user, _row),
+            _l("Vi gemmer kun, at du er sendt videre, ikke hvad du har svaret i værktøjet."),
+        ),
     ]

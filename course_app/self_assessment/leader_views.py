@@ -1,12 +1,392 @@
-"""The leader's pages: her measurements per round, the intro, the pages of statements, finishing."""
+"""The leader's pages: her measurements per round, the intro, the pages of statements, finishing,
+and the way to a round's external tool.
 
-from flask import abort
-from flask_login import login_required
+Only a leader enrolled in the round reaches a round's pages; a round without a competence wheel, a
+point that is not start, end or adhoc, a page number that does not exist: 404. The services decide
+everything else (``my_rounds``: where she stands, reading only; ``taking``: start, save, complete;
+``dispatch``: the external tool). A refused request writes nothing (the view rolls back) and shows
+why on the page it came from; no message or log line carries a value she answered.
+"""
 
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from course_app.cohorts.read_only import RoundClosed
+from course_app.core import clock
+from course_app.core.db import db
+from course_app.core.errors import NotFound, ServiceError
+from course_app.core.html import classify_video_url
+from course_app.organisations.access import request_viewer
+from course_app.self_assessment import dispatch as dispatching
+from course_app.self_assessment import my_rounds, taking, texts
 from course_app.self_assessment.blueprint import bp
+from course_app.self_assessment.forms import (
+    BUTTON_LABELS,
+    LATER,
+    PREVIOUS,
+    DispatchForm,
+    FinishForm,
+    PageForm,
+    StartForm,
+    posted_action,
+    posted_answers,
+    posted_sequence,
+    statement_groups,
+)
+from course_app.self_assessment.models import MeasurementPoint
+from course_app.self_assessment.my_rounds import MyRound, PointState
+from course_app.self_assessment.pages import Page, pages
+from course_app.self_assessment.pseudonyms import SelfAssessmentUnavailable
+from course_app.self_assessment.taking import AlreadyCompleted, SelfAssessmentError, Taking
+
+# About how long a measurement takes (the programme's own words: "ca. 30 minutter").
+MINUTES = 30
+
+POINT_PATH = "/kompetencehjul/<int:cohort_id>/<point>"
+
+
+def _needs_the_key(view: Callable) -> Callable:
+    """Without the operator's pseudonym key no answer can be stored or found: say so (503)."""
+
+    @functools.wraps(view)
+    def guarded(*args, **kwargs):
+        try:
+            return view(*args, **kwargs)
+        except SelfAssessmentUnavailable as error:
+            db.session.rollback()
+            return render_template(
+                "self_assessment/overview.html", overview=None, unavailable=str(error)
+            ), 503
+
+    return guarded
+
+
+def _language() -> str:
+    return str(get_locale() or "da")
+
+
+def _platform_round(cohort_id: int, point: str) -> MyRound:
+    """Her round with this platform's assessment at ``point``; 404 for anything else."""
+    try:
+        found = my_rounds.my_round(current_user, cohort_id, point, clock.now())
+    except NotFound:
+        abort(404)
+    if found.assessment is None:
+        abort(404)
+    return found
+
+
+def _page_of(assessment_pages: tuple[Page, ...], number: int) -> Page:
+    for page in assessment_pages:
+        if page.number == number:
+            return page
+    abort(404)
+
+
+# --- overview -------------------------------------------------------------------------------------
 
 
 @bp.get("/kompetencehjul")
 @login_required
+@_needs_the_key
 def overview():
-    abort(404)
+    viewer = request_viewer()
+    return render_template(
+        "self_assessment/overview.html",
+        overview=my_rounds.my_overview(current_user, clock.now()),
+        point_labels=texts.POINT_LABELS,
+        dispatch_form=DispatchForm(formdata=None),
+        may_see_averages=viewer.is_platform_admin or bool(viewer.coordinator_of),
+        language=_language(),
+        PointState=PointState,
+    )
+
+
+# --- intro ----------------------------------------------------------------------------------------
+
+
+def _render_intro(found: MyRound, point: str, *, problems=(), status: int = 200):
+    assessment = found.assessment
+    point_status = found.status(MeasurementPoint(point))
+    refusal = None
+    if point_status.state is PointState.NOT_OPEN:
+        refusal = my_rounds.not_open_message(point_status.point, point_status.opens_on)
+    language = _language()
+    return (
+        render_template(
+            "self_assessment/intro.html",
+            found=found,
+            cohort=found.cohort,
+            assessment=assessment,
+            point=point_status.point,
+            point_label=texts.POINT_LABELS[point_status.point],
+            status=point_status,
+            refusal=refusal,
+            problems=[str(problem) for problem in problems],
+            paragraphs=_paragraphs(assessment.intro(language)),
+            anonymity_text=texts.ANONYMITY_TEXT,
+            minutes=MINUTES,
+            form=StartForm(formdata=None),
+            play=request.args.get("vis") == "intro",
+            classify_video_url=classify_video_url,
+            language=language,
+            PointState=PointState,
+        ),
+        status,
+    )
+
+
+def _paragraphs(text: str) -> list[str]:
+    """Plain text in paragraphs, split on blank lines (shown escaped)."""
+    blocks = [block.strip() for block in text.replace("\r\n", "\n").split("\n\n")]
+    return [block for block in blocks if block]
+
+
+@bp.route(POINT_PATH, methods=["GET", "POST"])
+@login_required
+@_needs_the_key
+def intro(cohort_id: int, point: str):
+    found = _platform_round(cohort_id, point)
+    if request.method == "GET":
+        return _render_intro(found, point)
+    if not StartForm().validate_on_submit():
+        return _render_intro(
+            found, point, problems=[_("Siden var for gammel. Tryk på knappen igen.")], status=400
+        )
+    try:
+        started = taking.start_or_resume(
+            current_user, found.cohort, found.assessment, point, clock.now()
+        )
+    except (SelfAssessmentError, RoundClosed) as refused:
+        db.session.rollback()
+        return _refused(cohort_id, point, refused)
+    db.session.commit()
+    return _continue(found, point, started)
+
+
+def _refused(cohort_id: int, point: str, refused: ServiceError):
+    """The intro again (read afresh: where she stands now) with why her request was refused."""
+    problems = getattr(refused, "problems", None) or (refused,)
+    return _render_intro(_platform_round(cohort_id, point), point, problems=problems, status=409)
+
+
+def _continue(found: MyRound, point: str, started: Taking):
+    if started.next_page is None:
+        return redirect(url_for(".finish", cohort_id=found.cohort.id, point=point))
+    return redirect(
+        url_for(".page", cohort_id=found.cohort.id, point=point, page=started.next_page)
+    )
+
+
+# --- a page of statements -------------------------------------------------------------------------
+
+
+def _render_page(
+    found: MyRound,
+    point: str,
+    page: Page,
+    current: Taking,
+    *,
+    chosen: dict[str, object] | None = None,
+    problems=(),
+    status: int = 200,
+):
+    form = PageForm(formdata=None)
+    form.sequence.data = str(current.response.sequence)
+    language = _language()
+    return (
+        render_template(
+            "self_assessment/page.html",
+            cohort=found.cohort,
+            assessment=found.assessment,
+            point=current.response.point,
+            point_label=texts.POINT_LABELS[current.response.point],
+            page=page,
+            taking=current,
+            groups=statement_groups(
+                found.assessment, page, current.answers if chosen is None else chosen, language
+            ),
+            area_title=page.area.title(language),
+            problems=[str(problem) for problem in problems],
+            form=form,
+            buttons=BUTTON_LABELS,
+            percent=current.answered * 100 // current.total if current.total else 0,
+            language=language,
+        ),
+        status,
+    )
+
+
+@bp.route(POINT_PATH + "/side/<int:page>", methods=["GET", "POST"])
+@login_required
+@_needs_the_key
+def page(cohort_id: int, point: str, page: int):
+    found = _platform_round(cohort_id, point)
+    assessment_pages = pages(found.assessment)
+    shown = _page_of(assessment_pages, page)
+    current = my_rounds.open_taking(
+        current_user,
+        found.cohort,
+        found.assessment,
+        MeasurementPoint(point),
+        assessment_pages,
+    )
+    if request.method == "GET":
+        if current is None or not found.status(point).is_open:
+            # Not started, completed, or not open: the intro says which and what she can do.
+            return redirect(url_for(".intro", cohort_id=cohort_id, point=point))
+        return _render_page(found, point, shown, current)
+
+    form = PageForm()
+    answers = posted_answers(request.form)
+    sequence = posted_sequence(form)
+    if current is not None and not form.validate_on_submit():
+        problem = _("Siden var for gammel, så dine svar blev ikke gemt. Vælg dem igen, og gem.")
+        return _render_page(
+            found, point, shown, current, chosen=answers, problems=[problem], status=400
+        )
+    if current is not None and sequence is None:
+        problem = _("Siden kunne ikke læses, så dine svar blev ikke gemt. Indlæs siden igen.")
+        return _render_page(
+            found, point, shown, current, chosen=answers, problems=[problem], status=400
+        )
+    # Without a measurement in progress the service refuses (not started, or completed).
+    try:
+        saved = taking.save_page(
+            current_user,
+            found.cohort,
+            found.assessment,
+            point,
+            shown.number,
+            answers,
+            clock.now(),
+            sequence=sequence,
+        )
+    except (AlreadyCompleted, RoundClosed) as refused:
+        db.session.rollback()
+        return _refused(cohort_id, point, refused)
+    except SelfAssessmentError as refused:
+        db.session.rollback()
+        if current is None:
+            return _refused(cohort_id, point, refused)
+        return _render_page(
+            found, point, shown, current, chosen=answers, problems=refused.problems, status=422
+        )
+    db.session.commit()
+    action = posted_action(request.form)
+    if action == LATER:
+        flash(_("Dine svar er gemt. Du kan fortsætte, når du vil."), "success")
+        return redirect(url_for(".overview"))
+    if action == PREVIOUS:
+        if shown.number == 1:
+            return redirect(url_for(".intro", cohort_id=cohort_id, point=point))
+        return redirect(url_for(".page", cohort_id=cohort_id, point=point, page=shown.number - 1))
+    if shown.number < len(saved.pages):
+        return redirect(url_for(".page", cohort_id=cohort_id, point=point, page=shown.number + 1))
+    return redirect(url_for(".finish", cohort_id=cohort_id, point=point))
+
+
+# --- finishing ------------------------------------------------------------------------------------
+
+
+def _render_finish(found: MyRound, point: str, current: Taking, *, problems=(), status=200):
+    form = FinishForm(formdata=None)
+    form.sequence.data = str(current.response.sequence)
+    language = _language()
+    missing = [
+        (page, page.area.title(language), sum(key not in current.answers for key in page.item_keys))
+        for page in current.pages
+    ]
+    return (
+        render_template(
+            "self_assessment/finish.html",
+            cohort=found.cohort,
+            assessment=found.assessment,
+            point=current.response.point,
+            point_label=texts.POINT_LABELS[current.response.point],
+            taking=current,
+            missing=missing,
+            missing_count=current.total - current.answered,
+            problems=[str(problem) for problem in problems],
+            form=form,
+            percent=current.answered * 100 // current.total if current.total else 0,
+            language=language,
+        ),
+        status,
+    )
+
+
+@bp.route(POINT_PATH + "/afslut", methods=["GET", "POST"])
+@login_required
+@_needs_the_key
+def finish(cohort_id: int, point: str):
+    found = _platform_round(cohort_id, point)
+    assessment_pages = pages(found.assessment)
+    current = my_rounds.open_taking(
+        current_user,
+        found.cohort,
+        found.assessment,
+        MeasurementPoint(point),
+        assessment_pages,
+    )
+    if request.method == "GET":
+        if current is None or not found.status(point).is_open:
+            return redirect(url_for(".intro", cohort_id=cohort_id, point=point))
+        return _render_finish(found, point, current)
+
+    form = FinishForm()
+    sequence = posted_sequence(form)
+    if current is not None and (not form.validate_on_submit() or sequence is None):
+        problem = _("Siden var for gammel, så målingen blev ikke afsluttet. Prøv igen.")
+        return _render_finish(found, point, current, problems=[problem], status=400)
+    try:
+        taking.complete(
+            current_user, found.cohort, found.assessment, point, clock.now(), sequence=sequence
+        )
+    except (AlreadyCompleted, RoundClosed) as refused:
+        db.session.rollback()
+        return _refused(cohort_id, point, refused)
+    except SelfAssessmentError as refused:
+        db.session.rollback()
+        if current is None:
+            return _refused(cohort_id, point, refused)
+        return _render_finish(found, point, current, problems=refused.problems, status=422)
+    db.session.commit()
+    flash(_("Tak. Din måling er gemt."), "success")
+    return redirect(url_for(".wheel", assessment_id=found.assessment.id))
+
+
+# --- the external tool ----------------------------------------------------------------------------
+
+
+@bp.post(POINT_PATH + "/ekstern")
+@login_required
+@_needs_the_key
+def dispatch(cohort_id: int, point: str):
+    try:
+        found = my_rounds.my_round(current_user, cohort_id, point, clock.now())
+    except NotFound:
+        abort(404)
+    if found.external_url is None:
+        abort(404)
+    if not DispatchForm().validate_on_submit():
+        flash(_("Siden var for gammel. Tryk på knappen igen."), "error")
+        return redirect(url_for(".overview"))
+    try:
+        url = dispatching.send_to_external_tool(current_user, cohort_id, point, clock.now())
+    except NotFound:
+        db.session.rollback()
+        abort(404)
+    except ServiceError as refused:  # not open yet, or the round is closed
+        db.session.rollback()
+        flash(str(refused), "error")
+        return redirect(url_for(".overview"))
+    db.session.commit()
+    return redirect(url)

@@ -5,6 +5,10 @@ only way anything can, by computing her pseudonym with the key, in the app, for 
 Erasing her deletes her participations and her unfinished responses, and gives her completed
 responses a new random pseudonym: they still count in the averages, but not even the key leads to
 them any more (anonymous, no longer personal data).
+
+Her reflections on the wheel page (``wheel_reflections``) and the record that she was sent to a
+round's external tool (``assessment_dispatches``) are hers by user id: the export carries both,
+erasure deletes both.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from course_app.accounts.models import User
 from course_app.assessments.models import Assessment, AssessmentItem
 from course_app.cohorts.models import Cohort
 from course_app.core.db import db
+from course_app.self_assessment import wheel_reflections
 from course_app.self_assessment.models import (
     PSEUDONYM_LENGTH,
     AssessmentAnswer,
@@ -26,13 +31,21 @@ from course_app.self_assessment.models import (
     AssessmentResponse,
 )
 from course_app.self_assessment.pseudonyms import configured_key, pseudonym
+from course_app.self_assessment.round_models import AssessmentDispatch, WheelReflection
 
 Row = Callable[..., dict[str, Any]]
 
 # The tables the export carries (privacy/export.py joins them to its list), with the sections:
-# [self_assessment_participations] by user id; [self_assessment_responses] through the pseudonym.
+# [self_assessment_participations] by user id; [self_assessment_responses] through the pseudonym;
+# [self_assessment_reflections] and [self_assessment_dispatches] by user id.
 EXPORTED_TABLES = frozenset(
-    {"assessment_participations", "assessment_responses", "assessment_answers"}
+    {
+        "assessment_participations",
+        "assessment_responses",
+        "assessment_answers",
+        "wheel_reflections",
+        "assessment_dispatches",
+    }
 )
 
 
@@ -49,6 +62,44 @@ def participations(user: User, row: Row) -> list[dict[str, Any]]:
         row(round=round_name, assessment=title, point=p.point, completed=p.completed)
         for p, round_name, title in rows
     ]
+
+
+def reflections(user: User, row: Row) -> list[dict[str, Any]]:
+    """Her private answers to the wheel page's reflection prompts, per assessment (the question by
+    its text; by its key if the assessment no longer asks it)."""
+    rows = db.session.execute(
+        select(WheelReflection, Assessment)
+        .join(Assessment, Assessment.id == WheelReflection.assessment_id)
+        .where(WheelReflection.user_id == user.id)
+        .order_by(Assessment.id, WheelReflection.prompt_key)
+    ).all()
+    questions: dict[int, dict[str, str]] = {}
+    for _, assessment in rows:
+        if assessment.id not in questions:
+            questions[assessment.id] = {
+                prompt.key: str(prompt.text) for prompt in wheel_reflections.prompts(assessment)
+            }
+    return [
+        row(
+            assessment=assessment.title_da,
+            question=questions[assessment.id].get(r.prompt_key, r.prompt_key),
+            text=r.text,
+            version=r.version,
+            updated_at=r.updated_at,
+        )
+        for r, assessment in rows
+    ]
+
+
+def dispatches(user: User, row: Row) -> list[dict[str, Any]]:
+    """That she was sent to a round's external tool, at its start or end point (no date is kept)."""
+    rows = db.session.execute(
+        select(AssessmentDispatch, Cohort.name)
+        .join(Cohort, Cohort.id == AssessmentDispatch.cohort_id)
+        .where(AssessmentDispatch.user_id == user.id)
+        .order_by(Cohort.starts_on, Cohort.id, AssessmentDispatch.point)
+    ).all()
+    return [row(round=round_name, point=d.point) for d, round_name in rows]
 
 
 def _pseudonyms(user: User) -> dict[str, int]:
@@ -104,11 +155,13 @@ def responses(user: User, row: Row) -> list[dict[str, Any]]:
 
 def forget(user: User) -> int:
     """Erase her self-assessment data (above); the number of rows deleted or cut loose."""
-    changed = db.session.execute(
-        delete(AssessmentParticipation)
-        .where(AssessmentParticipation.user_id == user.id)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    changed = 0
+    for model in (AssessmentParticipation, WheelReflection, AssessmentDispatch):
+        changed += db.session.execute(
+            delete(model)
+            .where(model.user_id == user.id)
+            .execution_options(synchronize_session=False)
+        ).rowcount
     for mine in _pseudonyms(user):
         unfinished = select(AssessmentResponse.id).where(
             AssessmentResponse.pseudonym == mine, AssessmentResponse.completed_on.is_(None)

@@ -77,7 +77,7 @@ class WheelReflection(Base):
     assessment_id: Mapped[int] = mapped_column(
         ForeignKey("assessments.id", ondelete="RESTRICT"), primary_key=True
     )
-    prompt_key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    prompt_key: Mapped[str] = mapped_column(String(64), primary_key=True)
     text: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

@@ -37,3 +37,34 @@ POINT_LABELS = {
     MeasurementPoint.END: _l("Slutmåling"),
     MeasurementPoint.ADHOC: _l("Løbende måling"),
 }
+
+# The wheel page's private reflection prompts when the assessment's file names none (the
+# programme's three questions, as in the course module "Mine digitale kompetencer"): stable keys,
+# which saved reflections point at, and the Danish text (English in the catalogue).
+DEFAULT_REFLECTION_PROMPTS = (
+    ("vigtige", _l("Hvilke digitale kompetencer er vigtige på dit område?")),
+    ("ikke-vigtige", _l("Hvilke digitale kompetencer er ikke vigtige på dit område?")),
+    (
+        "styrke",
+        _l("Hvad skal der til for at styrke de kompetencer, der er vigtigst på dit område?"),
+    ),
+)
+
+REFLECTIONS_PRIVATE_TEXT = _l("Dine svar her er private. Kun du kan se dem.")
+
+# How the wheel draws each dimension and each measurement, in words beside the legend's swatches
+# (in the order of assessments/wheel.py DIMENSION_STYLES and SERIES_STYLES): the legend then tells
+# them apart in print, without colour and without seeing the swatch.
+DIMENSION_LOOKS = (
+    _l("hel linje, runde mærker"),
+    _l("stiplet linje, firkantede mærker"),
+    _l("prikket linje, trekantede mærker"),
+)
+SERIES_LOOKS = (
+    _l("tynd linje, hule mærker"),
+    _l("tyk linje, udfyldte mærker"),
+    _l("tynd linje, mærker med en prik"),
+    _l("tyk linje, hule mærker"),
+    _l("tynd linje, udfyldte mærker"),
+    _l("tyk linje, mærker med en prik"),
+)

@@ -100,7 +100,7 @@ def upgrade() -> None:
         "wheel_reflections",
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("assessment_id", sa.Integer(), nullable=False),
-        sa.Column("prompt_key", sa.String(length=32), nullable=False),
+        sa.Column("prompt_key", sa.String(length=64), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("updated_at", course_app.core.db.UTCDateTime(timezone=True), nullable=False),

@@ -31,6 +31,8 @@ from course_app.paths import COURSES_DIR
 
 SHIPPED = COURSES_DIR / "kompetencehjul"
 FIXTURE = Path(__file__).parent / "fixtures" / "mini"
+# Every optional key: films before and after, reflection prompts (one without English).
+FULL = Path(__file__).parent / "fixtures" / "full"
 
 
 @pytest.fixture
@@ -71,13 +73,30 @@ def test_shipped_demo_model_is_labelled_and_built_from_the_six_activities():
     assert all(item.text.da.startswith("Jeg ") and item.text.en for item in data.items)
 
 
+def test_shipped_demo_model_has_the_three_reflection_prompts_and_no_films():
+    data, problems = read_assessment_dir(SHIPPED)
+    assert problems == []
+    assert [(reflection.key, reflection.prompt.da) for reflection in data.reflections] == [
+        ("vigtige", "Hvilke digitale kompetencer er vigtige på dit område?"),
+        ("ikke-vigtige", "Hvilke digitale kompetencer er ikke vigtige på dit område?"),
+        (
+            "styrke",
+            "Hvad skal der til for at styrke de kompetencer, der er vigtigst på dit område?",
+        ),
+    ]
+    assert all(reflection.prompt.en.endswith("?") for reflection in data.reflections)
+    assert (data.intro_video_url, data.outro_video_url) == ("", "")
+
+
 def test_shipped_model_is_not_taken_for_a_course(session, tmp_path):
     only_assessment = tmp_path / "courses"
     shutil.copytree(SHIPPED, only_assessment / "kompetencehjul")
     assert import_missing_courses(only_assessment) == ([], [])
 
 
-@pytest.mark.parametrize("folder", [SHIPPED, FIXTURE], ids=["shipped", "fixture"])
+@pytest.mark.parametrize(
+    "folder", [SHIPPED, FIXTURE, FULL], ids=["shipped", "fixture", "films-and-reflections"]
+)
 def test_export_of_an_imported_file_gives_the_same_bytes(session, folder, tmp_path):
     report = import_assessment(folder)
     assert report.changed
@@ -103,6 +122,26 @@ def test_import_stores_texts_with_english_falling_back_to_danish(session):
     assert items[0].goals == ["lm-motivation", "lm-rollemodel"]
     assert items[1].text("en") == "Jeg er åben for: nye ting"
     assert str(DIMENSION_LABELS[Dimension.SKILLS]) == "Færdigheder"
+
+
+def test_import_stores_films_and_reflection_prompts(session):
+    assessment = import_assessment(FULL).assessment
+    assert assessment.intro_video_url == "https://www.youtube.com/watch?v=Ab3dEf6hIj0"
+    assert assessment.outro_video_url == "https://video.example.org/film/afslutning.mp4"
+    assert assessment.reflection_prompts == [
+        {
+            "key": "vigtige",
+            "da": "Hvilke digitale kompetencer er vigtige på dit område?",
+            "en": "Which digital competences are important in your area?",
+        },
+        {"key": "naeste-skridt", "da": "Næste skridt: hvad gør du i morgen?", "en": ""},
+    ]
+
+
+def test_a_file_without_films_and_reflections_imports_none(session):
+    assessment = import_assessment(FIXTURE).assessment
+    assert (assessment.intro_video_url, assessment.outro_video_url) == ("", "")
+    assert assessment.reflection_prompts == []
 
 
 # --- Import: idempotent, updates, retires ---------------------------------------------------------
@@ -150,6 +189,58 @@ def test_a_changed_text_updates_and_a_removed_item_is_retired_then_restored(sess
     assert assessment_to_files(report.assessment)[ASSESSMENT_FILE] == (
         FIXTURE / ASSESSMENT_FILE
     ).read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def full(tmp_path: Path) -> Path:
+    return Path(shutil.copytree(FULL, tmp_path / "full"))
+
+
+def test_reimport_without_films_and_reflections_clears_them_and_with_them_sets_them(session, full):
+    import_assessment(full)
+    stamp = session.scalar(select(Assessment.content_stamp))
+    text = (full / ASSESSMENT_FILE).read_text(encoding="utf-8")
+    edit(full, "intro_video: https://www.youtube.com/watch?v=Ab3dEf6hIj0\n", "")
+    edit(full, "outro_video: https://video.example.org/film/afslutning.mp4\n", "")
+    edit(full, text[text.index("reflections:") : text.index("scale:")], "")
+    report = import_assessment(full)
+    assert report.lines == [
+        "updated assessment full (intro_video_url, outro_video_url, reflection_prompts)"
+    ]
+    assessment = report.assessment
+    assert assessment.content_stamp != stamp
+    assert (assessment.intro_video_url, assessment.outro_video_url) == ("", "")
+    assert assessment.reflection_prompts == []
+    exported = assessment_to_files(assessment)[ASSESSMENT_FILE]
+    assert exported == (full / ASSESSMENT_FILE).read_text(encoding="utf-8")
+    assert "_video:" not in exported and "\nreflections:" not in exported
+
+    shutil.copy(FULL / ASSESSMENT_FILE, full / ASSESSMENT_FILE)
+    assert import_assessment(full).lines == [
+        "updated assessment full (intro_video_url, outro_video_url, reflection_prompts)"
+    ]
+    assert assessment_to_files(assessment)[ASSESSMENT_FILE] == text
+    assert not import_assessment(full).changed
+
+
+def test_a_changed_or_reordered_prompt_updates_the_prompts(session, full):
+    assessment = import_assessment(full).assessment
+    edit(full, '      da: "Næste skridt: hvad gør du i morgen?"\n', "      da: Hvad gør du nu?\n")
+    edit(
+        full,
+        "outro_video: https://video.example.org/film/afslutning.mp4",
+        "outro_video: https://vimeo.com/76979871",
+    )
+    report = import_assessment(full)
+    assert report.lines == ["updated assessment full (outro_video_url, reflection_prompts)"]
+    assert assessment.outro_video_url == "https://vimeo.com/76979871"
+    assert [prompt["da"] for prompt in assessment.reflection_prompts] == [
+        "Hvilke digitale kompetencer er vigtige på dit område?",
+        "Hvad gør du nu?",
+    ]
+    assert assessment_to_files(assessment)[ASSESSMENT_FILE] == (full / ASSESSMENT_FILE).read_text(
+        encoding="utf-8"
+    )
 
 
 def test_a_removed_area_is_retired_with_its_items(session, mini):

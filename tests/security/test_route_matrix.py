@@ -281,6 +281,7 @@ class World:
     # The competence wheel (issue 14): C1 uses the demo model (L1 completed its start measurement
     # and wrote a private reflection), C2 links out to an external tool.
     assessment: int = 0
+    tool_versions: dict[str, str] = field(default_factory=dict)  # c1, c2: the settings page's token
 
     def group(self, key: str) -> int:
         return {"g1": self.g1, "g2": self.g2, "h": self.h}[key]
@@ -434,7 +435,7 @@ def build_world(app: Flask) -> World:
     )
     people["l3"].reminders_stopped_at = utcnow()
     world_events["ws"], world_areas = _workshop(people, orgs, c1)
-    assessment = _competence_wheel(people, c1, c2)
+    assessment, tool_versions = _competence_wheel(people, c1, c2)
     db.session.flush()
     return World(
         app=app,
@@ -474,6 +475,7 @@ def build_world(app: Flask) -> World:
         },
         areas=world_areas,
         assessment=assessment,
+        tool_versions=tool_versions,
         files={
             str(storage.path_of(resource.stored_name)): storage.path_of(
                 resource.stored_name
@@ -559,7 +561,7 @@ def _workshop(people, orgs, c1) -> tuple[int, dict[str, int]]:
     return workshop.id, {key: area.id for key, area in areas.items()}
 
 
-def _competence_wheel(people, c1, c2) -> int:
+def _competence_wheel(people, c1, c2) -> tuple[int, dict[str, str]]:
     """C1 uses the shipped demo model: L1 completed her start measurement (all 4s) and wrote a
     private reflection; C2 links out to an external tool."""
     assessment = import_assessment(COURSES_DIR / "kompetencehjul").assessment
@@ -578,7 +580,11 @@ def _competence_wheel(people, c1, c2) -> int:
             user_id=leader.id, assessment_id=assessment.id, prompt_key="vigtige", text=WHEEL_NOTE
         )
     )
-    return assessment.id
+    versions = {
+        key: round_tools.tool_version(round_tools.tool_of(cohort))
+        for key, cohort in (("c1", c1), ("c2", c2))
+    }
+    return assessment.id, versions
 
 
 def _service_check(people, c1) -> dict[str, Any]:
@@ -2124,6 +2130,141 @@ SERVICE_CHECK_ROUTES: dict[str, dict[str, Spec]] = {
 }
 ROUTES |= SERVICE_CHECK_ROUTES
 
+# The competence wheel (self_assessment/): a leader's own measurements in the rounds she is in (C1
+# uses the platform's assessment: every C1 leader; C2 links out to an external tool and starts in
+# 2099: only L4, and its points are not open); her wheel for those whose rounds use the assessment;
+# the averages for coordinators and platform admins (403 for everyone else); a round's choice of
+# tool for round staff (coordinators change it only where their organisation is the round's only
+# one). Nobody but L1 ever sees her reflection (WHEEL_NOTE).
+C1_LEADERS = (*LEADERS, "l5")
+C1_STARTERS = tuple(role for role in C1_LEADERS if role != "l1")  # L1 completed her start
+POINTS = {
+    "c1/start": lambda w: f"/kompetencehjul/{w.c1}/start",
+    "c1/adhoc": lambda w: f"/kompetencehjul/{w.c1}/adhoc",
+    "c1/end": lambda w: f"/kompetencehjul/{w.c1}/end",
+    "c2/start": lambda w: f"/kompetencehjul/{w.c2}/start",
+}
+
+
+def wheel_point(suffix: str, *keys: str) -> dict[str, Url]:
+    return {key: (lambda w, key=key: POINTS[key](w) + suffix) for key in keys}
+
+
+def wheel_reflections(w: World, role: str, obj: str) -> dict[str, Any]:
+    return {
+        "refleksion-vigtige-text": "Ny tanke",
+        "refleksion-vigtige-version": "1" if role == "l1" else "0",
+    }
+
+
+def round_tool_form(w: World, role: str, obj: str) -> dict[str, Any]:
+    return {
+        "tool": "external",
+        "assessment": "",
+        "external_url": "https://andet-vaerktoej.matrix.example/",
+        "version": w.tool_versions[obj],
+    }
+
+
+SELF_ASSESSMENT_ROUTES: dict[str, dict[str, Spec]] = {
+    "self_assessment.overview": {
+        "GET": Spec(fixed("/kompetencehjul"), same(given(PAGE, *SIGNED_IN), "-"))
+    },
+    "self_assessment.intro": {
+        "GET": Spec(
+            wheel_point("", "c1/start", "c1/adhoc", "c1/end", "c2/start"),
+            {
+                **same(given(PAGE, *C1_LEADERS), "c1/start", "c1/adhoc", "c1/end"),
+                "c2/start": given(HIDDEN, "l4"),
+            },
+        ),
+        "POST": Spec(
+            wheel_point("", "c1/start", "c1/adhoc"),
+            {
+                "c1/start": {**given(WROTE, *C1_STARTERS), "l1": CONFLICT},
+                "c1/adhoc": given(WROTE, *C1_LEADERS),
+            },
+            data=form(),
+        ),
+    },
+    "self_assessment.page": {
+        "GET": Spec(wheel_point("/side/1", "c1/start"), {"c1/start": given(REDIRECT, *C1_LEADERS)}),
+        "POST": Spec(
+            wheel_point("/side/1", "c1/start"),
+            {"c1/start": given(CONFLICT, *C1_LEADERS)},
+            data=form(sequence="0", action="next"),
+        ),
+    },
+    "self_assessment.finish": {
+        "GET": Spec(wheel_point("/afslut", "c1/start"), {"c1/start": given(REDIRECT, *C1_LEADERS)}),
+        "POST": Spec(
+            wheel_point("/afslut", "c1/start"),
+            {"c1/start": given(CONFLICT, *C1_LEADERS)},
+            data=form(sequence="0"),
+        ),
+    },
+    "self_assessment.dispatch": {
+        "POST": Spec(
+            wheel_point("/ekstern", "c1/start", "c2/start"),
+            {"c2/start": given(REDIRECT, "l4")},
+            data=form(),
+        )
+    },
+    "self_assessment.wheel": {
+        "GET": Spec(
+            {"kompetencehjul": lambda w: f"/kompetencehjul/hjul/{w.assessment}"},
+            {"kompetencehjul": given(PAGE, *C1_LEADERS)},
+        )
+    },
+    "self_assessment.save_reflections": {
+        "POST": Spec(
+            {"kompetencehjul": lambda w: f"/kompetencehjul/hjul/{w.assessment}/refleksioner"},
+            {"kompetencehjul": given(WROTE, *C1_LEADERS)},
+            data=wheel_reflections,
+        )
+    },
+    "self_assessment.averages": {
+        "GET": Spec(
+            fixed("/kompetencehjul/gennemsnit"),
+            same(given(PAGE, "coord_a", "coord_b", "admin"), "-"),
+            refused=FORBIDDEN,
+        )
+    },
+    "self_assessment.averages_csv": {
+        "GET": Spec(
+            fixed("/kompetencehjul/gennemsnit.csv"),
+            same(given(PAGE, "coord_a", "coord_b", "admin"), "-"),
+            refused=FORBIDDEN,
+        )
+    },
+    "self_assessment.round_settings": {
+        "GET": Spec(
+            {
+                key: (lambda w, key=key: f"/forloeb/{ROUNDS[key](w)}/kompetencehjul")
+                for key in ROUNDS
+            },
+            {
+                "c1": given(PAGE, "coord_a", "coord_b", "admin"),
+                "c2": {**given(PAGE, "coord_b", "admin"), "coord_a": HIDDEN},
+            },
+            refused=FORBIDDEN,
+        ),
+        "POST": Spec(
+            {
+                key: (lambda w, key=key: f"/forloeb/{ROUNDS[key](w)}/kompetencehjul")
+                for key in ROUNDS
+            },
+            {
+                "c1": {**given(WROTE, "admin"), **given(FORBIDDEN, "coord_a", "coord_b")},
+                "c2": {**given(WROTE, "coord_b", "admin"), "coord_a": HIDDEN},
+            },
+            refused=FORBIDDEN,
+            data=round_tool_form,
+        ),
+    },
+}
+ROUTES |= SELF_ASSESSMENT_ROUTES
+
 # GET routes addressed by a group id, walked by the enumeration test (the matrix has the rest).
 GROUP_ROUTES = {
     "groups.group_page": "/grupper/{id}",
@@ -2645,6 +2786,7 @@ SHOWN_TO = [
     ("l1", "service_check.home", "-", SC_QUESTION),
     ("l1", "service_check.home", "-", SC_NOTE),
     ("sup", "service_check.day", "booked", SC_QUESTION),
+    ("l1", "self_assessment.wheel", "kompetencehjul", WHEEL_NOTE),
 ]
 
 
