@@ -40,7 +40,7 @@ from course_app.courses.file_import import (
 )
 from course_app.courses.file_reader import read_course_dir
 from course_app.courses.models import Course
-from course_app.demo import demo_password, demo_sign_ins, ensure_demo_data
+from course_app.demo import demo_password, demo_sign_ins, ensure_demo_data, ensure_demo_wheel
 from course_app.notifications import services as notifications
 from course_app.organisations import services as directory
 from course_app.organisations.models import Role
@@ -117,6 +117,7 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
         skipped += skipped_assessments
         password = demo_password(app.instance_path)
         created = ensure_demo_data(password)
+        wheel = ensure_demo_wheel()  # after import_missing_assessments: the shipped wheel
         db.session.commit()
         schedule = run_schedule(clock.now())  # what has fallen due since the last start
         people = demo_sign_ins()
@@ -128,6 +129,8 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
         click.echo(f"Springer {folder} over: {len(problems)} fejl i filerne.", err=True)
     if created:
         click.echo("Oprettede demodata.")
+    if wheel:
+        click.echo("Demoforløbet bruger kompetencehjulet (demomodellen).")
     click.echo(
         f"Tidsplanen er kørt: {schedule.unlocked} moduler åbnet, {schedule.emails} e-mails skrevet."
     )

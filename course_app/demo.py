@@ -1,5 +1,6 @@
 """Demo data: two municipalities, their areas and leader groups, a round of the shipped course that
-started three weeks ago (so some films have opened and some open later), people.
+started three weeks ago (so some films have opened and some open later), people. The round uses the
+shipped competence wheel (``kompetencehjul``) once it is imported (``ensure_demo_wheel``).
 
 Created once; every start prints the sign-ins. The password is ``COURSE_APP_DEMO_PASSWORD`` or one random
 password kept in the instance folder, so restarting the demo never changes it.
@@ -18,6 +19,8 @@ from sqlalchemy import select
 
 from course_app.accounts import services as accounts
 from course_app.accounts.models import User
+from course_app.assessments.models import Assessment
+from course_app.audit.models import AuditEntry
 from course_app.cohorts import services as cohorts
 from course_app.cohorts.models import Cohort
 from course_app.core.db import db, utcnow
@@ -29,11 +32,14 @@ from course_app.organisations.models import LeaderGroup, Role
 from course_app.schedule import events
 from course_app.schedule.event_models import Event, EventKind
 from course_app.schedule.events import EventInput
+from course_app.self_assessment import round_tools
 from course_app.service_check import slots as service_check_slots
 from course_app.workshops import areas as workshop_areas
 from course_app.workshops import facilitators as workshop_facilitators
 
 DEMO_COURSE_SLUG = "digital-ledelse"
+DEMO_ROUND_NAME = "Digital ledelse – demohold"
+DEMO_ASSESSMENT_KEY = "kompetencehjul"
 ADMIN_EMAIL = "admin@demo.example"
 # The demo round is three weeks old when the demo is created: the kick-off is past, the first films
 # have opened, the leader meetings and workshop 1 are ahead.
@@ -132,7 +138,7 @@ def ensure_demo_data(password: str, *, plan_events: bool = True) -> bool:
     }
     cohort = cohorts.create_cohort(
         course,
-        name="Digital ledelse – demohold",
+        name=DEMO_ROUND_NAME,
         starts_on=today_local() - ROUND_AGE,
         organisations=list(organisations.values()),
     )
@@ -169,6 +175,39 @@ def ensure_demo_data(password: str, *, plan_events: bool = True) -> bool:
         _run_workshops(cohort, facilitator, viewer_for(admin))
         _offer_service_check(cohort, viewer_for(supporter))
     return True
+
+
+def ensure_demo_wheel() -> bool:
+    """Let the demo round use the shipped competence wheel, once: only when the round and the
+    imported assessment exist and nobody has ever chosen the round's tool (its audit log has no
+    entry), so a second start, or a demo admin who chose something else, changes nothing. True
+    when linked now."""
+    cohort = db.session.scalar(
+        select(Cohort)
+        .join(Course, Course.id == Cohort.course_id)
+        .where(Course.slug == DEMO_COURSE_SLUG, Cohort.name == DEMO_ROUND_NAME)
+        .order_by(Cohort.id)
+        .limit(1)
+    )
+    assessment = db.session.scalar(
+        select(Assessment).where(
+            Assessment.key == DEMO_ASSESSMENT_KEY, Assessment.retired_at.is_(None)
+        )
+    )
+    if cohort is None or assessment is None or cohort.is_closed:
+        return False
+    chosen_before = db.session.scalar(
+        select(AuditEntry.id)
+        .where(
+            AuditEntry.object_type == round_tools.AUDIT_TYPE,
+            AuditEntry.object_key == str(cohort.id),
+        )
+        .limit(1)
+    )
+    if chosen_before is not None or round_tools.tool_of(cohort) is not None:
+        return False
+    wanted = round_tools.WantedTool(round_tools.ToolKind.ASSESSMENT, assessment.id)
+    return round_tools.save_tool(cohort, wanted, actor_id=None)
 
 
 def _run_workshops(cohort: Cohort, facilitator: User, admin: Viewer) -> None:

@@ -1,6 +1,6 @@
 """The rounds a person may enrol people into from a list (the people import's "Tilmeld forløb"):
 the open rounds they run. Platform admins: every open round; coordinators: the open rounds their
-organisation takes part in (as on the rounds pages, ``rounds.access``). Closed rounds take nobody.
+organisation takes part in (as on the rounds pages, ``cohorts/round_access.py``). Closed rounds take nobody.
 
 A posted choice is checked against the same list, so a forged id (another organisation's round, a
 closed one, one that does not exist, a number no row can have) is refused, and a round outside the

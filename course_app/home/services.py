@@ -18,6 +18,7 @@ from sqlalchemy.orm import joinedload
 from course_app.accounts.models import User
 from course_app.cohorts import services as cohorts
 from course_app.cohorts.models import Cohort, Enrolment, cohort_organisations
+from course_app.cohorts.round_access import require_round_staff
 from course_app.core.db import db
 from course_app.core.errors import NotFound
 from course_app.core.i18n import danish_sort_key
@@ -26,7 +27,6 @@ from course_app.learning import services as learning
 from course_app.learning.timeline import Timeline
 from course_app.organisations.access import Viewer
 from course_app.organisations.models import LeaderGroup, Organisation
-from course_app.rounds.access import require_round_staff
 from course_app.rounds.services import enrolled_counts
 
 # --- A person's roles and home -------------------------------------------------------------------

@@ -33,14 +33,13 @@ from course_app.organisations.models import (
     Organisation,
     RoleAssignment,
 )
-from course_app.privacy import export_workshops
+from course_app.privacy import export_service_check, export_workshops
 from course_app.progress.models import LessonProgress
 from course_app.reflections.models import Comment, MeetingNote, ReflectionAnswer
 from course_app.resources.models import Resource
 from course_app.schedule.event_models import CalendarFeed, Event
 from course_app.schedule.models import ModuleUnlock, Notice
 from course_app.self_assessment import personal_data as self_assessment
-from course_app.service_check.models import ServiceCheckBooking, ServiceCheckSlot
 
 FORMAT_VERSION = 1
 
@@ -65,9 +64,8 @@ EXPORTED_TABLES = frozenset(
         "audit_entries",  # [audit_entries] where she is the actor
         "events",  # [events_changed]: calendar events she last changed
         "resources",  # [uploaded_resources]: metadata of material she uploaded
-        "service_check_bookings",  # [service_check]: her bookings, her questions, the note to her
-        "service_check_slots",  # [service_check_slots]: times she offered as a supporter
     }
+    | export_service_check.SERVICE_CHECK_TABLES
     | export_workshops.WORKSHOP_TABLES
     | self_assessment.EXPORTED_TABLES
 )
@@ -393,58 +391,6 @@ def _resources(user: User) -> list[dict[str, Any]]:
     ]
 
 
-def _service_check(user: User) -> list[dict[str, Any]]:
-    """Her bookings with her questions and the supporter's note to her (the supporter by name)."""
-    supporter = aliased(User)
-    rows = db.session.execute(
-        select(ServiceCheckBooking, ServiceCheckSlot, Cohort.name, supporter.name)
-        .join(ServiceCheckSlot, ServiceCheckSlot.id == ServiceCheckBooking.slot_id)
-        .join(Cohort, Cohort.id == ServiceCheckBooking.cohort_id)
-        .join(supporter, supporter.id == ServiceCheckSlot.supporter_id)
-        .where(ServiceCheckBooking.user_id == user.id)
-        .order_by(ServiceCheckSlot.starts_at, ServiceCheckBooking.id)
-    ).all()
-    return [
-        _row(
-            round=round_name,
-            starts_at=slot.starts_at,
-            length_minutes=slot.length_minutes,
-            place=slot.place,
-            online_link=slot.online_link,
-            supporter=supporter_name,
-            questions=b.questions,
-            outcome_note=b.outcome_note,
-            held_at=b.held_at,
-            created_at=b.created_at,
-        )
-        for b, slot, round_name, supporter_name in rows
-    ]
-
-
-def _service_check_slots(user: User) -> list[dict[str, Any]]:
-    """The times she offered as a supporter: whether one was booked, not by whom or about what
-    (the leader's questions are the leader's)."""
-    booked = select(ServiceCheckBooking.slot_id)
-    rows = db.session.execute(
-        select(ServiceCheckSlot, Cohort.name, ServiceCheckSlot.id.in_(booked))
-        .join(Cohort, Cohort.id == ServiceCheckSlot.cohort_id)
-        .where(ServiceCheckSlot.supporter_id == user.id)
-        .order_by(ServiceCheckSlot.starts_at, ServiceCheckSlot.id)
-    ).all()
-    return [
-        _row(
-            round=round_name,
-            starts_at=s.starts_at,
-            length_minutes=s.length_minutes,
-            place=s.place,
-            online_link=s.online_link,
-            booked=bool(is_booked),
-            cancelled_at=s.cancelled_at,
-        )
-        for s, round_name, is_booked in rows
-    ]
-
-
 def personal_data(user: User) -> list[Section]:
     """Her data, section by section (the order of the readable page)."""
     return [
@@ -471,11 +417,15 @@ def personal_data(user: User) -> list[Section]:
         Section("audit_entries", _l("Dine handlinger i loggen"), _audit(user)),
         Section("events_changed", _l("Begivenheder, du har ændret"), _events(user)),
         Section("uploaded_resources", _l("Materialer, du har lagt op"), _resources(user)),
-        Section("service_check", _l("Dine tider til servicetjek"), _service_check(user)),
+        Section(
+            "service_check",
+            _l("Dine tider til servicetjek"),
+            export_service_check.bookings(user, _row),
+        ),
         Section(
             "service_check_slots",
             _l("Tider, du har udbudt som supporter"),
-            _service_check_slots(user),
+            export_service_check.slots(user, _row),
         ),
         Section("workshops", _l("Dine workshops"), export_workshops.workshops(user, _row)),
         Section(

@@ -21,10 +21,10 @@ from sqlalchemy import select
 
 from course_app.audit import services as audit
 from course_app.cohorts.models import Cohort
+from course_app.cohorts.round_access import may_close_round, may_reopen_round
 from course_app.core.db import db
 from course_app.core.errors import NotAllowed, ServiceError
 from course_app.organisations.access import Viewer
-from course_app.rounds.access import may_close_round, may_reopen_round
 
 
 class AlreadyClosed(ServiceError):

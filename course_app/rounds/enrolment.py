@@ -19,12 +19,12 @@ from sqlalchemy import func, select
 from course_app.accounts.models import User
 from course_app.cohorts.enrolling import EnrolmentRefused, EnrolmentReport, Selection
 from course_app.cohorts.enrolling import enrol_selection as enrol_selected
+from course_app.cohorts.round_access import RoundAccess
 from course_app.cohorts.services import searchable
 from course_app.core.db import db
 from course_app.core.errors import ServiceError
 from course_app.core.i18n import danish_sort_key
 from course_app.organisations.models import Area, LeaderGroup, Organisation
-from course_app.rounds.access import RoundAccess
 
 MAX_EMAILS = 2000
 MAX_EMAIL_LENGTH = 254

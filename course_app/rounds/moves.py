@@ -17,12 +17,12 @@ from course_app.accounts.models import User
 from course_app.audit import services as audit
 from course_app.cohorts.models import Enrolment
 from course_app.cohorts.read_only import require_open_round
+from course_app.cohorts.round_access import RoundAccess
 from course_app.core.db import db, is_possible_id
 from course_app.core.errors import NotFound, ServiceError
 from course_app.core.i18n import danish_sort_key
 from course_app.organisations.models import LeaderGroup
 from course_app.organisations.services import current_membership, move_to_group
-from course_app.rounds.access import RoundAccess
 
 
 @dataclass(frozen=True)

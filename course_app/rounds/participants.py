@@ -20,6 +20,7 @@ from sqlalchemy import and_, case, exists, func, or_, select
 
 from course_app.accounts.models import User
 from course_app.cohorts.models import Enrolment
+from course_app.cohorts.round_access import RoundAccess
 from course_app.core.db import db
 from course_app.core.i18n import danish_sort_key
 from course_app.core.spreadsheet import Cell, local_time
@@ -27,7 +28,6 @@ from course_app.courses.outlines import course_outline, lesson_ids_of
 from course_app.organisations.models import Area, GroupMembership, LeaderGroup, Organisation
 from course_app.progress.models import LessonProgress, ProgressState
 from course_app.reflections.models import ReflectionAnswer
-from course_app.rounds.access import RoundAccess
 from course_app.rounds.enrolment import EnrolOptions, enrol_options
 
 

@@ -28,6 +28,7 @@ from sqlalchemy import select
 from course_app.audit import services as audit
 from course_app.cohorts.models import Cohort
 from course_app.cohorts.read_only import require_open_round
+from course_app.cohorts.round_access import RoundAccess, require_release_changes
 from course_app.core.db import db
 from course_app.core.errors import ServiceError
 from course_app.courses.models import Module
@@ -39,7 +40,6 @@ from course_app.courses.release_rules import (
     circular_after,
     rule_from_data,
 )
-from course_app.rounds.access import RoundAccess, require_release_changes
 from course_app.schedule.models import CohortRelease
 from course_app.schedule.releases import opening_day, release_plan
 

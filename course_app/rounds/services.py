@@ -21,6 +21,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from course_app.accounts.models import User
 from course_app.audit import services as audit
 from course_app.cohorts.models import Cohort, Enrolment, cohort_organisations
+from course_app.cohorts.round_access import require_round_staff
 from course_app.cohorts.services import checked_name, create_cohort
 from course_app.core.db import db, is_possible_id
 from course_app.core.errors import ServiceError
@@ -28,7 +29,6 @@ from course_app.core.i18n import danish_sort_key
 from course_app.courses.models import Course, PublicationStatus
 from course_app.organisations.access import Viewer
 from course_app.organisations.models import Organisation
-from course_app.rounds.access import require_round_staff
 
 
 @dataclass(frozen=True)

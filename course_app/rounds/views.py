@@ -15,6 +15,7 @@ from wtforms.fields.choices import SelectChoice
 
 from course_app.cohorts.enrolling import EnrolmentRefused
 from course_app.cohorts.read_only import RoundClosed, require_open_round
+from course_app.cohorts.round_access import RoundAccess, may_manage_rounds, round_access
 from course_app.core import clock, spreadsheet
 from course_app.core.db import db
 from course_app.core.error_pages import typed_texts
@@ -24,7 +25,6 @@ from course_app.organisations.access import Viewer, request_viewer
 from course_app.organisations.sender_name import set_sender_name
 from course_app.organisations.services import slugify
 from course_app.rounds import closing, moves, services
-from course_app.rounds.access import RoundAccess, may_manage_rounds, round_access
 from course_app.rounds.enrolment import enrol_options, enrol_people
 from course_app.rounds.forms import (
     EnrolForm,

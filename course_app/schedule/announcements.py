@@ -3,7 +3,8 @@
 ``announce`` loads everything the claimed rows point at in a few queries, builds a ``Digest`` per
 person and queues it. Rows whose reason has gone in the meantime (the round was closed, the meeting
 moved into the past or was deleted, the answers were written, a module retired) tell nothing; the
-caller marks them told all the same.
+caller marks them told all the same. Notices of a ``NoticeSource`` (the competence wheel's, whose
+object is a round) are asked of their source, which says which still hold.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -25,10 +26,22 @@ from course_app.courses.models import Module
 from course_app.notifications import services as notifications
 from course_app.organisations.models import Organisation
 from course_app.schedule import digest as mail
+from course_app.schedule.due_notices import notice_sources
 from course_app.schedule.event_models import Event
 from course_app.schedule.models import ModuleUnlock, Notice, NoticeReason
 
 KIND = "digest"
+# The reasons whose object is an event; the others are a notice source's, about a round.
+EVENT_REASONS = frozenset(
+    {
+        NoticeReason.KICKOFF_INVITATION,
+        NoticeReason.QUESTION_SET,
+        NoticeReason.CHAIR_NOTE,
+        NoticeReason.REMINDER,
+    }
+)
+# Where the e-mail sends people for the competence wheel (/kompetencehjul).
+ASSESSMENT_ENDPOINT = "self_assessment.overview"
 
 # Builds a link in an e-mail to one person: (endpoint, values) -> absolute URL.
 LinkMaker = Callable[..., str]
@@ -57,13 +70,14 @@ class _Loaded:
     modules: dict[int, Module]
     events: dict[int, Event]
     sender_names: dict[int, str]
+    calls: dict[int, mail.AssessmentCall]  # notice id → the competence wheel's call
 
 
 def announce(due: Mapping[int, PersonDue], now: dt.datetime) -> int:
     """Queue one e-mail per person for what is still worth telling; how many were written."""
     if not due:
         return 0
-    loaded = _load(due)
+    loaded = _load(due, now)
     written = 0
     for user_id, person_due in due.items():
         user = loaded.users.get(user_id)
@@ -82,7 +96,7 @@ def announce(due: Mapping[int, PersonDue], now: dt.datetime) -> int:
             idempotency_key=person_due.idempotency_key(user_id),
             not_before=now,
             # Only reminders can be unsubscribed from (RFC 8058); the rest are service e-mails.
-            headers=unsubscribe.unsubscribe_headers(user) if digest.reminders else None,
+            headers=unsubscribe.unsubscribe_headers(user) if digest.has_reminders else None,
             user_id=user.id,
             sender_name=sender_name,
         )
@@ -90,9 +104,14 @@ def announce(due: Mapping[int, PersonDue], now: dt.datetime) -> int:
     return written
 
 
-def _load(due: Mapping[int, PersonDue]) -> _Loaded:
+def _load(due: Mapping[int, PersonDue], now: dt.datetime) -> _Loaded:
     unlocks = [row for person in due.values() for row in person.unlocks]
     notices = [row for person in due.values() for row in person.notices]
+    calls: dict[int, mail.AssessmentCall] = {}
+    for source in notice_sources():
+        theirs = [row for row in notices if row.reason in source.reasons]
+        if theirs:
+            calls.update(source.still_due(theirs, now))
     users = _by_id(User, set(due))
     enrolments = _by_id(
         Enrolment,
@@ -101,7 +120,7 @@ def _load(due: Mapping[int, PersonDue]) -> _Loaded:
     )
     events = _by_id(
         Event,
-        {row.object_id for row in notices},
+        {row.object_id for row in notices if row.reason in EVENT_REASONS},
         selectinload(Event.cohort).selectinload(Cohort.course),
         selectinload(Event.group),
         selectinload(Event.module),
@@ -116,7 +135,7 @@ def _load(due: Mapping[int, PersonDue]) -> _Loaded:
         organisation.id: organisation.mail_sender_name
         for organisation in _by_id(Organisation, invited - {None}).values()
     }
-    return _Loaded(users, enrolments, modules, events, sender_names)
+    return _Loaded(users, enrolments, modules, events, sender_names, calls)
 
 
 def _by_id(model, ids: Iterable[int | None], *options) -> dict:
@@ -154,7 +173,11 @@ def _digest(
         )
     sender_name = None
     for notice in sorted(due.notices, key=lambda row: row.id):
-        event = loaded.events.get(notice.object_id)
+        call = loaded.calls.get(notice.id)
+        if call is not None:
+            digest.assessments.append(replace(call, link=link(ASSESSMENT_ENDPOINT)))
+            continue
+        event = loaded.events.get(notice.object_id) if notice.reason in EVENT_REASONS else None
         if event is None or event.cohort.is_closed:
             continue
         if notice.reason == NoticeReason.KICKOFF_INVITATION and event.starts_at > now:
@@ -174,7 +197,7 @@ def _digest(
                     ),
                 )
             )
-    if digest.reminders:
+    if digest.has_reminders:
         digest.unsubscribe_link = unsubscribe.unsubscribe_url(user)
     digest.links_sign_in = link.token is not None
     return digest, sender_name

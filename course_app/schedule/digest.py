@@ -1,5 +1,6 @@
 """One e-mail for everything that fell due for one person at one moment: modules that opened, a
-kick-off invitation, a leader group's question set, a reminder, the chair's note to write.
+kick-off invitation, a leader group's question set, a reminder, the chair's note to write, the
+competence wheel's start or end measurement (or a reminder of it).
 
 ``compose`` only renders: it takes plain data (``Digest``) and gives subject, plain text and HTML in
 the person's language, so the scheduler and the admins' preview with sample data
@@ -64,6 +65,18 @@ class ChairNote:
 
 
 @dataclass(frozen=True)
+class AssessmentCall:
+    """The round's competence wheel: its start or end measurement (``point``) is open, or, as a
+    reminder, still not done. ``external``: the round links out to another tool."""
+
+    round_name: str
+    point: str  # "start" or "end"
+    link: str
+    is_reminder: bool = False
+    external: bool = False
+
+
+@dataclass(frozen=True)
 class Recipient:
     name: str
     email: str
@@ -79,6 +92,7 @@ class Digest:
     question_sets: list[GroupMeeting] = field(default_factory=list)
     reminders: list[GroupMeeting] = field(default_factory=list)
     chair_notes: list[ChairNote] = field(default_factory=list)
+    assessments: list[AssessmentCall] = field(default_factory=list)
     # Where reminders can be stopped (set when the digest holds a reminder).
     unsubscribe_link: str | None = None
     # Said when links sign the person in (single-use sign-in links are on).
@@ -92,7 +106,13 @@ class Digest:
             + len(self.question_sets)
             + len(self.reminders)
             + len(self.chair_notes)
+            + len(self.assessments)
         )
+
+    @property
+    def has_reminders(self) -> bool:
+        """Whether it reminds of anything (the only part people can unsubscribe from)."""
+        return bool(self.reminders) or any(call.is_reminder for call in self.assessments)
 
     @property
     def modules_by_course(self) -> dict[str, list[OpenedModule]]:
@@ -136,6 +156,8 @@ def _subject(digest: Digest) -> str:
                     day=day_text(meeting.starts_at),
                 )
             )
+        if digest.assessments:
+            return _assessment_subject(digest.assessments[0])
         return str(_l("Skriv mødenotatet før workshoppen"))
     if digest.parts == len(digest.modules) and len(digest.modules_by_course) == 1:
         return str(
@@ -146,3 +168,11 @@ def _subject(digest: Digest) -> str:
             )
         )
     return str(_l("%(num)s nye ting i dit forløb", num=digest.parts))
+
+
+def _assessment_subject(call: AssessmentCall) -> str:
+    if call.is_reminder:
+        return str(_l("Påmindelse: dit digitale kompetencehjul i %(round)s", round=call.round_name))
+    if call.point == "end":
+        return str(_l("Tid til slutmålingen af dit digitale kompetencehjul"))
+    return str(_l("Tid til startmålingen af dit digitale kompetencehjul"))

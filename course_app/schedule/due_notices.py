@@ -16,15 +16,21 @@ what another scheduler already wrote (unique person × reason × event):
 
 Closed rounds, and rounds ended more than ``GRACE_AFTER_END`` ago, are left alone. Deactivated people
 get nothing.
+
+Packages on higher floors add their own notices through a ``NoticeSource`` plugged into the app
+(``add_notice_source``): the competence wheel's calls to measure (``self_assessment.reminders``),
+whose data this floor cannot read. Each source answers which notices are due (a few queries, like
+the rules above) and, when the e-mail is written, which of them still hold and how to tell them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Protocol
 
-from flask import current_app
+from flask import Flask, current_app
 from sqlalchemy import Select, and_, exists, func, select
 from sqlalchemy.orm import aliased
 
@@ -37,12 +43,42 @@ from course_app.courses.models import Module
 from course_app.courses.outlines import course_outline
 from course_app.organisations.models import GroupMembership, Role, RoleAssignment
 from course_app.reflections.models import AnswerStatus, MeetingNote, ReflectionAnswer
+from course_app.schedule.digest import AssessmentCall
 from course_app.schedule.event_models import Event, EventKind
 from course_app.schedule.models import ModuleUnlock, Notice, NoticeReason
 
 GRACE_AFTER_END = dt.timedelta(days=30)
 REMINDER_GAP = dt.timedelta(days=2)
 WEEK = dt.timedelta(days=7)
+# The competence wheel's one reminder comes this long after its call to measure (if still not done).
+ASSESSMENT_REMINDER_AFTER = dt.timedelta(days=7)
+_SOURCES = "course_app.notice_sources"
+
+
+class NoticeSource(Protocol):
+    """Notices of a higher floor's making, whose object is the round (``Notice.object_id``)."""
+
+    reasons: frozenset[NoticeReason]
+
+    def due(
+        self, cohort_ids: list[int], now: dt.datetime
+    ) -> Iterable[tuple[NoticeReason, int, int]]:
+        """(reason, person, round) for every notice due at ``now`` in these rounds and not written
+        yet (not closed, not long over)."""
+
+    def still_due(
+        self, notices: Sequence[Notice], now: dt.datetime
+    ) -> Mapping[int, AssessmentCall]:
+        """Notice id → what the e-mail tells (its ``link`` left empty), for those of ``notices``
+        (all of this source's reasons) whose reason still holds at ``now``."""
+
+
+def add_notice_source(app: Flask, source: NoticeSource) -> None:
+    app.extensions.setdefault(_SOURCES, []).append(source)
+
+
+def notice_sources() -> Sequence[NoticeSource]:
+    return current_app.extensions.get(_SOURCES, ())
 
 
 def record_due_notices(now: dt.datetime) -> int:
@@ -56,6 +92,12 @@ def record_due_notices(now: dt.datetime) -> int:
     written += _question_sets(cohort_ids, now, question_set_until)
     written += _insert(NoticeReason.CHAIR_NOTE, _chairs_without_note(cohort_ids, now), now)
     written += _insert(NoticeReason.REMINDER, _reminders(cohort_ids, now), now)
+    for source in notice_sources():
+        by_reason: dict[NoticeReason, list[tuple[int, int, int]]] = defaultdict(list)
+        for reason, user_id, cohort_id in source.due(cohort_ids, now):
+            by_reason[reason].append((user_id, cohort_id, cohort_id))
+        for reason, rows in by_reason.items():
+            written += _insert(reason, rows, now)
     return written
 
 
@@ -69,7 +111,7 @@ def _open_cohorts(now: dt.datetime) -> Select[tuple[int]]:
 
 
 def _insert(reason: NoticeReason, rows: Iterable[tuple[int, int, int]], now: dt.datetime) -> int:
-    """Insert (person, round, event) notices of one reason, skipping those already written."""
+    """Insert (person, round, object) notices of one reason, skipping those already written."""
     values = [
         {
             "user_id": user_id,

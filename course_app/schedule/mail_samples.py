@@ -35,6 +35,7 @@ from course_app.courses.outlines import course_outline
 from course_app.organisations.access import Viewer
 from course_app.organisations.models import Organisation
 from course_app.schedule import digest as mail
+from course_app.schedule.due_notices import ASSESSMENT_REMINDER_AFTER
 
 RECIPIENT_NAME = "Lene Jensen"
 RECIPIENT_EMAIL = "lene.jensen@kommune.example"
@@ -51,6 +52,7 @@ EXAMPLE_MODULES = (
     ("film-2", "Film 2: Data i din hverdag"),
 )
 EXAMPLE_MEETING_MODULE = ("ledermoede-1", "Ledermøde 1: Jeres erfaringer")
+EXAMPLE_ROUND = "Digital ledelse – hold 1"
 
 
 @dataclass(frozen=True)
@@ -287,6 +289,30 @@ def _chair_note(source: SampleSource, recipient: mail.Recipient) -> PreviewMail:
     return _composed(_digest(source, recipient, chair_notes=[note]), platform_sender())
 
 
+def _wheel(point: str, *, is_reminder: bool = False) -> mail.AssessmentCall:
+    return mail.AssessmentCall(
+        round_name=EXAMPLE_ROUND,
+        point=point,
+        link=absolute_url("self_assessment.overview"),
+        is_reminder=is_reminder,
+    )
+
+
+def _wheel_start(source: SampleSource, recipient: mail.Recipient) -> PreviewMail:
+    digest = _digest(source, recipient, assessments=[_wheel("start")])
+    return _composed(digest, platform_sender())
+
+
+def _wheel_end(source: SampleSource, recipient: mail.Recipient) -> PreviewMail:
+    return _composed(_digest(source, recipient, assessments=[_wheel("end")]), platform_sender())
+
+
+def _wheel_reminder(source: SampleSource, recipient: mail.Recipient) -> PreviewMail:
+    digest = _digest(source, recipient, assessments=[_wheel("start", is_reminder=True)])
+    digest.unsubscribe_link = absolute_url("accounts.unsubscribe", token=SAMPLE_TOKEN)
+    return _composed(digest, platform_sender())
+
+
 def _several(source: SampleSource, recipient: mail.Recipient) -> PreviewMail:
     days = current_app.config["QUESTION_SET_DAYS_BEFORE"]
     digest = _digest(
@@ -363,6 +389,44 @@ SAMPLES: tuple[MailSample, ...] = (
             )
         ),
         _chair_note,
+    ),
+    MailSample(
+        "kompetencehjul-start",
+        _l("Kompetencehjulet: startmåling"),
+        _l("Deltagere i et forløb med kompetencehjul"),
+        lambda config: str(
+            _l(
+                "Når forløbet begynder, eller når deltageren bliver tilmeldt et forløb, der er i "
+                "gang. Den står i samme e-mail som de moduler, der åbner samtidig."
+            )
+        ),
+        _wheel_start,
+    ),
+    MailSample(
+        "kompetencehjul-slut",
+        _l("Kompetencehjulet: slutmåling"),
+        _l("Deltagere i et forløb med kompetencehjul"),
+        lambda config: str(
+            _l(
+                "%(days)s dage før forløbets slutdato, når slutmålingen åbner.",
+                days=config["ASSESSMENT_END_OPENS_DAYS_BEFORE"],
+            )
+        ),
+        _wheel_end,
+    ),
+    MailSample(
+        "paamindelse-kompetencehjul",
+        _l("Påmindelse om kompetencehjulet"),
+        _l("Deltagere, der ikke har gennemført målingen"),
+        lambda config: str(
+            _l(
+                "Én gang, %(days)s dage efter e-mailen om start- eller slutmålingen, hvis "
+                "deltageren ikke har gennemført den (eller ikke har åbnet det eksterne værktøj). "
+                "E-mailen har et link, så modtageren kan afmelde påmindelser.",
+                days=ASSESSMENT_REMINDER_AFTER.days,
+            )
+        ),
+        _wheel_reminder,
     ),
     MailSample(
         "samlet-e-mail",

@@ -59,6 +59,12 @@ class NoticeReason(enum.StrEnum):
     QUESTION_SET = "question_set"  # the group's questions, some days before its leader meeting
     CHAIR_NOTE = "chair_note"  # to the chair: write the meeting note before the workshop
     REMINDER = "reminder"  # answers still missing, the meeting is close (can be unsubscribed)
+    # The round's competence wheel (the object is the round): its start or end measurement is open,
+    # and one reminder each while it is not done (can be unsubscribed).
+    ASSESSMENT_START = "assessment_start"
+    ASSESSMENT_END = "assessment_end"
+    ASSESSMENT_START_REMINDER = "assessment_start_reminder"
+    ASSESSMENT_END_REMINDER = "assessment_end_reminder"
 
 
 class Notice(Base):
@@ -77,7 +83,8 @@ class Notice(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
     reason: Mapped[NoticeReason] = mapped_column(string_enum(NoticeReason))
-    # The event it is about (the kick-off, the leader meeting, the workshop).
+    # The event it is about (the kick-off, the leader meeting, the workshop); for the competence
+    # wheel's reasons, the round.
     object_id: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     notified_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())

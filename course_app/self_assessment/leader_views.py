@@ -204,24 +204,32 @@ def _render_page(
     return (
         render_template(
             "self_assessment/page.html",
-            cohort=found.cohort,
-            assessment=found.assessment,
-            point=current.response.point,
-            point_label=texts.POINT_LABELS[current.response.point],
+            **_taking_context(found, current, form, problems, language),
             page=page,
-            taking=current,
             groups=statement_groups(
                 found.assessment, page, current.answers if chosen is None else chosen, language
             ),
             area_title=page.area.title(language),
-            problems=[str(problem) for problem in problems],
-            form=form,
             buttons=BUTTON_LABELS,
-            percent=current.answered * 100 // current.total if current.total else 0,
-            language=language,
         ),
         status,
     )
+
+
+def _taking_context(found: MyRound, current: Taking, form, problems, language: str) -> dict:
+    """What the statement pages and the finish page both show: the round, the measurement, how far
+    she has come, the form and what was refused."""
+    return {
+        "cohort": found.cohort,
+        "assessment": found.assessment,
+        "point": current.response.point,
+        "point_label": texts.POINT_LABELS[current.response.point],
+        "taking": current,
+        "problems": [str(problem) for problem in problems],
+        "form": form,
+        "percent": current.answered * 100 // current.total if current.total else 0,
+        "language": language,
+    }
 
 
 @bp.route(POINT_PATH + "/side/<int:page>", methods=["GET", "POST"])
@@ -307,17 +315,9 @@ def _render_finish(found: MyRound, point: str, current: Taking, *, problems=(), 
     return (
         render_template(
             "self_assessment/finish.html",
-            cohort=found.cohort,
-            assessment=found.assessment,
-            point=current.response.point,
-            point_label=texts.POINT_LABELS[current.response.point],
-            taking=current,
+            **_taking_context(found, current, form, problems, language),
             missing=missing,
             missing_count=current.total - current.answered,
-            problems=[str(problem) for problem in problems],
-            form=form,
-            percent=current.answered * 100 // current.total if current.total else 0,
-            language=language,
         ),
         status,
     )

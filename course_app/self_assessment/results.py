@@ -6,13 +6,19 @@ compute; ``results_for_aggregates`` gives one ``aggregates.Result`` per complete
 the pseudonym as respondent and is meant for ``aggregates.aggregate`` only (``aggregate_wheels``):
 never show its rows, they are one person's answers each. Scores are the mean of an area's statements
 per dimension, over active areas and items, from completed responses only.
+
+With ``goals=True`` a result also carries, per learning goal its statements are tagged with
+(``AssessmentItem.goals``), the mean of those statements, as the cell ``(goal id, GOAL_DIMENSION)``:
+the averages per learning goal are then worked out in the same ``aggregate`` call as the wheel's,
+so exactly the same slices are shown and hidden for both.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 from flask import current_app
 from flask_babel import format_date, get_locale, gettext
@@ -33,6 +39,10 @@ from course_app.self_assessment.models import (
 from course_app.self_assessment.pseudonyms import pseudonym
 
 Scores = dict[str, dict[str, float]]  # area key → dimension → mean
+
+# The "dimension" of a learning goal's cell in an ``aggregates.Result`` (a goal id and an area key
+# may be alike; the three real dimensions never are "goal").
+GOAL_DIMENSION = "goal"
 
 _POINT_ORDER = {MeasurementPoint.START: 0, MeasurementPoint.ADHOC: 1, MeasurementPoint.END: 2}
 
@@ -125,17 +135,22 @@ def _label(result: MyResult, with_round: bool) -> LazyString:
     return LazyString(text)
 
 
-def wheel_data(assessment: Assessment, results: Iterable[MyResult]) -> WheelData:
-    """Her wheel: the areas of ``assessment`` and her latest measurements (at most six series)."""
-    results = tuple(results)[-MAX_SERIES:]
+def wheel_areas(assessment: Assessment) -> tuple[WheelArea, ...]:
+    """The wheel's spokes: the active areas of ``assessment`` in order, labelled in the locale shown."""
     areas = db.session.scalars(
         select(AssessmentArea)
         .where(AssessmentArea.assessment_id == assessment.id, AssessmentArea.retired_at.is_(None))
         .order_by(AssessmentArea.position, AssessmentArea.id)
     ).all()
+    return tuple(WheelArea(area.key, _area_label(area)) for area in areas)
+
+
+def wheel_data(assessment: Assessment, results: Iterable[MyResult]) -> WheelData:
+    """Her wheel: the areas of ``assessment`` and her latest measurements (at most six series)."""
+    results = tuple(results)[-MAX_SERIES:]
     with_round = len({result.cohort_id for result in results}) > 1
     return WheelData(
-        areas=tuple(WheelArea(area.key, _area_label(area)) for area in areas),
+        areas=wheel_areas(assessment),
         series=tuple(
             WheelSeries(result.key, _label(result, with_round), result.scores) for result in results
         ),
@@ -151,27 +166,83 @@ def _area_label(area: AssessmentArea) -> LazyString:
     return LazyString(text)
 
 
+def goals_of(assessment: Assessment) -> dict[int, tuple[str, ...]]:
+    """item id → the learning goals it is tagged with, for the active items (and areas) with any."""
+    rows = db.session.execute(
+        select(AssessmentItem.id, AssessmentItem.goals)
+        .join(AssessmentArea, AssessmentArea.id == AssessmentItem.area_id)
+        .where(
+            AssessmentItem.assessment_id == assessment.id,
+            AssessmentItem.retired_at.is_(None),
+            AssessmentArea.retired_at.is_(None),
+        )
+    )
+    tagged = {}
+    for item_id, goals in rows:
+        found = tuple(dict.fromkeys(str(goal) for goal in goals or () if goal))
+        if found:
+            tagged[item_id] = found
+    return tagged
+
+
+def _goal_scores(
+    response_ids: Sequence[str], tagged: Mapping[int, tuple[str, ...]]
+) -> dict[str, dict[str, float]]:
+    """response id → learning goal → mean of the goal's statements (rounded like ``_scores``)."""
+    if not response_ids or not tagged:
+        return {}
+    rows = db.session.execute(
+        select(
+            AssessmentAnswer.response_id, AssessmentAnswer.item_id, AssessmentAnswer.value
+        ).where(
+            AssessmentAnswer.response_id.in_(list(response_ids)),
+            AssessmentAnswer.item_id.in_(sorted(tagged)),
+        )
+    )
+    values: dict[str, dict[str, list[int]]] = {}
+    for response_id, item_id, value in rows:
+        for goal in tagged[item_id]:
+            values.setdefault(response_id, {}).setdefault(goal, []).append(value)
+    return {
+        response_id: {
+            goal: round(float(Fraction(sum(found), len(found))), 2)
+            for goal, found in by_goal.items()
+        }
+        for response_id, by_goal in values.items()
+    }
+
+
 def results_for_aggregates(
-    assessment: Assessment, cohort_ids: Iterable[int]
+    assessment: Assessment,
+    cohort_ids: Iterable[int],
+    *,
+    organisation_ids: Collection[int] | None = None,
+    goals: bool = False,
 ) -> tuple[aggregates.Result, ...]:
     """One result per completed measurement in the rounds (for løbende: each pseudonym's latest per
-    round), the pseudonym as respondent; organisation, area and group as copied at completion."""
+    round), the pseudonym as respondent; organisation, area and group as copied at completion.
+    ``organisation_ids``: only responses completed in these organisations (None: every response), so
+    a coordinator's slices never hold another organisation's people. ``goals``: add a cell per
+    learning goal (``GOAL_DIMENSION``)."""
     cohort_ids = sorted(set(cohort_ids))
-    if not cohort_ids:
+    if not cohort_ids or (organisation_ids is not None and not organisation_ids):
         return ()
+    conditions = [
+        AssessmentResponse.assessment_id == assessment.id,
+        AssessmentResponse.cohort_id.in_(cohort_ids),
+        AssessmentResponse.completed_on.is_not(None),
+    ]
+    if organisation_ids is not None:
+        conditions.append(AssessmentResponse.organisation_id.in_(sorted(organisation_ids)))
     responses = db.session.scalars(
-        select(AssessmentResponse)
-        .where(
-            AssessmentResponse.assessment_id == assessment.id,
-            AssessmentResponse.cohort_id.in_(cohort_ids),
-            AssessmentResponse.completed_on.is_not(None),
-        )
-        .order_by(AssessmentResponse.sequence)
+        select(AssessmentResponse).where(*conditions).order_by(AssessmentResponse.sequence)
     ).all()
     latest: dict[tuple[str, int, str], AssessmentResponse] = {}
     for response in responses:  # a later sequence replaces an earlier one
         latest[(response.pseudonym, response.cohort_id, response.point.value)] = response
-    scores = _scores([response.id for response in latest.values()])
+    response_ids = [response.id for response in latest.values()]
+    scores = _scores(response_ids)
+    by_goal = _goal_scores(response_ids, goals_of(assessment)) if goals and response_ids else {}
     return tuple(
         aggregates.Result(
             respondent=response.pseudonym,
@@ -179,9 +250,15 @@ def results_for_aggregates(
             round=response.cohort_id,
             point=response.point.value,
             scores={
-                (area, dimension): value
-                for area, by_dimension in scores.get(response.id, {}).items()
-                for dimension, value in by_dimension.items()
+                **{
+                    (area, dimension): value
+                    for area, by_dimension in scores.get(response.id, {}).items()
+                    for dimension, value in by_dimension.items()
+                },
+                **{
+                    (goal, GOAL_DIMENSION): value
+                    for goal, value in by_goal.get(response.id, {}).items()
+                },
             },
             area=response.area_id,
             group=response.group_id,
@@ -199,10 +276,16 @@ def aggregate_wheels(
     assessment: Assessment,
     cohort_ids: Iterable[int],
     slices: Iterable[aggregates.Slice] | None = None,
+    *,
+    organisation_ids: Collection[int] | None = None,
+    goals: bool = False,
 ) -> tuple[aggregates.Outcome, ...]:
     """The averages the screens may show: ``aggregates.aggregate`` over the rounds' results with the
-    configured k (every slicing the screens offer when ``slices`` is None)."""
-    results = results_for_aggregates(assessment, cohort_ids)
+    configured k (every slicing the screens offer when ``slices`` is None); ``organisation_ids`` and
+    ``goals`` as in ``results_for_aggregates``."""
+    results = results_for_aggregates(
+        assessment, cohort_ids, organisation_ids=organisation_ids, goals=goals
+    )
     if slices is None:
         slices = aggregates.screen_slices(results)
     return aggregates.aggregate(results, slices, k=min_group())

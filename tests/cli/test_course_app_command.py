@@ -203,6 +203,12 @@ def test_the_demo_tells_the_story_in_time(env):
                 connection.execute(text("SELECT body_text FROM outbox_messages")).scalars().all()
             )
             kinds = connection.execute(text("SELECT kind FROM events")).scalars().all()
+            wheel = connection.execute(
+                text(
+                    "SELECT assessments.key FROM round_assessments "
+                    "JOIN assessments ON assessments.id = round_assessments.assessment_id"
+                )
+            ).all()
             opened = (
                 connection.execute(
                     text(
@@ -226,5 +232,10 @@ def test_the_demo_tells_the_story_in_time(env):
     ]
     assert "film-2" in opened and "ledergruppe-1" in opened and "film-3" not in opened
     assert any("Her er spørgsmålene, I skal drøfte." in body for body in bodies)
+    # The round uses the shipped competence wheel: its start measurement is in each leader's e-mail.
+    assert wheel == [("kompetencehjul",)]
+    assert "Demoforløbet bruger kompetencehjulet" in first.stdout
+    assert all("http://127.0.0.1:5123/kompetencehjul" in body for body in bodies)
     again = run(["demo", "--no-serve", "--port", "5123"], demo_env)
     assert "Tidsplanen er kørt: 0 moduler åbnet, 0 e-mails skrevet." in again.stdout
+    assert "Demoforløbet bruger kompetencehjulet" not in again.stdout

@@ -14,12 +14,12 @@ from sqlalchemy import select, update
 from course_app.accounts.models import User
 from course_app.cohorts import services as cohorts
 from course_app.cohorts.models import Enrolment
+from course_app.cohorts.round_access import round_access
 from course_app.learning import services as learning
 from course_app.organisations import services as directory
 from course_app.organisations.access import viewer_for
 from course_app.progress.models import LessonProgress
 from course_app.reflections.models import ReflectionAnswer
-from course_app.rounds.access import round_access
 from course_app.rounds.participants import ParticipantFilters, ParticipantState, participant_list
 from tests import factories
 from tests.helpers import sign_in

@@ -11,11 +11,11 @@ import pytest
 from sqlalchemy import select
 
 from course_app.audit.models import AuditEntry
+from course_app.cohorts.round_access import round_access
 from course_app.core.errors import NotAllowed
 from course_app.courses.models import Module
 from course_app.courses.release_rules import ReleaseKind, ReleaseRule
 from course_app.organisations.access import viewer_for
-from course_app.rounds.access import round_access
 from course_app.rounds.release_table import (
     ReleaseRulesInvalid,
     StaleReleaseTable,

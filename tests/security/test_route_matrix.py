@@ -982,7 +982,7 @@ def event_form(w: World, role: str, obj: str) -> dict[str, Any]:
     return data
 
 
-# The rounds pages (rounds/access.py): platform admins everything; coordinators the rounds their
+# The rounds pages (cohorts/round_access.py): platform admins everything; coordinators the rounds their
 # organisation takes part in (C1: both; C2: B only; else 404), their own organisation's people only,
 # release tables only of rounds their organisation has alone; everyone else 403.
 ERASE_URLS: dict[str, Url] = {
@@ -1878,7 +1878,7 @@ ROUTES: dict[str, dict[str, Spec]] = {
     "calendar.delete_event": {
         "POST": Spec(event_urls("/slet"), event_outcomes(WROTE, setters=True), data=form())
     },
-    # --- rounds (rounds/access.py): see ROUND_STAFF above ---
+    # --- rounds (cohorts/round_access.py): see ROUND_STAFF above ---
     "rounds.round_list": {
         "GET": Spec(fixed("/forloeb"), same(given(PAGE, *IMPORTERS), "-"), refused=FORBIDDEN)
     },

@@ -1,0 +1,497 @@
+"""The average wheels for coordinators and platform admins (issue 14, point 5): which rounds and
+organisations a person may see averages for, the slicings offered, and the averages themselves.
+
+Plain functions, no request. Who sees what:
+
+- platform admins: every round that uses the competence wheel, and everyone's responses in it;
+- coordinators: the rounds their organisation takes part in, and only the responses completed in
+  their own organisation (filtered in the query, before anything is aggregated, so no slice ever
+  holds another organisation's people); a round their organisation is not in is ``NotFound``;
+- everyone else: ``NotAllowed``.
+
+The floor and the rules against differencing are ``assessments/aggregates.py``'s, with
+k = ``results.min_group()``. **One** ``aggregate`` call per request covers every slice of every
+slicing the screen and the CSV offer for the round (the whole round, each organisation, each area,
+each leader group, at start, end and løbende), with a cell per learning goal in the same results;
+the chosen slicing then shows its part of that one outcome. So the screens of one round, whichever
+slicing is chosen, and the CSV never show two slices that differ by fewer than k people, and the
+averages per learning goal are shown and hidden exactly where the wheels are.
+
+What leaves this module is shown averages (means and the number of respondents) and, for hidden
+slices, the reason only: never a count, never a result of one person. There is no per-person row.
+Slices are named from the directory (every area and group of the organisations in view, whether or
+not anyone in it answered), so which slices are listed says nothing about who answered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
+from sqlalchemy import select
+
+from course_app.assessments import aggregates
+from course_app.assessments.models import Assessment
+from course_app.assessments.wheel_text import MIN_AREAS, WheelArea, WheelData, WheelSeries
+from course_app.cohorts.models import Cohort, cohort_organisations
+from course_app.cohorts.services import cohort_by_id
+from course_app.core.db import db, is_possible_id
+from course_app.core.errors import NotAllowed, NotFound
+from course_app.core.i18n import danish_sort_key
+from course_app.courses.models import LearningGoal
+from course_app.organisations.access import Viewer
+from course_app.organisations.models import Area, LeaderGroup, Organisation
+from course_app.self_assessment import results
+from course_app.self_assessment.models import MeasurementPoint
+from course_app.self_assessment.round_models import RoundAssessment
+from course_app.self_assessment.texts import POINT_LABELS
+
+Text = str | LazyString
+SlicingKey = Literal["round", "organisation", "area", "group"]
+
+# The slicings the screen and the CSV offer, in the order of the choice.
+SLICINGS: tuple[SlicingKey, ...] = ("round", "organisation", "area", "group")
+DEFAULT_SLICING: SlicingKey = "round"
+SLICING_LABELS: dict[str, LazyString] = {
+    "round": _l("Hele forløbet"),
+    "organisation": _l("Organisation"),
+    "area": _l("Område"),
+    "group": _l("Ledergruppe"),
+}
+# In file names (ASCII).
+SLICING_SLUGS = {
+    "round": "hele-forloebet",
+    "organisation": "organisation",
+    "area": "omraade",
+    "group": "ledergruppe",
+}
+POINTS = (MeasurementPoint.START, MeasurementPoint.END, MeasurementPoint.ADHOC)
+
+State = Literal["no_rounds", "no_tool", "external", "no_results", "averages"]
+
+
+def slicing_from(value: object) -> SlicingKey:
+    """The slicing asked for; anything unknown is the default (a URL edited into nonsense)."""
+    return value if isinstance(value, str) and value in SLICINGS else DEFAULT_SLICING  # type: ignore[return-value]
+
+
+# --- who may see what -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AveragesScope:
+    """Whose responses a person may see averages of: everyone's (platform admins, ``None``) or those
+    completed in the organisations she coordinates."""
+
+    viewer: Viewer
+
+    @property
+    def organisation_ids(self) -> frozenset[int] | None:
+        return None if self.viewer.is_platform_admin else self.viewer.coordinator_of
+
+    @property
+    def is_platform_admin(self) -> bool:
+        return self.viewer.is_platform_admin
+
+
+def may_see_averages(viewer: Viewer) -> bool:
+    return viewer.is_platform_admin or bool(viewer.coordinator_of)
+
+
+def averages_scope(viewer: Viewer) -> AveragesScope:
+    if not may_see_averages(viewer):
+        raise NotAllowed(
+            _l("Gennemsnittene for kompetencehjulet er for koordinatorer og administratorer.")
+        )
+    return AveragesScope(viewer)
+
+
+@dataclass(frozen=True)
+class RoundChoice:
+    cohort: Cohort
+    tool: RoundAssessment | None
+
+
+def round_choices(scope: AveragesScope) -> tuple[RoundChoice, ...]:
+    """The rounds in view that use a competence wheel (this platform's or an external tool), newest
+    first (one query)."""
+    query = (
+        select(Cohort, RoundAssessment)
+        .join(RoundAssessment, RoundAssessment.cohort_id == Cohort.id)
+        .order_by(Cohort.starts_on.desc(), Cohort.id.desc())
+    )
+    ids = scope.organisation_ids
+    if ids is not None:
+        query = query.where(
+            Cohort.id.in_(
+                select(cohort_organisations.c.cohort_id).where(
+                    cohort_organisations.c.organisation_id.in_(sorted(ids))
+                )
+            )
+        )
+    return tuple(RoundChoice(cohort, tool) for cohort, tool in db.session.execute(query))
+
+
+def default_round(choices: Sequence[RoundChoice], today: dt.date) -> RoundChoice | None:
+    """As the reports: the latest round that has started, else the next to start."""
+    started = [choice for choice in choices if choice.cohort.starts_on <= today]
+    if started:
+        return max(started, key=lambda choice: (choice.cohort.starts_on, choice.cohort.id))
+    return min(
+        choices, key=lambda choice: (choice.cohort.starts_on, choice.cohort.id), default=None
+    )
+
+
+def _organisations_in_view(scope: AveragesScope, cohort: Cohort) -> tuple[Organisation, ...]:
+    ids = scope.organisation_ids
+    return tuple(
+        sorted(
+            (o for o in cohort.organisations if ids is None or o.id in ids),
+            key=lambda organisation: danish_sort_key(organisation.name),
+        )
+    )
+
+
+def _chosen(
+    scope: AveragesScope, choices: tuple[RoundChoice, ...], cohort_id: int | None, today: dt.date
+) -> tuple[RoundChoice | None, tuple[RoundChoice, ...]]:
+    """The round asked for (``NotFound`` when it does not exist or is out of view), or the default;
+    and the choices, with the round asked for among them even when it has no competence wheel."""
+    if cohort_id is None:
+        return default_round(choices, today), choices
+    found = next((choice for choice in choices if choice.cohort.id == cohort_id), None)
+    if found is not None:
+        return found, choices
+    if not is_possible_id(cohort_id):
+        raise NotFound(_l("Forløbet findes ikke."))
+    cohort = cohort_by_id(cohort_id)
+    ids = scope.organisation_ids
+    if ids is not None and not any(o.id in ids for o in cohort.organisations):
+        raise NotFound(_l("Forløbet med id %(id)s findes ikke.", id=cohort_id))
+    # In view, but without a competence wheel: shown as such, and in the choice so it stays chosen.
+    found = RoundChoice(cohort, None)
+    return found, (found, *choices)
+
+
+# --- what the screen and the CSV show -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PointAverage:
+    """One measurement point of one slice: shown (``respondents`` and ``means``) or hidden (only
+    ``reason``; no count)."""
+
+    point: MeasurementPoint
+    slice: aggregates.Slice
+    respondents: int | None = None
+    means: Mapping[aggregates.Cell, float] = field(default_factory=dict)
+    reason: Text | None = None
+
+    @property
+    def shown(self) -> bool:
+        return self.respondents is not None
+
+    @property
+    def label(self) -> LazyString:
+        return POINT_LABELS[self.point]
+
+
+@dataclass(frozen=True)
+class GoalAverage:
+    """One learning goal of one slice: the mean of its statements per shown point (in the order of
+    ``SliceAverages.shown_points``)."""
+
+    key: str
+    label: str
+    scores: tuple[float | None, ...]
+
+
+@dataclass(frozen=True)
+class SliceAverages:
+    """A slice of the round (the whole of it, an organisation, an area or a leader group) at every
+    measurement point."""
+
+    key: str  # for ids in the page: "hele", "organisation-3", "omraade-12", "ledergruppe-7"
+    kind: SlicingKey
+    label: str | LazyString
+    organisation: str  # the organisation's name ("" for the whole round)
+    area: str  # the area's name (area slices only)
+    group: str  # the leader group's name (group slices only)
+    points: tuple[PointAverage, ...]
+    wheel: WheelData | None  # the shown points overlaid; None when none is shown
+    goals: tuple[GoalAverage, ...]
+
+    @property
+    def shown_points(self) -> tuple[PointAverage, ...]:
+        return tuple(point for point in self.points if point.shown)
+
+    @property
+    def any_shown(self) -> bool:
+        return any(point.shown for point in self.points)
+
+
+@dataclass(frozen=True)
+class Goal:
+    key: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Averages:
+    """Everything the screen and the CSV show for one round and slicing."""
+
+    scope: AveragesScope
+    k: int
+    slicing: SlicingKey
+    rounds: tuple[RoundChoice, ...]
+    state: State
+    cohort: Cohort | None = None
+    tool: RoundAssessment | None = None
+    assessment: Assessment | None = None
+    organisations: tuple[Organisation, ...] = ()
+    areas: tuple[WheelArea, ...] = ()
+    goals: tuple[Goal, ...] = ()
+    slices: tuple[SliceAverages, ...] = ()
+
+    @property
+    def shown_slices(self) -> tuple[SliceAverages, ...]:
+        return tuple(item for item in self.slices if item.any_shown)
+
+    @property
+    def hidden_slices(self) -> tuple[SliceAverages, ...]:
+        return tuple(item for item in self.slices if not item.any_shown)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """A slice of the directory before it is aggregated."""
+
+    key: str
+    kind: SlicingKey
+    label: str | LazyString
+    organisation: str
+    area: str
+    group: str
+    filters: tuple[tuple[str, aggregates.Value], ...]
+
+
+def _entries(
+    cohort: Cohort,
+    organisations: tuple[Organisation, ...],
+    areas: Sequence[Area],
+    groups: Sequence[LeaderGroup],
+) -> dict[SlicingKey, list[_Entry]]:
+    several = len(organisations) > 1
+    names = {organisation.id: organisation.name for organisation in organisations}
+
+    def named(name: str, organisation_id: int) -> str:
+        return f"{names[organisation_id]}: {name}" if several else name
+
+    round_filter = (("round", cohort.id),)
+    return {
+        "round": [_Entry("hele", "round", SLICING_LABELS["round"], "", "", "", round_filter)],
+        "organisation": [
+            _Entry(
+                f"organisation-{o.id}",
+                "organisation",
+                o.name,
+                o.name,
+                "",
+                "",
+                (*round_filter, ("organisation", o.id)),
+            )
+            for o in organisations
+        ],
+        "area": [
+            _Entry(
+                f"omraade-{a.id}",
+                "area",
+                named(a.name, a.organisation_id),
+                names[a.organisation_id],
+                a.name,
+                "",
+                (*round_filter, ("organisation", a.organisation_id), ("area", a.id)),
+            )
+            for a in areas
+        ],
+        "group": [
+            _Entry(
+                f"ledergruppe-{g.id}",
+                "group",
+                named(g.name, g.organisation_id),
+                names[g.organisation_id],
+                "",
+                g.name,
+                (*round_filter, ("organisation", g.organisation_id), ("group", g.id)),
+            )
+            for g in groups
+        ],
+    }
+
+
+def _slice(entry: _Entry, point: MeasurementPoint) -> aggregates.Slice:
+    filters = (*entry.filters, ("point", point.value))
+    return aggregates.Slice(aggregates.slice_key(filters), **dict(filters))
+
+
+def _directory(
+    organisations: tuple[Organisation, ...],
+) -> tuple[list[Area], list[LeaderGroup]]:
+    ids = [organisation.id for organisation in organisations]
+    if not ids:
+        return [], []
+    order = {organisation.id: danish_sort_key(organisation.name) for organisation in organisations}
+    areas = sorted(
+        db.session.scalars(select(Area).where(Area.organisation_id.in_(ids))),
+        key=lambda area: (order[area.organisation_id], danish_sort_key(area.name), area.id),
+    )
+    groups = sorted(
+        db.session.scalars(select(LeaderGroup).where(LeaderGroup.organisation_id.in_(ids))),
+        key=lambda group: (order[group.organisation_id], danish_sort_key(group.name), group.id),
+    )
+    return areas, groups
+
+
+def _goals(assessment: Assessment, cohort: Cohort) -> tuple[Goal, ...]:
+    """The learning goals the assessment's statements are tagged with, named by the round's course
+    where it has them (in the course's order), else by their id."""
+    keys = sorted({goal for goals in results.goals_of(assessment).values() for goal in goals})
+    if not keys:
+        return ()
+    known = {
+        goal.key: goal
+        for goal in db.session.scalars(
+            select(LearningGoal).where(
+                LearningGoal.course_id == cohort.course_id, LearningGoal.key.in_(keys)
+            )
+        )
+    }
+
+    def order(key: str) -> tuple[int, int, str]:
+        goal = known.get(key)
+        return (0, goal.position, key) if goal is not None else (1, 0, key)
+
+    return tuple(
+        Goal(key, known[key].title if key in known else key) for key in sorted(keys, key=order)
+    )
+
+
+def _point_average(point: MeasurementPoint, outcome: aggregates.Outcome) -> PointAverage:
+    if isinstance(outcome, aggregates.Hidden):
+        return PointAverage(point, outcome.slice, reason=outcome.message)
+    return PointAverage(point, outcome.slice, outcome.respondents, dict(outcome.means))
+
+
+def _wheel(
+    points: tuple[PointAverage, ...],
+    areas: tuple[WheelArea, ...],
+    assessment: Assessment,
+) -> WheelData | None:
+    shown = [point for point in points if point.shown]
+    if not shown or len(areas) < MIN_AREAS:
+        return None
+    series = []
+    for point in shown:
+        scores: dict[str, dict[str, float]] = {}
+        for (area, dimension), mean in point.means.items():
+            if dimension != results.GOAL_DIMENSION:
+                scores.setdefault(area, {})[dimension] = mean
+        series.append(WheelSeries(point.point.value, point.label, scores))
+    return WheelData(
+        areas=areas,
+        series=tuple(series),
+        scale_min=assessment.scale_min,
+        scale_max=assessment.scale_max,
+    )
+
+
+def _goal_rows(
+    goals: tuple[Goal, ...], points: tuple[PointAverage, ...]
+) -> tuple[GoalAverage, ...]:
+    shown = [point for point in points if point.shown]
+    if not shown:
+        return ()
+    return tuple(
+        GoalAverage(
+            goal.key,
+            goal.label,
+            tuple(point.means.get((goal.key, results.GOAL_DIMENSION)) for point in shown),
+        )
+        for goal in goals
+    )
+
+
+def averages_for(
+    scope: AveragesScope,
+    cohort_id: int | None,
+    slicing: SlicingKey,
+    *,
+    today: dt.date,
+) -> Averages:
+    """The averages of one round (``cohort_id``; None: the current one) cut by ``slicing``, as the
+    person may see them. ``NotFound`` for a round that does not exist or is out of her view."""
+    k = results.min_group()
+    slicing = slicing_from(slicing)
+    choice, rounds = _chosen(scope, round_choices(scope), cohort_id, today)
+    if choice is None:
+        return Averages(scope, k, slicing, rounds, "no_rounds")
+    cohort, tool = choice.cohort, choice.tool
+    base = {"scope": scope, "k": k, "slicing": slicing, "rounds": rounds, "cohort": cohort}
+    organisations = _organisations_in_view(scope, cohort)
+    if tool is None:
+        return Averages(**base, state="no_tool", organisations=organisations)
+    if tool.assessment_id is None:
+        return Averages(**base, state="external", tool=tool, organisations=organisations)
+    assessment = db.session.get(Assessment, tool.assessment_id)
+    assert assessment is not None  # a foreign key with RESTRICT
+    found = results.results_for_aggregates(
+        assessment, [cohort.id], organisation_ids=scope.organisation_ids, goals=True
+    )
+    common = {**base, "tool": tool, "assessment": assessment, "organisations": organisations}
+    if not found:
+        return Averages(**common, state="no_results")
+
+    areas, groups = _directory(organisations)
+    entries = _entries(cohort, organisations, areas, groups)
+    # Every slice of every slicing offered, at every point, in one call: the rules hold across all.
+    every = {
+        (entry.key, point): _slice(entry, point)
+        for slicing_entries in entries.values()
+        for entry in slicing_entries
+        for point in POINTS
+    }
+    outcomes = aggregates.aggregate(found, every.values(), k=k)
+    by_key = {outcome.slice.key: outcome for outcome in outcomes}
+
+    wheel_areas = results.wheel_areas(assessment)
+    goals = _goals(assessment, cohort)
+    shown_entries = entries["round"] + ([] if slicing == "round" else entries[slicing])
+    slices = []
+    for entry in shown_entries:
+        points = tuple(
+            _point_average(point, by_key[every[(entry.key, point)].key]) for point in POINTS
+        )
+        slices.append(
+            SliceAverages(
+                key=entry.key,
+                kind=entry.kind,
+                label=entry.label,
+                organisation=entry.organisation,
+                area=entry.area,
+                group=entry.group,
+                points=points,
+                wheel=_wheel(points, wheel_areas, assessment),
+                goals=_goal_rows(goals, points),
+            )
+        )
+    return Averages(
+        **common,
+        state="averages",
+        areas=wheel_areas,
+        goals=goals,
+        slices=tuple(slices),
+    )
