@@ -27,7 +27,7 @@ from course_app.core import migrate
 from course_app.core.db import db, make_engine
 from course_app.courses.file_import import import_missing_courses
 from course_app.courses.models import Module
-from course_app.demo import ensure_demo_data
+from course_app.demo import ensure_demo_data, ensure_demo_wheel
 from course_app.paths import COURSES_DIR
 from course_app.schedule.models import CohortRelease
 from tests.conftest import TEST_CONFIG
@@ -102,6 +102,7 @@ def demo_app(
         import_missing_assessments(COURSES_DIR)
         ensure_demo_data(PASSWORD, plan_events=plan_events)
         _open_now(FIRST_LEADER_MEETING)
+        ensure_demo_wheel()  # as the demo start does
         db.session.commit()
     return app
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -53,3 +55,20 @@ def test_pages_after_switching_to_english(page):
     open_module_from_dashboard(page, FILM_1)
     expect(page.locator("html")).to_have_attribute("lang", "en")
     assert_accessible(page, "the film-1 module page in English")
+
+
+def test_competence_wheel_pages_in_english(page):
+    """The competence wheel's overview and a measurement's intro, after switching to English."""
+    sign_in(page, "leder4@glostrup.example")
+    page.locator("#language-select").select_option("en")
+    page.locator(".language-form button[type=submit]").click()
+    page.wait_for_url("**/mit-forloeb")
+    page.goto("/kompetencehjul")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    assert_accessible(page, "the competence wheel overview in English")
+
+    page.locator("main").get_by_role("link", name=re.compile(r"^Start\b")).first.click()
+    page.wait_for_url(re.compile(r"/kompetencehjul/\d+/start$"))
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    assert_accessible(page, "the start measurement's intro in English")
