@@ -176,10 +176,16 @@ def forget(user: User) -> int:
             .where(AssessmentResponse.pseudonym == mine, AssessmentResponse.completed_on.is_(None))
             .execution_options(synchronize_session=False)
         ).rowcount
-        changed += db.session.execute(
-            update(AssessmentResponse)
-            .where(AssessmentResponse.pseudonym == mine)
-            .values(pseudonym=secrets.token_hex(PSEUDONYM_LENGTH // 2))
-            .execution_options(synchronize_session=False)
-        ).rowcount
+        # Each completed response its own random pseudonym: her start, end and løbende answers no
+        # longer belong together either.
+        completed = db.session.scalars(
+            select(AssessmentResponse.id).where(AssessmentResponse.pseudonym == mine)
+        ).all()
+        for response_id in completed:
+            changed += db.session.execute(
+                update(AssessmentResponse)
+                .where(AssessmentResponse.id == response_id)
+                .values(pseudonym=secrets.token_hex(PSEUDONYM_LENGTH // 2))
+                .execution_options(synchronize_session=False)
+            ).rowcount
     return changed

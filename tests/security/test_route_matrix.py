@@ -2150,6 +2150,20 @@ def wheel_point(suffix: str, *keys: str) -> dict[str, Url]:
     return {key: (lambda w, key=key: POINTS[key](w) + suffix) for key in keys}
 
 
+def averages_urls(suffix: str) -> dict[str, Url]:
+    """The averages of the default round, and of C2 chosen in the query (organisation B's only)."""
+    return {
+        "-": lambda w: f"/kompetencehjul/gennemsnit{suffix}",
+        "c2": lambda w: f"/kompetencehjul/gennemsnit{suffix}?cohort={w.c2}",
+    }
+
+
+AVERAGES_READERS = {
+    "-": given(PAGE, "coord_a", "coord_b", "admin"),
+    "c2": {**given(PAGE, "coord_b", "admin"), "coord_a": HIDDEN},
+}
+
+
 def wheel_reflections(w: World, role: str, obj: str) -> dict[str, Any]:
     return {
         "refleksion-vigtige-text": "Ny tanke",
@@ -2179,10 +2193,11 @@ SELF_ASSESSMENT_ROUTES: dict[str, dict[str, Spec]] = {
             },
         ),
         "POST": Spec(
-            wheel_point("", "c1/start", "c1/adhoc"),
+            wheel_point("", "c1/start", "c1/adhoc", "c1/end", "c2/start"),
             {
                 "c1/start": {**given(WROTE, *C1_STARTERS), "l1": CONFLICT},
                 "c1/adhoc": given(WROTE, *C1_LEADERS),
+                "c1/end": given(CONFLICT, *C1_LEADERS),  # C1 has no last day: not open
             },
             data=form(),
         ),
@@ -2225,15 +2240,15 @@ SELF_ASSESSMENT_ROUTES: dict[str, dict[str, Spec]] = {
     },
     "self_assessment.averages": {
         "GET": Spec(
-            fixed("/kompetencehjul/gennemsnit"),
-            same(given(PAGE, "coord_a", "coord_b", "admin"), "-"),
+            averages_urls(""),
+            AVERAGES_READERS,
             refused=FORBIDDEN,
         )
     },
     "self_assessment.averages_csv": {
         "GET": Spec(
-            fixed("/kompetencehjul/gennemsnit.csv"),
-            same(given(PAGE, "coord_a", "coord_b", "admin"), "-"),
+            averages_urls(".csv"),
+            AVERAGES_READERS,
             refused=FORBIDDEN,
         )
     },

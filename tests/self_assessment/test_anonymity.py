@@ -124,12 +124,12 @@ def test_response_rows_hold_nothing_finer_than_a_day(world):
     assert db.session.scalar(select(AssessmentResponse.completed_on)) == dt.date(2026, 2, 10)
 
 
-def _complete(world, leader, value=3):
+def _complete(world, leader, value=3, point="start"):
     a = world.assessment
-    taking.start_or_resume(leader, world.cohort, a, "start", NOW)
+    taking.start_or_resume(leader, world.cohort, a, point, NOW)
     for number, answers in enumerate(answer_all(a, value), start=1):
-        taking.save_page(leader, world.cohort, a, "start", number, answers, NOW)
-    taking.complete(leader, world.cohort, a, "start", NOW)
+        taking.save_page(leader, world.cohort, a, point, number, answers, NOW)
+    taking.complete(leader, world.cohort, a, point, NOW)
 
 
 def test_her_export_has_her_participation_and_answers_only(world):
@@ -154,9 +154,13 @@ def test_erasure_cuts_her_responses_loose_but_they_still_count(world):
     for leader in world.leaders[:5]:
         _complete(world, leader)
     anna = world.anna
+    _complete(world, anna, point="adhoc")
     taking.start_or_resume(anna, world.cohort, world.assessment, "adhoc", NOW)  # unfinished
     before = results.results_for_aggregates(world.assessment, [world.cohort.id])
     erasure.anonymise_person(anna, actor_id=None, now=NOW, reason="test")
+    # Her start and her løbende answers no longer share a pseudonym: nothing ties them together.
+    pseudonyms = db.session.scalars(select(AssessmentResponse.pseudonym)).all()
+    assert len(pseudonyms) == 6 and len(set(pseudonyms)) == 6
     assert (
         db.session.scalar(
             select(AssessmentParticipation).where(AssessmentParticipation.user_id == anna.id)
@@ -165,7 +169,7 @@ def test_erasure_cuts_her_responses_loose_but_they_still_count(world):
     )
     assert results.my_results(anna, world.assessment) == ()  # not even the key finds them
     after = results.results_for_aggregates(world.assessment, [world.cohort.id])
-    assert len(after) == len(before) == 5
+    assert len(after) == len(before) == 6
     assert pseudonym(anna.id, world.assessment.id) not in {r.respondent for r in after}
     assert (
         db.session.scalar(
