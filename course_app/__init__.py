@@ -42,6 +42,10 @@ from course_app.progress.labels import badge_context
 from course_app.reports.views import bp as reports_bp
 from course_app.resources.views import bp as resources_bp
 from course_app.rounds.views import bp as rounds_bp
+from course_app.self_assessment.leader_views import (
+    recover_finish_after_csrf_failure,
+    recover_page_after_csrf_failure,
+)
 from course_app.self_assessment.views import bp as self_assessment_bp
 from course_app.self_assessment.wheel_views import recover_reflections_after_csrf_failure
 from course_app.service_check.views import bp as service_check_bp
@@ -85,6 +89,8 @@ def create_app(
         csrf_recovery={
             "learning.answer": recover_answer_after_csrf_failure,
             "self_assessment.save_reflections": recover_reflections_after_csrf_failure,
+            "self_assessment.page": recover_page_after_csrf_failure,
+            "self_assessment.finish": recover_finish_after_csrf_failure,
         },
     )
     return app

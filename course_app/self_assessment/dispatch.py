@@ -18,9 +18,9 @@ from course_app.cohorts.read_only import require_open_round
 from course_app.core.db import db
 from course_app.core.errors import NotFound
 from course_app.self_assessment.models import FIXED_POINTS, MeasurementPoint
-from course_app.self_assessment.my_rounds import PointState, my_round, not_open_message
+from course_app.self_assessment.my_rounds import PointState, my_round
 from course_app.self_assessment.round_models import AssessmentDispatch
-from course_app.self_assessment.taking import SelfAssessmentError
+from course_app.self_assessment.taking import SelfAssessmentError, not_open_message
 
 
 def send_to_external_tool(user: User, cohort_id: int, point: object, now: dt.datetime) -> str:

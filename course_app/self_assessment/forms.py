@@ -55,6 +55,11 @@ def field_name(item_key: str) -> str:
     return f"{ANSWER_PREFIX}{item_key}"
 
 
+def fieldset_id(item_key: str) -> str:
+    """The id of a statement's fieldset, which the page's error summary links to."""
+    return f"udsagn-{item_key}"
+
+
 def posted_sequence(form: PageForm | FinishForm) -> int | None:
     """The page's ``sequence`` (which measurement it was shown for), None when it cannot be one."""
     text = (form.sequence.data or "").strip()
@@ -97,20 +102,31 @@ class StatementGroup:
     number: int  # on the page, from 1 (the service's messages name it so)
     key: str
     name: str
-    legend_id: str
+    id: str  # the fieldset's
     text: str
     options: tuple[Option, ...]
+    error: str | None = None  # why her answer to it was refused
 
     @property
     def answered(self) -> bool:
         return any(option.checked for option in self.options)
 
+    @property
+    def error_id(self) -> str:
+        return f"{self.id}-fejl"
+
 
 def statement_groups(
-    assessment: Assessment, page: Page, chosen: Mapping[str, object], language: str
+    assessment: Assessment,
+    page: Page,
+    chosen: Mapping[str, object],
+    language: str,
+    errors: Mapping[str, str] | None = None,
 ) -> tuple[StatementGroup, ...]:
     """The page's statements with their options; ``chosen`` (item key → value: her saved answers, or
-    what she posted) decides which option is checked."""
+    what she posted) decides which option is checked, ``errors`` (item key → message) which
+    statements were refused."""
+    errors = errors or {}
     scale = range(assessment.scale_min, assessment.scale_max + 1)
     labels = {value: assessment.scale_label(value, language) for value in scale}
     groups = []
@@ -121,7 +137,7 @@ def statement_groups(
                 number=number,
                 key=item.key,
                 name=field_name(item.key),
-                legend_id=f"udsagn-{item.key}",
+                id=fieldset_id(item.key),
                 text=item.text(language),
                 options=tuple(
                     Option(
@@ -132,6 +148,7 @@ def statement_groups(
                     )
                     for value in scale
                 ),
+                error=errors.get(item.key),
             )
         )
     return tuple(groups)

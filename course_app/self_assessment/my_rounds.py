@@ -26,8 +26,6 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from flask_babel import format_date
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select
 
 from course_app.accounts.models import User
@@ -42,12 +40,9 @@ from course_app.self_assessment.models import (
     AssessmentResponse,
     MeasurementPoint,
 )
-from course_app.self_assessment.pages import Page, all_items
 from course_app.self_assessment.pseudonyms import pseudonym
 from course_app.self_assessment.round_models import AssessmentDispatch, RoundAssessment
-from course_app.self_assessment.taking import Taking, end_opens_on, local_day, point_is_open
-
-POINTS = (MeasurementPoint.START, MeasurementPoint.END, MeasurementPoint.ADHOC)
+from course_app.self_assessment.taking import local_day, not_open_message, opens_on, point_is_open
 
 
 class PointState(enum.StrEnum):
@@ -76,6 +71,14 @@ class PointStatus:
     @property
     def percent(self) -> int:
         return self.answered * 100 // self.total if self.total else 0
+
+    @property
+    def refusal(self):
+        """Why it cannot be taken yet, with the day it opens (None unless ``NOT_OPEN``): the
+        message ``taking`` refuses with."""
+        if self.state is not PointState.NOT_OPEN:
+            return None
+        return not_open_message(self.point, self.opens_on)
 
 
 @dataclass(frozen=True)
@@ -199,7 +202,7 @@ def _rounds(
                 )
                 if assessment is not None
                 else _external_status(cohort, point, today, (cohort.id, point) in sent)
-                for point in POINTS
+                for point in MeasurementPoint
             ),
         )
         for cohort, tool, assessment in with_tool
@@ -302,11 +305,7 @@ def _not_open(cohort: Cohort, point: MeasurementPoint, today: dt.date) -> PointS
         return PointStatus(point, PointState.CLOSED)
     if point_is_open(cohort, point, today):
         return None
-    opens: dt.date | None = cohort.starts_on
-    if point is MeasurementPoint.END:
-        opens = end_opens_on(cohort)
-        opens = max(opens, cohort.starts_on) if opens is not None else None
-    return PointStatus(point, PointState.NOT_OPEN, opens_on=opens)
+    return PointStatus(point, PointState.NOT_OPEN, opens_on=opens_on(cohort, point))
 
 
 def _platform_status(
@@ -385,47 +384,3 @@ def _wheels(user: User, assessments: dict[int, Assessment]) -> tuple[Assessment,
         .distinct()
     )
     return tuple(assessments[assessment_id] for assessment_id in sorted(set(found)))
-
-
-def not_open_message(point: MeasurementPoint, opens_on: dt.date | None):
-    """Why a point cannot be taken yet, with the day it opens (the messages ``taking`` gives)."""
-    if point is MeasurementPoint.END:
-        if opens_on is None:
-            return _l("Slutmålingen åbner, når forløbet har en slutdato.")
-        return _l("Slutmålingen åbner %(date)s.", date=format_date(opens_on, "long"))
-    return _l("Forløbet begynder %(date)s.", date=format_date(opens_on, "long"))
-
-
-# --- the measurement she is answering, read only --------------------------------------------------
-
-
-def open_taking(
-    user: User,
-    cohort: Cohort,
-    assessment: Assessment,
-    point: MeasurementPoint,
-    assessment_pages: tuple[Page, ...],
-) -> Taking | None:
-    """The measurement she has started and not completed at ``point``, with her saved answers;
-    None when there is none (not started, or completed). Reads only: a page shown never writes."""
-    latest = db.session.scalar(
-        select(AssessmentResponse)
-        .where(
-            AssessmentResponse.pseudonym == pseudonym(user.id, assessment.id),
-            AssessmentResponse.assessment_id == assessment.id,
-            AssessmentResponse.cohort_id == cohort.id,
-            AssessmentResponse.point == point,
-        )
-        .order_by(AssessmentResponse.sequence.desc())
-        .limit(1)
-    )
-    if latest is None or latest.completed_on is not None:
-        return None
-    keys = {item.id: item.key for item in all_items(assessment_pages)}
-    rows = db.session.execute(
-        select(AssessmentAnswer.item_id, AssessmentAnswer.value).where(
-            AssessmentAnswer.response_id == latest.id
-        )
-    )
-    answers = {keys[item_id]: value for item_id, value in rows if item_id in keys}
-    return Taking(latest, assessment_pages, answers)

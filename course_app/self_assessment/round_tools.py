@@ -34,7 +34,7 @@ from course_app.cohorts.round_access import round_access, runs_the_whole_round
 from course_app.core.db import db, is_possible_id
 from course_app.core.errors import NotAllowed, ServiceError
 from course_app.organisations.access import Viewer
-from course_app.self_assessment.models import AssessmentParticipation
+from course_app.self_assessment.models import AssessmentParticipation, AssessmentResponse
 from course_app.self_assessment.round_models import (
     EXTERNAL_URL_LENGTH,
     AssessmentDispatch,
@@ -145,13 +145,16 @@ def tool_version(row: RoundAssessment | None) -> str:
 
 
 def measurements_exist(cohort: Cohort) -> bool:
-    """Whether anyone has begun a measurement of the round, or been sent to its external tool
-    (participation and dispatch rows only; never the responses)."""
+    """Whether anyone has begun a measurement of the round (start, end or løbende), or been sent to
+    its external tool. Løbende measurements have no participation row, so it also asks whether the
+    round has any response at all: by the round only, never by a pseudonym, so it says nothing
+    about whom."""
     return bool(
         db.session.scalar(
             select(
                 exists().where(AssessmentParticipation.cohort_id == cohort.id)
                 | exists().where(AssessmentDispatch.cohort_id == cohort.id)
+                | exists().where(AssessmentResponse.cohort_id == cohort.id)
             )
         )
     )

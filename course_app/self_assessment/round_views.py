@@ -14,7 +14,6 @@ floor sits below this package and cannot reach it itself.
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -28,10 +27,7 @@ from course_app.self_assessment.blueprint import bp
 from course_app.self_assessment.round_forms import TOOL_LABELS, RoundToolForm
 from course_app.self_assessment.round_models import RoundAssessment
 from course_app.self_assessment.round_tools import StaleTool, ToolAccess, ToolInvalid, kind_of
-
-
-def _language() -> str:
-    return str(get_locale() or "da")
+from course_app.self_assessment.texts import language
 
 
 def _access(cohort_id: int) -> ToolAccess:
@@ -59,12 +55,12 @@ def _render(
         form = RoundToolForm(formdata=None)
         form.show_stored(row)
     if form is not None:
-        form.fill(assessments, _language())
+        form.fill(assessments, language())
     return render_template(
         "self_assessment/round_settings.html",
         access=access,
         cohort=cohort,
-        current=describe_tool(row, _language()),
+        current=describe_tool(row, language()),
         current_row=row,
         form=form if editing else None,
         closed=closed,
@@ -136,4 +132,4 @@ def describe_tool(row: RoundAssessment | None, language: str) -> str:
 @bp.app_template_global("round_self_assessment")
 def round_self_assessment(cohort: Cohort) -> str:
     """For ``rounds/round.html``: the round's competence wheel in words."""
-    return describe_tool(round_tools.tool_of(cohort), _language())
+    return describe_tool(round_tools.tool_of(cohort), language())

@@ -52,11 +52,13 @@ _WHOLE_NUMBER = re.compile(r"-?[0-9]{1,4}")
 
 class SelfAssessmentError(ServiceError):
     """A refused request; nothing was written. ``problems`` lists every message (the first is the
-    exception's own)."""
+    exception's own); ``statements`` gives, for each problem about one statement of the page, the
+    statement's item key (None for a problem of the whole page), so a page can point at it."""
 
-    def __init__(self, *problems) -> None:
+    def __init__(self, *problems, statements: tuple[str | None, ...] = ()) -> None:
         super().__init__(problems[0])
         self.problems = tuple(problems)
+        self.statements = tuple(statements) + (None,) * (len(self.problems) - len(statements))
 
 
 class AlreadyCompleted(SelfAssessmentError):
@@ -122,6 +124,24 @@ def point_is_open(cohort: Cohort, point: MeasurementPoint, today: dt.date) -> bo
     return True
 
 
+def opens_on(cohort: Cohort, point: MeasurementPoint) -> dt.date | None:
+    """The first day ``point`` can be taken in ``cohort`` (None: an end point of a round without a
+    last day)."""
+    if point is MeasurementPoint.END:
+        opens = end_opens_on(cohort)
+        return max(opens, cohort.starts_on) if opens is not None else None
+    return cohort.starts_on
+
+
+def not_open_message(point: MeasurementPoint, opens: dt.date | None):
+    """Why a point cannot be taken yet, with the day it opens (``opens_on``)."""
+    if point is MeasurementPoint.END:
+        if opens is None:
+            return _l("Slutmålingen åbner, når forløbet har en slutdato.")
+        return _l("Slutmålingen åbner %(date)s.", date=format_date(opens, "long"))
+    return _l("Forløbet begynder %(date)s.", date=format_date(opens, "long"))
+
+
 def _check(
     user: User, cohort: Cohort, assessment: Assessment, point: object, now: dt.datetime
 ) -> MeasurementPoint:
@@ -132,18 +152,8 @@ def _check(
     if not enrolled or assessment.retired_at is not None:
         raise NotFound(_l("Siden findes ikke."))
     require_open_round(cohort)
-    today = local_day(now)
-    if today < cohort.starts_on:
-        raise SelfAssessmentError(
-            _l("Forløbet begynder %(date)s.", date=format_date(cohort.starts_on, "long"))
-        )
-    if not point_is_open(cohort, point, today):
-        opens = end_opens_on(cohort)
-        if opens is None:
-            raise SelfAssessmentError(_l("Slutmålingen åbner, når forløbet har en slutdato."))
-        raise SelfAssessmentError(
-            _l("Slutmålingen åbner %(date)s.", date=format_date(opens, "long"))
-        )
+    if not point_is_open(cohort, point, local_day(now)):
+        raise SelfAssessmentError(not_open_message(point, opens_on(cohort, point)))
     return point
 
 
@@ -155,10 +165,12 @@ def _checked_answers(assessment: Assessment, page: Page, answers: object) -> dic
     by_key = {item.key: (number, item) for number, item in enumerate(page.items, start=1)}
     checked: dict[int, int] = {}
     problems = []
+    statements: list[str | None] = []
     for key, value in answers.items():
         found = by_key.get(key) if isinstance(key, str) else None
         if found is None:
             problems.append(_l("Et af svarene hører ikke til side %(page)d.", page=page.number))
+            statements.append(None)
             continue
         number, item = found
         if isinstance(value, str) and _WHOLE_NUMBER.fullmatch(value.strip()):
@@ -176,14 +188,16 @@ def _checked_answers(assessment: Assessment, page: Page, answers: object) -> dic
                     high=assessment.scale_max,
                 )
             )
+            statements.append(item.key)
             continue
         checked[item.id] = value
     if problems:
-        raise SelfAssessmentError(*problems)
+        raise SelfAssessmentError(*problems, statements=tuple(statements))
     return checked
 
 
-def _page(assessment_pages: tuple[Page, ...], number: object) -> Page:
+def page_of(assessment_pages: tuple[Page, ...], number: object) -> Page:
+    """The page numbered ``number``; ``SelfAssessmentError`` when the measurement has none."""
     if isinstance(number, int) and not isinstance(number, bool):
         for page in assessment_pages:
             if page.number == number:
@@ -226,6 +240,39 @@ def _open_response(
     if latest.completed_on is not None or (sequence is not None and sequence != latest.sequence):
         raise AlreadyCompleted()
     return latest
+
+
+def open_taking(
+    user: User,
+    cohort: Cohort,
+    assessment: Assessment,
+    point: MeasurementPoint,
+    assessment_pages: tuple[Page, ...],
+) -> Taking | None:
+    """The measurement she has started and not completed at ``point``, with her saved answers;
+    None when there is none (not started, or completed). Reads only: a page shown never writes."""
+    latest = _latest(pseudonym(user.id, assessment.id), cohort, assessment, point)
+    if latest is None or latest.completed_on is not None:
+        return None
+    return Taking(latest, assessment_pages, _answers_of(latest, assessment_pages))
+
+
+def is_completed(
+    user: User, cohort: Cohort, assessment: Assessment, point: MeasurementPoint, sequence: int
+) -> bool:
+    """Whether her measurement number ``sequence`` at ``point`` is completed (reads only)."""
+    return bool(
+        db.session.scalar(
+            select(
+                _responses(pseudonym(user.id, assessment.id), cohort, assessment, point)
+                .where(
+                    AssessmentResponse.sequence == sequence,
+                    AssessmentResponse.completed_on.is_not(None),
+                )
+                .exists()
+            )
+        )
+    )
 
 
 def _insert_once(row: object) -> bool:
@@ -305,7 +352,7 @@ def save_page(
     was). Pages may come in any order and twice: the last value of a statement counts."""
     point = _check(user, cohort, assessment, point, now)
     assessment_pages = pages(assessment)
-    page = _page(assessment_pages, page_number)
+    page = page_of(assessment_pages, page_number)
     checked = _checked_answers(assessment, page, answers)
     response = _open_response(user, cohort, assessment, point, sequence)
     for _attempt in range(3):

@@ -1,4 +1,5 @@
-"""Texts the self-assessment's pages show (Danish message ids, English in the catalogue).
+"""Texts the self-assessment's pages show (Danish message ids, English in the catalogue), and how
+they show plain text: in the page's language (``language``), in paragraphs (``paragraphs``).
 
 ``ANONYMITY_TEXT`` is what "anonym" means here, in plain words, for the first page of the
 assessment; it must say what docs/privacy.md ("Kompetencehjulet: hvad 'anonym' betyder her") says.
@@ -6,18 +7,34 @@ assessment; it must say what docs/privacy.md ("Kompetencehjulet: hvad 'anonym' b
 
 from __future__ import annotations
 
+import re
+
 from flask import current_app
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
 from course_app.self_assessment.models import MeasurementPoint
 
+_BLANK_LINES = re.compile(r"\n\s*\n")
+
+
+def language() -> str:
+    """The language the page is shown in ("da" or "en": the signed-in person's choice)."""
+    return str(get_locale() or "da")
+
+
+def paragraphs(text: str) -> tuple[str, ...]:
+    """Plain text (an assessment's intro or outro) as paragraphs, split at blank lines, for the
+    template to escape."""
+    text = text.replace("\r\n", "\n").strip()
+    return tuple(part.strip() for part in _BLANK_LINES.split(text) if part.strip())
+
 
 def _anonymity_text() -> str:
     return gettext(
-        "Dine svar er anonyme. Vi gemmer dem adskilt fra dit navn: ét sted står kun, at du har "
-        "gennemført en måling (så vi kan minde dig om den), et andet sted står dine svar under en "
+        "Dine svar er anonyme. Vi gemmer dem adskilt fra dit navn: ét sted står kun, at du er "
+        "startet på og har gennemført en måling (så vi kan minde dig om den), et andet sted står dine svar under en "
         "kode, som kun platformen kan regne ud med en nøgle, der ikke ligger i databasen. Ingen "
         "administrator, koordinator, mødeleder eller kollega kan se dine svar, og ingen side, rapport "
         "eller eksport viser dem. Kun du ser dit eget hjul. Andre ser kun gennemsnit for mindst "

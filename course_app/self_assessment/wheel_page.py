@@ -9,7 +9,6 @@ does not reveal that the assessment exists). The page's queries do not grow with
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from sqlalchemy import exists, or_, select
@@ -17,6 +16,7 @@ from sqlalchemy import exists, or_, select
 from course_app.accounts.models import User
 from course_app.assessments.models import Assessment
 from course_app.assessments.wheel import DIMENSION_STYLES, SERIES_STYLES, Wheel, build_wheel
+from course_app.assessments.wheel_text import MIN_AREAS
 from course_app.cohorts.models import Enrolment
 from course_app.core.db import db
 from course_app.core.errors import NotFound
@@ -29,15 +29,14 @@ from course_app.self_assessment.texts import DIMENSION_LOOKS, SERIES_LOOKS
 # The legend's words follow the wheel's styles one to one.
 assert len(DIMENSION_LOOKS) == len(DIMENSION_STYLES) and len(SERIES_LOOKS) == len(SERIES_STYLES)
 
-_BLANK_LINES = re.compile(r"\n\s*\n")
-
 
 @dataclass(frozen=True)
 class WheelPage:
     assessment: Assessment
     measurements: int  # her completed measurements (the wheel shows the latest six)
-    wheel: Wheel | None  # None: no completed measurement yet (the empty state)
+    wheel: Wheel | None  # None: no completed measurement yet (the empty state), or too few areas
     reflections: tuple[wheel_reflections.Reflection, ...]
+    too_few_areas: bool = False  # a re-import left fewer than three active areas: no wheel to draw
 
 
 def _may_open(user: User, assessment: Assessment) -> bool:
@@ -72,12 +71,13 @@ def wheel_page(user: User, assessment: Assessment) -> WheelPage:
     and her reflections. Raises ``SelfAssessmentUnavailable`` when the pseudonym key is missing."""
     mine = results.my_results(user, assessment)
     wheel = None
-    if mine:
+    too_few_areas = bool(mine) and len(results.wheel_areas(assessment)) < MIN_AREAS
+    if mine and not too_few_areas:
         wheel = build_wheel(results.wheel_data(assessment, mine), id_prefix="mit-hjul")
-    return WheelPage(assessment, len(mine), wheel, wheel_reflections.reflections(user, assessment))
-
-
-def paragraphs(text: str) -> tuple[str, ...]:
-    """Plain text as paragraphs (split at blank lines), for the template to escape."""
-    text = text.replace("\r\n", "\n").strip()
-    return tuple(part.strip() for part in _BLANK_LINES.split(text) if part.strip())
+    return WheelPage(
+        assessment,
+        len(mine),
+        wheel,
+        wheel_reflections.reflections(user, assessment),
+        too_few_areas,
+    )

@@ -9,7 +9,6 @@ score is flashed or logged, and the reflections are hers alone.
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -17,10 +16,9 @@ from course_app.assessments.models import Assessment
 from course_app.core.db import db
 from course_app.core.errors import NotFound
 from course_app.core.html import classify_video_url
-from course_app.self_assessment import wheel_page, wheel_reflections
+from course_app.self_assessment import texts, wheel_page, wheel_reflections
 from course_app.self_assessment.blueprint import bp
 from course_app.self_assessment.pseudonyms import SelfAssessmentUnavailable
-from course_app.self_assessment.texts import DIMENSION_LOOKS, REFLECTIONS_PRIVATE_TEXT, SERIES_LOOKS
 from course_app.self_assessment.wheel_forms import (
     ReflectionsForm,
     posted_reflections,
@@ -49,7 +47,7 @@ def render_wheel_page(
     """The page; after a refused save ``form`` is the posted one (her typed texts and the versions
     her page started from). For the prompts in ``changed`` (saved elsewhere meanwhile) it also shows
     the stored text, and the form then carries the stored version: saving again is deliberate."""
-    language = str(get_locale() or "da")
+    language = texts.language()
     try:
         page = wheel_page.wheel_page(current_user, assessment)
     except SelfAssessmentUnavailable as error:
@@ -76,7 +74,7 @@ def render_wheel_page(
             assessment=assessment,
             page=page,
             language=language,
-            outro=wheel_page.paragraphs(assessment.outro(language)),
+            outro=texts.paragraphs(assessment.outro(language)),
             film=classify_video_url(film) if film else None,
             film_anchor=FILM_ANCHOR,
             play_film=request.args.get("vis") == FILM_ANCHOR,
@@ -84,10 +82,10 @@ def render_wheel_page(
             problems=problems or {},
             changed=changed,
             unknown_texts=unknown_texts,
-            private_text=REFLECTIONS_PRIVATE_TEXT,
+            private_text=texts.REFLECTIONS_PRIVATE_TEXT,
             max_length=f"{wheel_reflections.MAX_LENGTH:,}".replace(",", "."),
-            dimension_looks=DIMENSION_LOOKS,
-            series_looks=SERIES_LOOKS,
+            dimension_looks=texts.DIMENSION_LOOKS,
+            series_looks=texts.SERIES_LOOKS,
         ),
         status,
     )

@@ -2214,7 +2214,8 @@ SELF_ASSESSMENT_ROUTES: dict[str, dict[str, Spec]] = {
         "GET": Spec(wheel_point("/afslut", "c1/start"), {"c1/start": given(REDIRECT, *C1_LEADERS)}),
         "POST": Spec(
             wheel_point("/afslut", "c1/start"),
-            {"c1/start": given(CONFLICT, *C1_LEADERS)},
+            # L1 completed hers: a second "Afslut" (a double click) takes her to her wheel.
+            {"c1/start": {**given(CONFLICT, *C1_STARTERS), **given(REDIRECT, "l1")}},
             data=form(sequence="0"),
         ),
     },

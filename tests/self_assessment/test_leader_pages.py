@@ -102,6 +102,16 @@ def saved(world: World, point: str = "start", user=None) -> dict[int, int]:
     )
 
 
+def completed_count() -> int:
+    """How many measurements (anyone's) are completed, read afresh."""
+    db.session.expire_all()
+    return db.session.scalar(
+        select(func.count())
+        .select_from(AssessmentResponse)
+        .where(AssessmentResponse.completed_on.is_not(None))
+    )
+
+
 def checked_values(html: str) -> dict[str, str]:
     """``svar-<key>`` → the value checked on the page."""
     found = {}
@@ -237,7 +247,16 @@ def test_a_bad_value_is_refused_with_nothing_saved_and_her_choices_kept(anna, wo
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "Dine svar på siden blev ikke gemt" in html
-    assert "Svaret på udsagn 3 skal være et tal fra 1 til 5." in html
+    # The summary links to the statement's fieldset, which is marked and carries the message.
+    message = "Svaret på udsagn 3 skal være et tal fra 1 til 5."
+    assert f'<li><a href="#udsagn-{keys[2]}">{message}</a></li>' in html
+    fieldset = re.search(rf'<fieldset[^>]*id="udsagn-{keys[2]}"[^>]*>', html).group(0)
+    assert 'aria-invalid="true"' in fieldset
+    assert f'aria-describedby="udsagn-{keys[2]}-fejl"' in fieldset
+    assert re.search(
+        rf'id="udsagn-{keys[2]}-fejl"><span class="sr-only">Fejl: </span>{message}', html
+    )
+    assert html.count('aria-invalid="true"') == 1
     # What she chose is still checked, nothing of the post was saved.
     checked = checked_values(html)
     assert checked[f"svar-{keys[0]}"] == "1" and checked[f"svar-{keys[1]}"] == "5"
@@ -261,7 +280,9 @@ def test_an_answer_that_is_not_on_the_page_is_refused(anna, world, field):
     data[field] = "3"
     response = anna.post(url, data=data)
     assert response.status_code == 422
-    assert "hører ikke til side 1" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert "<li>Et af svarene hører ikke til side 1.</li>" in html  # no statement to point at
+    assert 'aria-invalid="true"' not in html
     assert saved(world) == {}
 
 
@@ -354,27 +375,122 @@ def test_completing_with_statements_missing_is_refused(anna, world):
     )
     assert response.status_code == 422
     assert "Du mangler at svare på 2 udsagn (side 3)." in response.get_data(as_text=True)
-    db.session.expire_all()
-    assert (
-        db.session.scalar(
-            select(func.count())
-            .select_from(AssessmentResponse)
-            .where(AssessmentResponse.completed_on.is_not(None))
-        )
-        == 0
-    )
+    assert completed_count() == 0
 
 
-def test_completing_twice_is_refused_the_second_time(anna, world):
+def test_pressing_finish_twice_shows_her_wheel_the_second_time(anna, world):
+    """A double click on "Afslut og se dit hjul": the second post finds the measurement it was for
+    completed and sends her to her wheel too, with no error and nothing written twice."""
     a = world.assessment
     start(anna, world)
     for number, answers in enumerate(answer_all(a), start=1):
         taking.save_page(world.anna, world.cohort, a, "start", number, answers, NOW)
     data = {"csrf_token": token(anna, base(world) + "/afslut"), "sequence": "0"}
-    assert anna.post(base(world) + "/afslut", data=data).status_code == 302
+    wheel = f"/kompetencehjul/hjul/{a.id}"
+    first = anna.post(base(world) + "/afslut", data=data)
+    assert first.status_code == 302 and first.location.endswith(wheel)
     second = anna.post(base(world) + "/afslut", data=data)
-    assert second.status_code == 409
-    assert "Du har allerede afsluttet denne måling" in second.get_data(as_text=True)
+    assert second.status_code == 302 and second.location.endswith(wheel)
+    with anna.session_transaction() as flask_session:
+        assert flask_session["_flashes"] == [("success", "Tak. Din måling er gemt.")]
+    html = anna.get(second.location).get_data(as_text=True)
+    assert "allerede afsluttet" not in html
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(AssessmentResponse)) == 1
+
+
+def test_pressing_finish_twice_on_a_lobende_measurement_starts_no_new_one(anna, world):
+    a = world.assessment
+    start(anna, world, "adhoc")
+    for number, answers in enumerate(answer_all(a), start=1):
+        taking.save_page(world.anna, world.cohort, a, "adhoc", number, answers, NOW)
+    data = {"csrf_token": token(anna, base(world, "adhoc") + "/afslut"), "sequence": "1"}
+    for _ in range(2):
+        response = anna.post(base(world, "adhoc") + "/afslut", data=data)
+        assert response.status_code == 302
+        assert response.location.endswith(f"/kompetencehjul/hjul/{a.id}")
+    db.session.expire_all()
+    assert db.session.scalars(select(AssessmentResponse.sequence)).all() == [1]
+
+
+def test_finishing_a_measurement_that_is_not_the_one_posted_is_still_refused(anna, world):
+    """A finish page posted for a measurement that was never completed (a forged or mistyped
+    sequence) is refused as before: only a completed one leads to the wheel."""
+    start(anna, world, "adhoc")
+    data = {"csrf_token": token(anna), "sequence": "3"}
+    response = anna.post(base(world, "adhoc") + "/afslut", data=data)
+    assert response.status_code == 409
+    assert "Du har allerede afsluttet denne måling" in response.get_data(as_text=True)
+    assert completed_count() == 0
+
+
+# --- a page that was too old (CSRF) ---------------------------------------------------------------
+
+
+def test_a_page_posted_with_an_old_token_keeps_her_choices_and_saves_nothing(anna, world):
+    start(anna, world)
+    url = base(world) + "/side/1"
+    keys = list(answer_all(world.assessment)[0])
+    data = page_data(anna, url, {keys[0]: 2, keys[1]: 5, keys[4]: 1})
+    data["csrf_token"] = "udloebet"
+    response = anna.post(url, data=data)
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "Dine svar blev ikke gemt, fordi siden var for gammel." in html
+    assert "Dine valg står her stadig" in html
+    assert "Side 1 af 6" in html  # the page itself, not the general page
+    assert checked_values(html) == {
+        f"svar-{keys[0]}": "2",
+        f"svar-{keys[1]}": "5",
+        f"svar-{keys[4]}": "1",
+    }
+    assert saved(world) == {}
+    # The page carries a fresh token: pressing the button again saves what she chose.
+    again = {**data, "csrf_token": csrf_token_from(html)}
+    assert anna.post(url, data=again).status_code == 302
+    assert len(saved(world)) == 3
+
+
+def test_the_finish_page_posted_with_an_old_token_completes_nothing(anna, world):
+    a = world.assessment
+    start(anna, world)
+    for number, answers in enumerate(answer_all(a), start=1):
+        taking.save_page(world.anna, world.cohort, a, "start", number, answers, NOW)
+    response = anna.post(base(world) + "/afslut", data={"csrf_token": "x", "sequence": "0"})
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "Målingen blev ikke afsluttet, fordi siden var for gammel." in html
+    assert "Afslut og se dit hjul" in html
+    db.session.expire_all()
+    assert db.session.scalar(select(AssessmentResponse.completed_on)) is None
+    again = {"csrf_token": csrf_token_from(html), "sequence": "0"}
+    done = anna.post(base(world) + "/afslut", data=again)
+    assert done.status_code == 302 and done.location.endswith(f"/kompetencehjul/hjul/{a.id}")
+
+
+def test_an_old_token_on_a_page_that_is_no_longer_hers_to_answer_gets_the_general_page(
+    app, anna, world, caplog
+):
+    """A stale page of another measurement, a measurement not started, someone not enrolled:
+    the general page for an old form, which shows nothing of the measurement (and the recovery
+    decides so without failing)."""
+    url = base(world) + "/side/1"
+    data = {"csrf_token": "x", "sequence": "0", "svar-x": "3"}
+    not_started = anna.post(url, data=data)
+    assert not_started.status_code == 400
+    assert "Det, du sendte, blev ikke gemt" in not_started.get_data(as_text=True)
+    start(anna, world)
+    other_sequence = anna.post(url, data={**data, "sequence": "1"})
+    assert "Det, du sendte, blev ikke gemt" in other_sequence.get_data(as_text=True)
+    assert anna.post(base(world) + "/side/99", data=data).status_code == 400
+    stranger = factories.user(org=db.session.get(Organisation, world.anna.organisation_id))
+    other = app.test_client()
+    sign_in(other, stranger.email)
+    response = other.post(url, data=data)
+    assert response.status_code == 400
+    assert "Side 1 af 6" not in response.get_data(as_text=True)
+    assert saved(world) == {}
+    assert "Could not re-render" not in caplog.text
 
 
 # --- who reaches the pages ------------------------------------------------------------------------
@@ -458,6 +574,8 @@ def test_the_intro_shows_the_demo_label_the_anonymity_text_and_the_film(anna, wo
     html = anna.get(base(world)).get_data(as_text=True)
     assert "Forløbsplatformens eget demo-kompetencehjul – ikke Center for Digital Dannelses" in html
     assert "Er mine svar anonyme?" in html and "Dine svar er anonyme." in html
+    # A participation row is written when she starts, and the text says so.
+    assert "ét sted står kun, at du er startet på og har gennemført en måling" in html
     assert "54 udsagn" in html and "30 minutter" in html
     assert html.count("<p>Her kortlægger du") == 1  # the intro text in paragraphs
     assert "<iframe" not in html
@@ -472,14 +590,24 @@ def test_the_intro_shows_the_demo_label_the_anonymity_text_and_the_film(anna, wo
 
 
 def test_the_intro_of_a_new_adhoc_measurement_says_how_often_she_took_it(anna, world):
-    a = world.assessment
-    taking.start_or_resume(world.anna, world.cohort, a, "adhoc", NOW)
-    for number, answers in enumerate(answer_all(a), start=1):
-        taking.save_page(world.anna, world.cohort, a, "adhoc", number, answers, NOW)
-    taking.complete(world.anna, world.cohort, a, "adhoc", NOW)
+    def take_adhoc() -> None:
+        a = world.assessment
+        taking.start_or_resume(world.anna, world.cohort, a, "adhoc", NOW)
+        for number, answers in enumerate(answer_all(a), start=1):
+            taking.save_page(world.anna, world.cohort, a, "adhoc", number, answers, NOW)
+        taking.complete(world.anna, world.cohort, a, "adhoc", NOW)
+
+    take_adhoc()
     html = anna.get(base(world, "adhoc")).get_data(as_text=True)
-    assert "Du har taget den 1 gang, senest 10. februar 2026." in html
+    assert "Du har taget den én gang, senest 10. februar 2026." in html
     assert "Du starter en ny måling." in html
+    assert "Du har taget den én gang" in anna.get("/kompetencehjul").get_data(as_text=True)
+    take_adhoc()
+    html = anna.get(base(world, "adhoc")).get_data(as_text=True)
+    assert "Du har taget den 2 gange, senest 10. februar 2026." in html
+    world.anna.locale = "en"
+    db.session.flush()
+    assert "You have taken it 2 times" in anna.get(base(world, "adhoc")).get_data(as_text=True)
 
 
 # --- the overview ---------------------------------------------------------------------------------
@@ -554,6 +682,17 @@ def test_adhoc_dispatch_records_nothing_and_a_closed_point_sends_nowhere(client,
     assert client.post(base(world, "slut") + "/ekstern", data=data).status_code == 404
 
 
+def test_a_closed_external_round_does_not_say_she_is_yet_to_be_sent(client, world, clock):
+    external(world)
+    world.cohort.closed_at = NOW
+    db.session.flush()
+    sign_in(client, world.anna.email)
+    html = client.get("/kompetencehjul").get_data(as_text=True)
+    assert "Du er ikke sendt videre endnu." not in html
+    assert html.count("Forløbet er lukket.</p>") == 3  # each point says so
+    assert "Gå til kompetencehjulet" not in html
+
+
 def test_dispatch_needs_a_csrf_token(client, world, clock):
     external(world)
     sign_in(client, world.anna.email)
@@ -610,6 +749,7 @@ def test_the_pages_speak_english_to_a_leader_who_chose_it(anna, world):
     db.session.flush()
     intro = anna.get(base(world)).get_data(as_text=True)
     assert "Are my answers anonymous?" in intro
+    assert "one place only says that you have started and completed a measurement" in intro
     assert "not the Center for Digital Dannelse tool" in intro
     assert "You respond to 54 statements. It takes about 30 minutes." in intro
     start(anna, world)

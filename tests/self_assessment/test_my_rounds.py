@@ -15,6 +15,7 @@ from course_app.cohorts.read_only import RoundClosed
 from course_app.core.db import db
 from course_app.core.errors import NotFound
 from course_app.organisations.models import Organisation
+from course_app.paths import COURSES_DIR
 from course_app.self_assessment import dispatch, my_rounds, round_tools, taking
 from course_app.self_assessment.models import AssessmentResponse, MeasurementPoint
 from course_app.self_assessment.my_rounds import PointState
@@ -92,7 +93,22 @@ def test_an_end_without_a_last_day_has_no_opening_day(world):
     world.cohort.ends_on = None
     status = my_rounds.my_round(world.anna, world.cohort.id, "end", NOW).status(END)
     assert status.state is PointState.NOT_OPEN and status.opens_on is None
-    assert "slutdato" in str(my_rounds.not_open_message(END, None))
+    assert "slutdato" in str(status.refusal)
+
+
+def test_the_overview_and_the_service_give_the_same_reason_a_point_is_not_open(world):
+    """One message for both: what the overview says is what ``taking`` refuses with."""
+    round_tools.set_tool(world.cohort, assessment=world.assessment)
+    a = world.assessment
+    early = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    for point, now in ((START, early), (ADHOC, early), (END, early), (END, NOW)):
+        status = my_rounds.my_round(world.anna, world.cohort.id, point, now).status(point)
+        assert status.state is PointState.NOT_OPEN
+        with pytest.raises(SelfAssessmentError) as refused:
+            taking.start_or_resume(world.anna, world.cohort, a, point, now)
+        assert str(refused.value) == str(status.refusal)
+    assert str(status.refusal) == "Slutmålingen åbner 31. maj 2026."
+    assert my_rounds.my_round(world.anna, world.cohort.id, START, NOW).status(START).refusal is None
 
 
 def test_adhoc_counts_her_completed_measurements_and_a_new_one_in_progress(world):
@@ -142,14 +158,36 @@ def test_open_taking_reads_without_writing(world):
     a = world.assessment
     round_tools.set_tool(world.cohort, assessment=a)
     assessment_pages = pages(a)
-    assert my_rounds.open_taking(world.anna, world.cohort, a, START, assessment_pages) is None
+    assert taking.open_taking(world.anna, world.cohort, a, START, assessment_pages) is None
     assert db.session.scalar(select(func.count()).select_from(AssessmentResponse)) == 0
     taking.start_or_resume(world.anna, world.cohort, a, "start", NOW)
     first = answer_all(a, 2)[0]
     taking.save_page(world.anna, world.cohort, a, "start", 1, first, NOW)
-    current = my_rounds.open_taking(world.anna, world.cohort, a, START, assessment_pages)
+    current = taking.open_taking(world.anna, world.cohort, a, START, assessment_pages)
     assert current.answers == first and current.next_page == 2
-    assert my_rounds.open_taking(world.leaders[1], world.cohort, a, START, assessment_pages) is None
+    assert taking.open_taking(world.leaders[1], world.cohort, a, START, assessment_pages) is None
+    assert not taking.is_completed(world.anna, world.cohort, a, START, 0)
+    for number, answers in enumerate(answer_all(a, 2), start=1):
+        taking.save_page(world.anna, world.cohort, a, "start", number, answers, NOW)
+    taking.complete(world.anna, world.cohort, a, "start", NOW)
+    assert taking.open_taking(world.anna, world.cohort, a, START, assessment_pages) is None
+    assert taking.is_completed(world.anna, world.cohort, a, START, 0)
+    assert not taking.is_completed(world.anna, world.cohort, a, START, 1)
+    assert not taking.is_completed(world.leaders[1], world.cohort, a, START, 0)
+
+
+def test_lobende_closes_with_the_round_and_the_course_text_says_so(world):
+    """Løbende is open while the round is; closed with it. The shipped course text promises it
+    "under forløbet", not after."""
+    round_tools.set_tool(world.cohort, assessment=world.assessment)
+    assert my_rounds.my_round(world.anna, world.cohort.id, ADHOC, END_TIME).status(ADHOC).is_open
+    world.cohort.closed_at = END_TIME
+    closed = my_rounds.my_round(world.anna, world.cohort.id, ADHOC, END_TIME).status(ADHOC)
+    assert closed.state is PointState.CLOSED
+    text = (
+        COURSES_DIR / "digital-ledelse/03-kompetencehjul-start/om-kompetencehjulet.md"
+    ).read_text(encoding="utf-8")
+    assert "en løbende måling under forløbet," in text and "efter forløbet" not in text
 
 
 # --- the external tool ----------------------------------------------------------------------------

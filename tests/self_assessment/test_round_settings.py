@@ -23,7 +23,7 @@ from course_app.core.db import db
 from course_app.demo import DEMO_COURSE_SLUG, DEMO_ROUND_NAME, ensure_demo_wheel
 from course_app.organisations.access import viewer_for
 from course_app.paths import COURSES_DIR
-from course_app.self_assessment import round_tools
+from course_app.self_assessment import round_tools, taking
 from course_app.self_assessment.models import AssessmentParticipation, MeasurementPoint
 from course_app.self_assessment.round_models import RoundAssessment
 from course_app.self_assessment.round_tools import (
@@ -364,6 +364,31 @@ def test_changing_after_answers_warns_and_deletes_nothing(world, as_, session):
     page = admin.get(response.location).get_data(as_text=True)
     assert "hører stadig til den selvevaluering, de svarede på" in page
     assert session.scalar(select(func.count()).select_from(AssessmentParticipation)) == 1
+
+
+def test_lobende_answers_alone_also_warn(world, as_, session):
+    """A løbende measurement writes no participation row; the warning still shows once one is
+    begun (asked by the round, never by a person's pseudonym)."""
+    round_tools.set_tool(world.shared, assessment=world.assessment)
+    session.commit()
+    admin = as_(world.people.adam)
+    assert "Nogle ledere har allerede svaret" not in admin.get(
+        URL.format(world.shared.id)
+    ).get_data(as_text=True)
+    assert not round_tools.measurements_exist(world.shared)
+    when = dt.datetime(2027, 2, 1, 10, tzinfo=dt.UTC)
+    taking.start_or_resume(world.people.anna, world.shared, world.assessment, "adhoc", when)
+    session.commit()
+    assert session.scalar(select(func.count()).select_from(AssessmentParticipation)) == 0
+    assert round_tools.measurements_exist(world.shared)
+    assert not round_tools.measurements_exist(world.glostrup)
+    page = admin.get(URL.format(world.shared.id)).get_data(as_text=True)
+    assert "Nogle ledere har allerede svaret" in page
+
+
+def test_the_current_choice_is_a_plain_box_not_a_live_region(world, as_):
+    page = as_(world.people.adam).get(URL.format(world.shared.id)).get_data(as_text=True)
+    assert '<div class="alert alert-info" id="nu-valgt">' in page
 
 
 def test_the_round_page_names_the_choice_and_links_to_it(world, as_):

@@ -9,10 +9,12 @@ import datetime as dt
 import re
 
 import pytest
+from sqlalchemy import select
 
+from course_app.assessments.models import AssessmentArea
 from course_app.cohorts import services as cohorts
 from course_app.core.db import db
-from course_app.self_assessment import results, round_tools, taking
+from course_app.self_assessment import results, round_tools, taking, texts
 from tests import factories
 from tests.helpers import sign_in
 from tests.self_assessment.conftest import END_TIME, NOW, answer_all
@@ -138,6 +140,21 @@ def test_start_and_end_are_overlaid(linked, browser, session):
     assert "Din seneste måling (Slut):" in html
 
 
+def test_fewer_than_three_active_areas_say_so_instead_of_a_wheel(linked, browser, session):
+    world = linked
+    _take(world, world.anna, "start", NOW, 3)
+    areas = session.scalars(
+        select(AssessmentArea).where(AssessmentArea.assessment_id == world.assessment.id)
+    ).all()
+    for area in areas[2:]:  # a re-import retired all but two
+        area.retired_at = NOW
+    session.commit()
+    response = browser(world.anna).get(f"/kompetencehjul/hjul/{world.assessment.id}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "færre end tre områder" in html and "<svg xmlns" not in html
+
+
 def test_empty_state_links_to_her_measurements(linked, browser, session):
     html = _page(browser, linked, linked.anna)
     assert "Du har ikke gennemført en måling med kompetencehjulet endnu." in html
@@ -217,6 +234,20 @@ def test_outro_text_is_escaped(linked, browser, session):
     html = _page(browser, world, world.anna)
     assert "<p>Første &lt;b&gt;afsnit&lt;/b&gt;</p>" in html
     assert "<p>Andet afsnit</p>" in html
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Et\n\nTo", ("Et", "To")),
+        ("Et\r\n\r\nTo", ("Et", "To")),  # as a browser posts it
+        ("  Et\nsamme\n \t \n\n\nTo  ", ("Et\nsamme", "To")),  # a blank line of spaces
+        ("", ()),
+        ("\n \n", ()),
+    ],
+)
+def test_intro_and_outro_share_one_way_into_paragraphs(text, expected):
+    assert texts.paragraphs(text) == expected
 
 
 def test_the_page_in_english(linked, browser, session):
