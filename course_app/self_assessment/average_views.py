@@ -3,7 +3,9 @@ what may be shown; these views only read the query, draw the wheels and answer).
 
 ``?cohort=<id>&slicing=<round|organisation|area|group>``: a missing round is the current one, a round
 that does not exist or is out of view is 404 (a number too large or no number at all too), an unknown
-slicing is the default; people who are neither coordinator nor platform admin get 403.
+slicing is the default; people who are neither coordinator nor platform admin get 403. A coordinator
+in a round shared with another organisation is not offered the whole round (her organisation takes
+its place: ``averages.py``).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from course_app.self_assessment import averages_csv as csv_file
 from course_app.self_assessment.averages import (
     SLICING_LABELS,
     SLICINGS,
+    WHY_PENDING,
     Averages,
     averages_for,
     averages_scope,
@@ -75,6 +78,7 @@ def _form(averages: Averages) -> AveragesForm:
         SelectChoice(choice.cohort.id, choice.cohort.name) for choice in averages.rounds
     ]
     form.cohort.data = averages.cohort.id if averages.cohort is not None else None
+    form.slicing.choices = [SelectChoice(key, SLICING_LABELS[key]) for key in averages.slicings]
     form.slicing.data = averages.slicing
     return form
 
@@ -102,6 +106,7 @@ def averages():
         form=_form(found),
         wheels=_wheels(found),
         score=format_score,
+        why_pending=WHY_PENDING,
         export_args=({"cohort": found.cohort.id, "slicing": found.slicing} if found.cohort else {}),
     )
 

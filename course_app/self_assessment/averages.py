@@ -1,35 +1,63 @@
 """The average wheels for coordinators and platform admins (issue 14, point 5): which rounds and
 organisations a person may see averages for, the slicings offered, and the averages themselves.
 
-Plain functions, no request. Who sees what:
+Plain functions, no request.
 
-- platform admins: every round that uses the competence wheel, and everyone's responses in it;
-- coordinators: the rounds their organisation takes part in, and only the responses completed in
-  their own organisation (filtered in the query, before anything is aggregated, so no slice ever
-  holds another organisation's people); a round their organisation is not in is ``NotFound``;
+**One outcome per round, whoever asks.** The floor and the rules against differencing are
+``assessments/aggregates.py``'s, with k = ``results.min_group()``. One ``aggregate`` call per request
+covers *every* completed response of the round (every organisation's) and every slice of every
+slicing the screen and the CSV offer (the whole round, each organisation of the round, each area and
+leader group of those organisations, at start, end and løbende), with a cell per learning goal in
+the same results. That call is the same for a platform admin and for every coordinator, so every
+slice is shown or hidden alike for all of them; each person is then given only the shown slices she
+may see, and the chosen slicing its part of those. So no two slices shown to anyone, on any screen
+or in any CSV of the round, differ by fewer than k people, and nothing shown to an admin and a
+coordinator together gives one person's answers away (had a coordinator's results been filtered to
+her organisation *before* aggregating, her "whole round" would be decided apart from the admin's,
+and the two could be subtracted). The averages per learning goal are shown and hidden exactly where
+the wheels are.
+
+Who sees what:
+
+- platform admins: every round that uses the competence wheel, and every slice of it;
+- coordinators: the rounds their organisation takes part in, and only the slices inside their own
+  organisation(s): each organisation's slice and its areas and leader groups. The whole round's
+  slice only when every organisation of the round is hers (it then holds her organisations' leaders,
+  and anyone in the round without an organisation); in a round shared with another organisation her
+  organisation takes the whole round's place. A round her organisation is not in is ``NotFound``;
 - everyone else: ``NotAllowed``.
 
-The floor and the rules against differencing are ``assessments/aggregates.py``'s, with
-k = ``results.min_group()``. **One** ``aggregate`` call per request covers every slice of every
-slicing the screen and the CSV offer for the round (the whole round, each organisation, each area,
-each leader group, at start, end and løbende), with a cell per learning goal in the same results;
-the chosen slicing then shows its part of that one outcome. So the screens of one round, whichever
-slicing is chosen, and the CSV never show two slices that differ by fewer than k people, and the
-averages per learning goal are shown and hidden exactly where the wheels are.
-
 What leaves this module is shown averages (means and the number of respondents) and, for hidden
-slices, the reason only: never a count, never a result of one person. There is no per-person row.
+slices, one text that is the same for all of them (which rule hid a slice is kept in
+``PointAverage.hidden_because`` for the tests, never shown): never a count, never a result of one
+person. There is no per-person row.
 Slices are named from the directory (every area and group of the organisations in view, whether or
 not anyone in it answered), so which slices are listed says nothing about who answered.
+
+**Published only over a frozen set of answers** (``published_points``). The rules above protect the
+slices shown together in one view, not two views at different moments: had the averages been
+worked out afresh over the answers so far, a coordinator who looked when five had answered and again
+after a sixth could work out 6 · new − 5 · old, the sixth person's scores. So a measurement point's
+averages are shown only once the set of its answers can no longer grow, and always over that set:
+
+- start: from the *cutoff day* on, over the start answers completed before it. The cutoff is the
+  day the end measurement opens (``taking.end_opens_on``), or, when the round is closed before
+  that, the day after it was closed (Copenhagen). Start answers completed on or after the cutoff
+  never enter the averages. A round without a last day that is not closed has no cutoff yet;
+- end and løbende: once the round is closed (no answer can be added to a closed round), over all
+  of their completed answers.
+
+Until then the screen and the CSV say when the point's averages will be shown (``Pending``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from sqlalchemy import select
@@ -39,13 +67,14 @@ from course_app.assessments.models import Assessment
 from course_app.assessments.wheel_text import MIN_AREAS, WheelArea, WheelData, WheelSeries
 from course_app.cohorts.models import Cohort, cohort_organisations
 from course_app.cohorts.services import cohort_by_id
+from course_app.core.clock import local_day
 from course_app.core.db import db, is_possible_id
 from course_app.core.errors import NotAllowed, NotFound
 from course_app.core.i18n import danish_sort_key
 from course_app.courses.models import LearningGoal
 from course_app.organisations.access import Viewer
 from course_app.organisations.models import Area, LeaderGroup, Organisation
-from course_app.self_assessment import results
+from course_app.self_assessment import results, taking
 from course_app.self_assessment.models import MeasurementPoint
 from course_app.self_assessment.round_models import RoundAssessment
 from course_app.self_assessment.texts import POINT_LABELS
@@ -71,7 +100,12 @@ SLICING_SLUGS = {
 }
 POINTS = (MeasurementPoint.START, MeasurementPoint.END, MeasurementPoint.ADHOC)
 
-State = Literal["no_rounds", "no_tool", "external", "no_results", "averages"]
+State = Literal["no_rounds", "no_tool", "external", "not_published", "no_results", "averages"]
+
+# Why a point's averages wait until its answers are frozen (shown with ``Pending``).
+WHY_PENDING = _l(
+    "Så kan ingen regne en enkelt persons svar ud ved at sammenligne tallene før og efter, at hun har svaret."
+)
 
 
 def slicing_from(value: object) -> SlicingKey:
@@ -146,14 +180,13 @@ def default_round(choices: Sequence[RoundChoice], today: dt.date) -> RoundChoice
     )
 
 
+def _by_name(organisations: Iterable[Organisation]) -> tuple[Organisation, ...]:
+    return tuple(sorted(organisations, key=lambda organisation: danish_sort_key(organisation.name)))
+
+
 def _organisations_in_view(scope: AveragesScope, cohort: Cohort) -> tuple[Organisation, ...]:
     ids = scope.organisation_ids
-    return tuple(
-        sorted(
-            (o for o in cohort.organisations if ids is None or o.id in ids),
-            key=lambda organisation: danish_sort_key(organisation.name),
-        )
-    )
+    return _by_name(o for o in cohort.organisations if ids is None or o.id in ids)
 
 
 def _chosen(
@@ -177,6 +210,72 @@ def _chosen(
     return found, (found, *choices)
 
 
+# --- when a point's averages are published (the module's docstring) ------------------------------
+
+
+def start_cutoff(cohort: Cohort) -> dt.date | None:
+    """The day the start averages are shown from, over the start answers completed before it: the
+    day the end measurement opens, or the day after the round was closed if that is earlier. None:
+    not known yet (no last day, not closed)."""
+    days = [taking.end_opens_on(cohort)]
+    if cohort.closed_at is not None:
+        days.append(local_day(cohort.closed_at) + dt.timedelta(days=1))
+    return min((day for day in days if day is not None), default=None)
+
+
+def published_points(cohort: Cohort, today: dt.date) -> dict[MeasurementPoint, dt.date | None]:
+    """The points whose averages are shown on ``today``, each with the day its answers must be
+    completed before (None: all of its completed answers). A point not here is shown to nobody."""
+    published: dict[MeasurementPoint, dt.date | None] = {}
+    cutoff = start_cutoff(cohort)
+    if cutoff is not None and today >= cutoff:
+        published[MeasurementPoint.START] = cutoff
+    if cohort.is_closed:
+        published[MeasurementPoint.END] = None
+        published[MeasurementPoint.ADHOC] = None
+    return published
+
+
+@dataclass(frozen=True)
+class Pending:
+    """Points whose averages are not shown yet, and when they will be."""
+
+    points: tuple[MeasurementPoint, ...]
+    message: Text
+
+
+def pending_points(
+    cohort: Cohort, published: Mapping[MeasurementPoint, dt.date | None]
+) -> tuple[Pending, ...]:
+    found = []
+    if MeasurementPoint.START not in published:
+        cutoff = start_cutoff(cohort)
+        if cutoff is None:
+            message = _l("Gennemsnittet af startmålingerne vises, når forløbet har en slutdato.")
+        elif cohort.is_closed:
+            message = _l(
+                "Gennemsnittet af startmålingerne vises fra %(date)s.",
+                date=format_date(cutoff, "long"),
+            )
+        else:
+            message = _l(
+                "Gennemsnittet af startmålingerne vises fra %(date)s, når slutmålingen åbner.",
+                date=format_date(cutoff, "long"),
+            )
+        found.append(Pending((MeasurementPoint.START,), message))
+    later = tuple(p for p in (MeasurementPoint.END, MeasurementPoint.ADHOC) if p not in published)
+    if later:
+        found.append(
+            Pending(
+                later,
+                _l(
+                    "Gennemsnittet af slutmålingerne og de løbende målinger vises, når forløbet er lukket."
+                ),
+            )
+        )
+    return tuple(found)
+
+
 # --- what the screen and the CSV show -------------------------------------------------------------
 
 
@@ -189,7 +288,10 @@ class PointAverage:
     slice: aggregates.Slice
     respondents: int | None = None
     means: Mapping[aggregates.Cell, float] = field(default_factory=dict)
+    # The one text shown for every hidden slice (``aggregates.Hidden.message``).
     reason: Text | None = None
+    # Which rule hid it: for the code and the tests only, never shown (it would tell something).
+    hidden_because: aggregates.HiddenReason | None = None
 
     @property
     def shown(self) -> bool:
@@ -213,7 +315,7 @@ class GoalAverage:
 @dataclass(frozen=True)
 class SliceAverages:
     """A slice of the round (the whole of it, an organisation, an area or a leader group) at every
-    measurement point."""
+    published measurement point."""
 
     key: str  # for ids in the page: "hele", "organisation-3", "omraade-12", "ledergruppe-7"
     kind: SlicingKey
@@ -252,7 +354,12 @@ class Averages:
     cohort: Cohort | None = None
     tool: RoundAssessment | None = None
     assessment: Assessment | None = None
-    organisations: tuple[Organisation, ...] = ()
+    organisations: tuple[Organisation, ...] = ()  # the round's organisations in her view
+    whole_round: bool = True  # she may see the whole round's slice (see the module's docstring)
+    slicings: tuple[SlicingKey, ...] = SLICINGS  # the slicings offered to her
+    points: tuple[MeasurementPoint, ...] = ()  # the published points (``published_points``)
+    pending: tuple[Pending, ...] = ()  # the others, and when they will be shown
+    start_before: dt.date | None = None  # published start: over the answers completed before it
     areas: tuple[WheelArea, ...] = ()
     goals: tuple[Goal, ...] = ()
     slices: tuple[SliceAverages, ...] = ()
@@ -277,6 +384,7 @@ class _Entry:
     area: str
     group: str
     filters: tuple[tuple[str, aggregates.Value], ...]
+    organisation_id: int | None  # None: the whole round
 
 
 def _entries(
@@ -284,8 +392,11 @@ def _entries(
     organisations: tuple[Organisation, ...],
     areas: Sequence[Area],
     groups: Sequence[LeaderGroup],
+    *,
+    several: bool,
 ) -> dict[SlicingKey, list[_Entry]]:
-    several = len(organisations) > 1
+    """Every slice of the round's directory (the same for every viewer); ``several``: areas and
+    groups are named with their organisation (the viewer sees more than one)."""
     names = {organisation.id: organisation.name for organisation in organisations}
 
     def named(name: str, organisation_id: int) -> str:
@@ -293,7 +404,7 @@ def _entries(
 
     round_filter = (("round", cohort.id),)
     return {
-        "round": [_Entry("hele", "round", SLICING_LABELS["round"], "", "", "", round_filter)],
+        "round": [_Entry("hele", "round", SLICING_LABELS["round"], "", "", "", round_filter, None)],
         "organisation": [
             _Entry(
                 f"organisation-{o.id}",
@@ -303,6 +414,7 @@ def _entries(
                 "",
                 "",
                 (*round_filter, ("organisation", o.id)),
+                o.id,
             )
             for o in organisations
         ],
@@ -315,6 +427,7 @@ def _entries(
                 a.name,
                 "",
                 (*round_filter, ("organisation", a.organisation_id), ("area", a.id)),
+                a.organisation_id,
             )
             for a in areas
         ],
@@ -327,6 +440,7 @@ def _entries(
                 "",
                 g.name,
                 (*round_filter, ("organisation", g.organisation_id), ("group", g.id)),
+                g.organisation_id,
             )
             for g in groups
         ],
@@ -382,7 +496,9 @@ def _goals(assessment: Assessment, cohort: Cohort) -> tuple[Goal, ...]:
 
 def _point_average(point: MeasurementPoint, outcome: aggregates.Outcome) -> PointAverage:
     if isinstance(outcome, aggregates.Hidden):
-        return PointAverage(point, outcome.slice, reason=outcome.message)
+        return PointAverage(
+            point, outcome.slice, reason=outcome.message, hidden_because=outcome.reason
+        )
     return PointAverage(point, outcome.slice, outcome.respondents, dict(outcome.means))
 
 
@@ -425,6 +541,31 @@ def _goal_rows(
     )
 
 
+def sees_whole_round(scope: AveragesScope, cohort: Cohort) -> bool:
+    """A platform admin, or a coordinator of every organisation in the round."""
+    ids = scope.organisation_ids
+    return ids is None or all(o.id in ids for o in cohort.organisations)
+
+
+def _in_view(
+    entries: dict[SlicingKey, list[_Entry]],
+    slicing: SlicingKey,
+    *,
+    whole_round: bool,
+    own: frozenset[int] | None,
+) -> list[_Entry]:
+    """The slices she sees for ``slicing``: the whole round (or, without it, her organisations)
+    first, then the slicing's slices inside her organisations."""
+
+    def mine(entry: _Entry) -> bool:
+        return own is None or entry.organisation_id in own
+
+    top = entries["round"] if whole_round else [e for e in entries["organisation"] if mine(e)]
+    if slicing == "round" or (slicing == "organisation" and not whole_round):
+        return top
+    return top + [entry for entry in entries[slicing] if mine(entry)]
+
+
 def averages_for(
     scope: AveragesScope,
     cohort_id: int | None,
@@ -440,7 +581,18 @@ def averages_for(
     if choice is None:
         return Averages(scope, k, slicing, rounds, "no_rounds")
     cohort, tool = choice.cohort, choice.tool
-    base = {"scope": scope, "k": k, "slicing": slicing, "rounds": rounds, "cohort": cohort}
+    whole_round = sees_whole_round(scope, cohort)
+    if not whole_round:  # her organisation takes the whole round's place
+        slicing = "organisation" if slicing == "round" else slicing
+    base = {
+        "scope": scope,
+        "k": k,
+        "slicing": slicing,
+        "rounds": rounds,
+        "cohort": cohort,
+        "whole_round": whole_round,
+        "slicings": SLICINGS if whole_round else SLICINGS[1:],
+    }
     organisations = _organisations_in_view(scope, cohort)
     if tool is None:
         return Averages(**base, state="no_tool", organisations=organisations)
@@ -448,32 +600,45 @@ def averages_for(
         return Averages(**base, state="external", tool=tool, organisations=organisations)
     assessment = db.session.get(Assessment, tool.assessment_id)
     assert assessment is not None  # a foreign key with RESTRICT
-    found = results.results_for_aggregates(
-        assessment, [cohort.id], organisation_ids=scope.organisation_ids, goals=True
-    )
-    common = {**base, "tool": tool, "assessment": assessment, "organisations": organisations}
-    if not found:
+    published = published_points(cohort, today)
+    points = tuple(point for point in POINTS if point in published)
+    common = {
+        **base,
+        "tool": tool,
+        "assessment": assessment,
+        "organisations": organisations,
+        "points": points,
+        "pending": pending_points(cohort, published),
+        "start_before": published.get(MeasurementPoint.START),
+    }
+    if not points:
+        return Averages(**common, state="not_published")
+    # Every organisation's responses, whoever asks, frozen per point (the module's docstring).
+    found = results.results_for_aggregates(assessment, [cohort.id], goals=True, published=published)
+    own = scope.organisation_ids
+    if not any(whole_round or result.organisation in own for result in found):
         return Averages(**common, state="no_results")
 
-    areas, groups = _directory(organisations)
-    entries = _entries(cohort, organisations, areas, groups)
-    # Every slice of every slicing offered, at every point, in one call: the rules hold across all.
+    everyone = _by_name(cohort.organisations)
+    areas, groups = _directory(everyone)
+    entries = _entries(cohort, everyone, areas, groups, several=len(organisations) > 1)
+    # Every slice of every slicing of the round, at every published point, in one call, the same
+    # for whoever asks: the rules hold across all of them, and so across everything anyone is shown.
     every = {
         (entry.key, point): _slice(entry, point)
         for slicing_entries in entries.values()
         for entry in slicing_entries
-        for point in POINTS
+        for point in points
     }
     outcomes = aggregates.aggregate(found, every.values(), k=k)
     by_key = {outcome.slice.key: outcome for outcome in outcomes}
 
     wheel_areas = results.wheel_areas(assessment)
     goals = _goals(assessment, cohort)
-    shown_entries = entries["round"] + ([] if slicing == "round" else entries[slicing])
     slices = []
-    for entry in shown_entries:
-        points = tuple(
-            _point_average(point, by_key[every[(entry.key, point)].key]) for point in POINTS
+    for entry in _in_view(entries, slicing, whole_round=whole_round, own=own):
+        shown_at = tuple(
+            _point_average(point, by_key[every[(entry.key, point)].key]) for point in points
         )
         slices.append(
             SliceAverages(
@@ -483,9 +648,9 @@ def averages_for(
                 organisation=entry.organisation,
                 area=entry.area,
                 group=entry.group,
-                points=points,
-                wheel=_wheel(points, wheel_areas, assessment),
-                goals=_goal_rows(goals, points),
+                points=shown_at,
+                wheel=_wheel(shown_at, wheel_areas, assessment),
+                goals=_goal_rows(goals, shown_at),
             )
         )
     return Averages(

@@ -3,7 +3,10 @@
 
 One line per shown slice × measurement point × competence area × dimension (that has statements)
 with the mean and the number of respondents, then one per learning goal; a hidden slice's point is
-one line with the reason and no numbers (no count either). Means are written with a decimal comma
+one line with no numbers (no count either) and the text every hidden slice has (not which rule hid
+it, which would tell something). A measurement point whose averages are not published yet
+(``averages.published_points``) is one line first, with the round and the point, no numbers and
+when it will be shown (as on the screen); its slices have no lines. Means are written with a decimal comma
 when the separator is a semicolon (Danish Excel), else with a point. Nothing here is one person's:
 ``averages.py`` hands over shown averages and reasons only.
 """
@@ -22,6 +25,7 @@ from course_app.self_assessment.averages import (
     PointAverage,
 )
 from course_app.self_assessment.results import GOAL_DIMENSION
+from course_app.self_assessment.texts import POINT_LABELS
 
 
 def _number(value: float, *, decimal_comma: bool) -> str:
@@ -90,9 +94,30 @@ def _point_rows(
 
 
 def averages_table(averages: Averages, *, decimal_comma: bool = True) -> list[list[Cell]]:
-    """The header and the lines of the screen's slices (only the header without averages)."""
+    """The header, a line per point not published yet, and the lines of the screen's slices (only
+    the header without averages)."""
     rows: list[list[Cell]] = [header()]
-    if averages.cohort is None or averages.state != "averages":
+    if averages.cohort is None:
+        return rows
+    for pending in averages.pending:
+        for point in pending.points:
+            rows.append(
+                [
+                    averages.cohort.name,
+                    "",
+                    "",
+                    "",
+                    "",
+                    str(POINT_LABELS[point]),
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    str(pending.message),
+                ]
+            )
+    if averages.state != "averages":
         return rows
     for item in averages.slices:
         head: list[Cell] = [

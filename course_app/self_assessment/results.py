@@ -16,14 +16,14 @@ so exactly the same slices are shown and hidden for both.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
 from flask import current_app
 from flask_babel import format_date, get_locale, gettext
 from flask_babel.speaklater import LazyString
-from sqlalchemy import func, select
+from sqlalchemy import and_, false, func, or_, select
 
 from course_app.accounts.models import User
 from course_app.assessments import aggregates
@@ -216,27 +216,42 @@ def results_for_aggregates(
     assessment: Assessment,
     cohort_ids: Iterable[int],
     *,
-    organisation_ids: Collection[int] | None = None,
     goals: bool = False,
+    published: Mapping[MeasurementPoint, dt.date | None] | None = None,
 ) -> tuple[aggregates.Result, ...]:
     """One result per completed measurement in the rounds (for løbende: each pseudonym's latest per
     round), the pseudonym as respondent; organisation, area and group as copied at completion.
-    ``organisation_ids``: only responses completed in these organisations (None: every response), so
-    a coordinator's slices never hold another organisation's people. ``goals``: add a cell per
-    learning goal (``GOAL_DIMENSION``)."""
+    ``goals``: add a cell per learning goal (``GOAL_DIMENSION``). ``published``: only these points,
+    each only with responses completed before its day (None: all of the point's); the frozen sets
+    the averages are published over (``averages.published_points``). None: every point.
+
+    Every organisation's responses, always: what one viewer may see is chosen *after* the one
+    ``aggregate`` call, among its shown slices. Aggregating a part of a round's results on its own
+    (one organisation's, say) would decide the hiding differently from the whole, and the two
+    outcomes together could give a difference of fewer than k people (``averages.py``)."""
     cohort_ids = sorted(set(cohort_ids))
-    if not cohort_ids or (organisation_ids is not None and not organisation_ids):
+    if not cohort_ids:
         return ()
-    conditions = [
+    query = select(AssessmentResponse).where(
         AssessmentResponse.assessment_id == assessment.id,
         AssessmentResponse.cohort_id.in_(cohort_ids),
         AssessmentResponse.completed_on.is_not(None),
-    ]
-    if organisation_ids is not None:
-        conditions.append(AssessmentResponse.organisation_id.in_(sorted(organisation_ids)))
-    responses = db.session.scalars(
-        select(AssessmentResponse).where(*conditions).order_by(AssessmentResponse.sequence)
-    ).all()
+    )
+    if published is not None:
+        query = query.where(
+            or_(
+                false(),
+                *(
+                    and_(
+                        AssessmentResponse.point == point, AssessmentResponse.completed_on < before
+                    )
+                    if before is not None
+                    else AssessmentResponse.point == point
+                    for point, before in published.items()
+                ),
+            )
+        )
+    responses = db.session.scalars(query.order_by(AssessmentResponse.sequence)).all()
     latest: dict[tuple[str, int, str], AssessmentResponse] = {}
     for response in responses:  # a later sequence replaces an earlier one
         latest[(response.pseudonym, response.cohort_id, response.point.value)] = response
@@ -277,15 +292,12 @@ def aggregate_wheels(
     cohort_ids: Iterable[int],
     slices: Iterable[aggregates.Slice] | None = None,
     *,
-    organisation_ids: Collection[int] | None = None,
     goals: bool = False,
 ) -> tuple[aggregates.Outcome, ...]:
-    """The averages the screens may show: ``aggregates.aggregate`` over the rounds' results with the
-    configured k (every slicing the screens offer when ``slices`` is None); ``organisation_ids`` and
+    """The averages the screens may show: ``aggregates.aggregate`` over the rounds' results (every
+    organisation's) with the configured k (every slicing the screens offer when ``slices`` is None);
     ``goals`` as in ``results_for_aggregates``."""
-    results = results_for_aggregates(
-        assessment, cohort_ids, organisation_ids=organisation_ids, goals=goals
-    )
+    results = results_for_aggregates(assessment, cohort_ids, goals=goals)
     if slices is None:
         slices = aggregates.screen_slices(results)
     return aggregates.aggregate(results, slices, k=min_group())

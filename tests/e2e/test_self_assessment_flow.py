@@ -4,10 +4,18 @@ page and the app's clock in the test's hand.
 Albertslund's leader Louise Lund opens "Kompetencehjul" from the menu, starts the start measurement,
 answers half the pages (some statements by keyboard alone), signs out, signs in again, resumes on
 the first unanswered page, finishes and sees her wheel: an SVG image with a title, the same numbers
-in a table, and the short text. Her coordinator sees no average while fewer than five leaders have
-answered (the reason, no count), and the group's average once they have, but never Louise's own
-numbers. When the clock reaches the end measurement she answers again and sees start and end
-overlaid. The round's staff page for choosing the tool passes axe-core too.
+in a table, and the short text.
+
+Averages are published only over a frozen set of answers (issue 14's review: two views at two
+moments must not give one person away). Mid-round her coordinator sees that the start averages are
+not published yet, and when (the day the end measurement opens), whoever answers meanwhile. By
+then Louise and five colleagues of her leader group have answered, and four of another group (with
+one more leader of that area without a group): once the clock passes the cutoff, Louise's group's
+average is shown, the other group's is hidden with the neutral text, no count, and never Louise's
+own numbers. When the clock reaches the end measurement she answers again and sees start and end
+overlaid; the end averages stay unpublished until the round is closed, then her group's (six) is
+shown and the other group's (none) hidden. The round's staff page for choosing the tool passes
+axe-core too.
 
 Louise answers in a pattern nobody else does (1s, and 2s in the first area; 2s and 3s at the end)
 while every colleague answers 5, so a number of hers ("1,0", "2,0", "3,0") on the averages page
@@ -36,6 +44,7 @@ from course_app.core.i18n import COPENHAGEN
 from course_app.demo import ADMIN_EMAIL, DEMO_ASSESSMENT_KEY
 from course_app.organisations import services as directory
 from course_app.organisations.models import Area, LeaderGroup, Organisation
+from course_app.rounds.closing import close_round
 from course_app.self_assessment import taking
 from course_app.self_assessment.pages import pages
 from tests.e2e.conftest import (
@@ -59,9 +68,25 @@ ORGANISATION = "Albertslund"
 AREA = "Børn og unge"
 GROUP = "Ledergruppe Børn og unge"
 PAGES = 6  # one page per area of the demo model, nine statements each
-# The round's last day: the end measurement opens 30 days before it, after the first part of the test.
+# The round's last day: the end measurement opens 30 days before it (day 70, the start averages'
+# cutoff), after the first part of the test.
 ROUND_DAYS_LEFT = 100
 END_OPEN_AFTER = dt.timedelta(days=75)
+OTHER_AREA = "Kultur og fritid"
+OTHER_GROUP = "Ledergruppe Kultur"
+OTHERS = ("Ida Isaksen", "Jens Juhl", "Karen Krog", "Lars Lind")  # the other group: four
+NO_GROUP = "Mette Mørk"  # in the other area, in no leader group
+HIDDEN_TEXT = "Vises først, når mindst 5 har svaret, og ingen enkeltpersons svar kan regnes ud"
+PENDING_START = re.compile(
+    r"Gennemsnittet af startmålingerne vises fra \d+\. \w+ \d{4}, når slutmålingen åbner\."
+)
+PENDING_LATER = (
+    "Gennemsnittet af slutmålingerne og de løbende målinger vises, når forløbet er lukket."
+)
+WHY_PENDING = (
+    "Så kan ingen regne en enkelt persons svar ud ved at sammenligne tallene før og efter, "
+    "at hun har svaret."
+)
 
 # The scale's labels, value 1 to 5.
 SCALE = {
@@ -78,6 +103,8 @@ HER_NUMBERS = ("1,0", "2,0", "3,0")
 COLLEAGUE_VALUE = 5
 # Louise and five colleagues, all 5: the first area (2 + 25) / 6, the others (1 + 25) / 6.
 GROUP_AVERAGES = ("4,5", "4,3")
+# At the end: Louise (3, and 2 elsewhere) and the same five (5): (3 + 25) / 6 and (2 + 25) / 6.
+GROUP_END_AVERAGES = ("4,7", "4,5")
 COLLEAGUES = ("Ditte Dam", "Erik Ebbesen", "Frida Falk", "Gustav Gade", "Helle Hviid")
 
 
@@ -89,6 +116,7 @@ class Served:
     cohort_id: int
     assessment_id: int
     colleague_ids: tuple[int, ...]
+    other_ids: tuple[int, ...]  # the other group's four, then the leader in no group
 
 
 @pytest.fixture(scope="module")
@@ -123,8 +151,23 @@ def served(database_factory, tmp_path_factory) -> Iterator[Served]:
             directory.move_to_group(user, group)
             cohorts.enrol(user, cohort)
             colleague_ids.append(user.id)
+        other_area = directory.get_or_create_area(organisation, OTHER_AREA)
+        other_group = directory.get_or_create_group(organisation, OTHER_GROUP)
+        other_ids = []
+        for number, name in enumerate((*OTHERS, NO_GROUP), start=1):
+            user = accounts.create_user(
+                email=f"kultur{number}@albertslund.example",
+                name=name,
+                password=PASSWORD,
+                organisation_id=organisation.id,
+                area_id=other_area.id,
+            )
+            if name != NO_GROUP:
+                directory.move_to_group(user, other_group)
+            cohorts.enrol(user, cohort)
+            other_ids.append(user.id)
         db.session.commit()
-        ids = (cohort.id, assessment.id, tuple(colleague_ids))
+        ids = (cohort.id, assessment.id, tuple(colleague_ids), tuple(other_ids))
     # The clock starts after the world was made: group memberships begin at the real time they were
     # made, and a completed measurement records the group its leader is in at the clock's moment.
     clock.now = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=1)
@@ -236,22 +279,24 @@ def _complete(page, point: str) -> None:
     page.wait_for_url(re.compile(r"/kompetencehjul/hjul/\d+$"))
 
 
-def _colleagues_complete(served: Served, colleague_ids: tuple[int, ...]) -> None:
-    """Colleagues complete the start measurement, answering 5 everywhere (through the services, on
-    the served database, at the served clock's moment)."""
+def _colleagues_complete(
+    served: Served, colleague_ids: tuple[int, ...], point: str = "start"
+) -> None:
+    """Colleagues complete ``point``, answering 5 everywhere (through the services, on the served
+    database, at the served clock's moment)."""
     with served.app.app_context():
         cohort = db.session.get(Cohort, served.cohort_id)
         assessment = db.session.get(Assessment, served.assessment_id)
         now = served.clock.now
         for user_id in colleague_ids:
             user = db.session.get(User, user_id)
-            taking.start_or_resume(user, cohort, assessment, "start", now)
+            taking.start_or_resume(user, cohort, assessment, point, now)
             for assessment_page in pages(assessment):
                 answers = {key: COLLEAGUE_VALUE for key in assessment_page.item_keys}
                 taking.save_page(
-                    user, cohort, assessment, "start", assessment_page.number, answers, now
+                    user, cohort, assessment, point, assessment_page.number, answers, now
                 )
-            taking.complete(user, cohort, assessment, "start", now)
+            taking.complete(user, cohort, assessment, point, now)
         db.session.commit()
 
 
@@ -277,11 +322,32 @@ def _open_averages(page) -> str:
     return _main_text(page)
 
 
-def _group_average(page):
-    """The shown average of Louise's leader group (a section headed by its name)."""
+def _group_average(page, name: str = GROUP):
+    """The shown average of a leader group (a section headed by its name; Louise's by default)."""
     return page.locator("main section").filter(
-        has=page.get_by_role("heading", level=2, name=re.compile(GROUP))
+        has=page.get_by_role("heading", level=2, name=re.compile(name))
     )
+
+
+def _close_round(served: Served) -> None:
+    """The round is closed (as the operator would, through the service)."""
+    with served.app.app_context():
+        close_round(db.session.get(Cohort, served.cohort_id), by=None, now=served.clock.now)
+        db.session.commit()
+
+
+def _assert_pending_start(page, text: str, what: str) -> None:
+    """Mid-round: the start averages are not published yet (and when), nor anything else; no
+    group's section, no table of hidden averages, no count."""
+    notice = page.locator("#vises-senere")
+    expect(notice).to_contain_text(PENDING_START)
+    expect(notice).to_contain_text(PENDING_LATER)
+    expect(notice).to_contain_text(WHY_PENDING)
+    expect(page.locator("main section")).to_have_count(0)
+    assert not re.search(r"\d+\s+besvarelser", text), f"{what}: a count is shown"
+    assert not any(_has_number(text, average) for average in GROUP_AVERAGES), what
+    _assert_none_of_hers(page, text, what)
+    _assert_none_of_hers(page, _csv_text(page), f"the CSV ({what})")
 
 
 def _hidden_row(page, name: str):
@@ -294,6 +360,8 @@ def _assert_no_slicing_shows_hers(page, what: str) -> None:
     """Neither the other slicings nor their CSV show a number of Louise's."""
     for label, key in SLICINGS.items():
         page.goto(f"/kompetencehjul/gennemsnit?slicing={key}")
+        if key == "round" and not page.get_by_role("radio", name=label, exact=True).count():
+            label = "Organisation"  # a round shared with other organisations: hers in its place
         expect(page.get_by_role("radio", name=label, exact=True)).to_be_checked()
         _assert_none_of_hers(page, _main_text(page), f"the averages by {key} ({what})")
         csv = page.request.get(f"/kompetencehjul/gennemsnit.csv?slicing={key}")
@@ -377,24 +445,25 @@ def _run(page, served: Served) -> None:
     expect(main).to_contain_text("Du ligger lavest i")
     assert_accessible(page, "the wheel page with the start measurement")
 
-    # Her coordinator: four of the group have answered (Louise and three colleagues) -- no average.
+    # Her coordinator, mid-round: four of the group have answered (Louise and three colleagues).
+    # The start averages are not published before the end measurement opens: she is told when.
     _colleagues_complete(served, served.colleague_ids[:3])
     text = _open_averages(page)
-    expect(_group_average(page)).to_have_count(0)
-    expect(_hidden_row(page, GROUP)).to_contain_text("Færre end 5 besvarelser")
-    assert not any(_has_number(text, average) for average in GROUP_AVERAGES), (
-        "an average of four leaders is shown"
-    )
-    assert not re.search(r"(?<!\d)4\s+(besvarelser|ledere|personer|svar)\b", text), (
-        "the hidden averages give their count"
-    )
-    _assert_none_of_hers(page, text, "the averages by group (four answers)")
-    _assert_none_of_hers(page, _csv_text(page), "the averages CSV by group (four answers)")
-    assert_accessible(page, "the averages page, every average hidden")
-    _assert_no_slicing_shows_hers(page, "four answers")
+    _assert_pending_start(page, text, "the averages mid-round (four answers)")
+    assert_accessible(page, "the averages page, nothing published yet")
+    _assert_no_slicing_shows_hers(page, "four answers, mid-round")
 
-    # Two more colleagues answer: the group's average appears, never Louise's own numbers.
+    # Two more colleagues answer, and the other group's four and a leader in no group: still
+    # mid-round, so nothing changes (no before-and-after to compare).
     _colleagues_complete(served, served.colleague_ids[3:])
+    _colleagues_complete(served, served.other_ids)
+    text = _open_averages(page)
+    _assert_pending_start(page, text, "the averages mid-round (six answers)")
+
+    # The end measurement opens (75 days on, past the cutoff 30 days before the last day): the start
+    # averages are published over the answers before it. Louise's group of six is shown, never her
+    # own numbers; the other group of four is hidden with the neutral text, no count.
+    served.clock.now += END_OPEN_AFTER
     text = _open_averages(page)
     group = _group_average(page)
     expect(group).to_contain_text("Startmåling: 6 besvarelser")
@@ -402,13 +471,18 @@ def _run(page, served: Served) -> None:
     group_table = group.get_by_role("table").first
     for average in GROUP_AVERAGES:
         expect(group_table).to_contain_text(average)
-    _assert_none_of_hers(page, text, "the averages by group (six answers)")
-    _assert_none_of_hers(page, _csv_text(page), "the averages CSV by group (six answers)")
+    expect(_group_average(page, OTHER_GROUP)).to_have_count(0)
+    expect(_hidden_row(page, OTHER_GROUP)).to_contain_text(HIDDEN_TEXT)
+    assert not re.search(r"(?<!\d)4\s+(besvarelser|ledere|personer|svar)\b", text), (
+        "the hidden averages give their count"
+    )
+    expect(page.locator("#vises-senere")).to_contain_text(PENDING_LATER)
+    _assert_none_of_hers(page, text, "the averages by group (start published)")
+    _assert_none_of_hers(page, _csv_text(page), "the averages CSV by group (start published)")
     assert_accessible(page, "the averages page with the group's average")
-    _assert_no_slicing_shows_hers(page, "six answers")
+    _assert_no_slicing_shows_hers(page, "start published")
 
-    # The end measurement opens (75 days on: 25 days before the round's last day); she answers again.
-    served.clock.now += END_OPEN_AFTER
+    # She answers the end measurement.
     sign_in_as(page, LEADER)
     _menu(page, "Kompetencehjul")
     page.wait_for_url(re.compile(r"/kompetencehjul$"))
@@ -422,17 +496,33 @@ def _run(page, served: Served) -> None:
     expect(page.locator("main")).to_contain_text("Du ligger højest i Opgaveløsning (3,0).")
     assert_accessible(page, "the wheel page with start and end")
 
-    # Her end measurement is hers alone: hidden from the coordinator, the start average still shown.
+    # Her end measurement: not published while the round is open; the start average still shown.
     text = _open_averages(page)
     group = _group_average(page)
     expect(group).to_contain_text("Startmåling: 6 besvarelser")
-    expect(group).to_contain_text("Slutmåling: ikke vist. Færre end 5 besvarelser")
-    for average in GROUP_AVERAGES:
-        expect(group.get_by_role("table").first).to_contain_text(average)
+    expect(group).not_to_contain_text("Slutmåling")
+    expect(page.locator("#vises-senere")).to_contain_text(PENDING_LATER)
     _assert_none_of_hers(page, text, "the averages by group (her end measurement)")
     _assert_none_of_hers(page, _csv_text(page), "the averages CSV (her end measurement)")
-    assert_accessible(page, "the averages page after the end measurement")
     _assert_no_slicing_shows_hers(page, "her end measurement")
+
+    # Her five colleagues answer the end too; the round is closed: the end averages are published.
+    # Louise's group (six) is shown, the other group (nobody answered the end) hidden.
+    _colleagues_complete(served, served.colleague_ids, point="end")
+    _close_round(served)
+    text = _open_averages(page)
+    group = _group_average(page)
+    expect(group).to_contain_text("Startmåling: 6 besvarelser")
+    expect(group).to_contain_text("Slutmåling: 6 besvarelser")
+    expect(group).to_contain_text(f"Løbende måling: ikke vist. {HIDDEN_TEXT}")
+    for average in (*GROUP_AVERAGES, *GROUP_END_AVERAGES):
+        expect(group.get_by_role("table").first).to_contain_text(average)
+    expect(_hidden_row(page, OTHER_GROUP)).to_contain_text(HIDDEN_TEXT)
+    expect(page.locator("#vises-senere")).to_have_count(0)
+    _assert_none_of_hers(page, text, "the averages by group (round closed)")
+    _assert_none_of_hers(page, _csv_text(page), "the averages CSV (round closed)")
+    assert_accessible(page, "the averages page after the round was closed")
+    _assert_no_slicing_shows_hers(page, "round closed")
 
 
 def _assert_her_wheel(page, *, series: tuple[str, ...]) -> None:

@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 import pytest
 
 from course_app.accounts.models import User
+from course_app.assessments import aggregates
 from course_app.assessments.models import Assessment, AssessmentArea, AssessmentItem, Dimension
 from course_app.cohorts import services as cohorts
 from course_app.cohorts.models import Cohort
 from course_app.core.db import db
-from course_app.core.errors import NotAllowed, NotFound
+from course_app.core.errors import NotAllowed, NotFound, ServiceError
 from course_app.organisations import services as directory
 from course_app.organisations.access import Viewer, viewer_for
 from course_app.organisations.models import (
@@ -30,19 +31,36 @@ from course_app.organisations.models import (
 )
 from course_app.self_assessment import results, round_tools, taking
 from course_app.self_assessment.averages import (
+    POINTS,
     SLICINGS,
     Averages,
     averages_for,
     averages_scope,
+    pending_points,
+    published_points,
+    start_cutoff,
 )
+from course_app.self_assessment.models import MeasurementPoint
 from tests import factories
 from tests.conftest import csrf_token_from
-from tests.helpers import sign_in
+from tests.helpers import Clock, copenhagen, sign_in
 from tests.mail import app_config
 from tests.self_assessment.conftest import answer_all
 
-NOW = dt.datetime(2026, 2, 10, 9, 30, tzinfo=dt.UTC)
-TODAY = dt.date(2026, 2, 10)
+NOW = dt.datetime(2026, 2, 10, 9, 30, tzinfo=dt.UTC)  # the start answers are given mid-round
+# The rounds end 30 June: the end measurement opens 31 May, the start averages' cutoff. The
+# averages are looked at from then on (the start answers before it are frozen), unless a test
+# looks at another day.
+CUTOFF = dt.date(2026, 5, 31)
+TODAY = dt.date(2026, 6, 1)
+PENDING_START = "Gennemsnittet af startmålingerne vises fra 31. maj 2026, når slutmålingen åbner."
+PENDING_LATER = (
+    "Gennemsnittet af slutmålingerne og de løbende målinger vises, når forløbet er lukket."
+)
+WHY = (
+    "Så kan ingen regne en enkelt persons svar ud ved at sammenligne tallene før og efter, "
+    "at hun har svaret."
+)
 
 # (area key, dimension, item key, learning goals): the small assessment's statements.
 ITEMS = (
@@ -59,6 +77,7 @@ ITEMS = (
 )
 AREAS = (("opgaver", "Opgaver"), ("problemer", "Problemer"), ("mennesker", "Mennesker"))
 FLOOR_TEXT = "Du ser kun gennemsnit for mindst 5 personer."
+HIDDEN_TEXT = "Vises først, når mindst 5 har svaret, og ingen enkeltpersons svar kan regnes ud"
 
 
 def small_assessment(key: str = "lille-hjul") -> Assessment:
@@ -124,6 +143,13 @@ def _town(name: str, areas: list[str], groups: list[str]) -> Town:
     )
 
 
+@pytest.fixture(autouse=True)
+def page_clock(app):
+    """The pages look at the averages on ``TODAY`` unless a test moves the clock."""
+    with app_config(app, CLOCK=Clock(copenhagen(TODAY.year, TODAY.month, TODAY.day))):
+        yield app.config["CLOCK"]
+
+
 @pytest.fixture
 def world(session) -> World:
     assessment = small_assessment()
@@ -164,6 +190,7 @@ def take(
     value=3,
     point: str = "start",
     count: int = 1,
+    now: dt.datetime = NOW,
 ) -> list[User]:
     """``count`` new leaders of ``town`` (in ``area`` and ``group``) who complete ``point``."""
     made = []
@@ -184,17 +211,38 @@ def take(
             )
         db.session.flush()
         a = world.assessment
-        taking.start_or_resume(leader, cohort, a, point, NOW)
+        taking.start_or_resume(leader, cohort, a, point, now)
         for number, answers in enumerate(answer_all(a, value), start=1):
-            taking.save_page(leader, cohort, a, point, number, answers, NOW)
-        taking.complete(leader, cohort, a, point, NOW)
+            taking.save_page(leader, cohort, a, point, number, answers, now)
+        taking.complete(leader, cohort, a, point, now)
         made.append(leader)
     return made
 
 
-def averages(world: World, user: User, slicing: str = "round", cohort: Cohort | None = None):
+def averages(
+    world: World,
+    user: User,
+    slicing: str = "round",
+    cohort: Cohort | None = None,
+    today: dt.date = TODAY,
+):
     scope = averages_scope(viewer_for(user))
-    return averages_for(scope, (cohort or world.shared).id, slicing, today=TODAY)
+    return averages_for(scope, (cohort or world.shared).id, slicing, today=today)
+
+
+def close(cohort: Cohort, day: dt.date) -> None:
+    """The round closed at noon on ``day`` (Copenhagen)."""
+    cohort.closed_at = copenhagen(day.year, day.month, day.day, 12)
+    db.session.flush()
+
+
+def numbers(found: Averages) -> dict:
+    """Everything shown of the averages: per slice and point, the count and the means."""
+    return {
+        (item.key, point.point.value): (point.respondents, dict(point.means))
+        for item in found.slices
+        for point in item.shown_points
+    }
 
 
 def slice_of(found: Averages, key: str):
@@ -224,34 +272,40 @@ def page(client, user: User, query: str = "") -> tuple[int, str]:
 
 def test_four_colleagues_are_hidden_and_the_fifth_shows_the_average(world, client):
     a = world.albertslund
+    mine = (
+        f"organisation-{a.organisation.id}"  # the round is shared: her organisation, not all of it
+    )
     take(world, world.shared, a, area="Børn", group="Ahorn", value=2, count=2)
     take(world, world.shared, a, area="Børn", group="Ahorn", value=4, count=2)
     found = averages(world, a.coordinator)
-    start = point_of(slice_of(found, "hele"), "start")
+    assert [item.key for item in found.slices] == [mine]
+    start = point_of(slice_of(found, mine), "start")
     assert not start.shown and start.respondents is None and not start.means
-    assert str(start.reason) == "Færre end 5 besvarelser"
-    assert slice_of(found, "hele").wheel is None
+    assert str(start.reason) == HIDDEN_TEXT
+    assert start.hidden_because is aggregates.HiddenReason.TOO_FEW
+    assert slice_of(found, mine).wheel is None
 
     status, html = page(client, a.coordinator, f"?cohort={world.shared.id}")
     assert status == 200
-    assert FLOOR_TEXT in html and "Færre end 5 besvarelser" in html
+    assert FLOOR_TEXT in html and HIDDEN_TEXT in html
     assert "4 besvarelser" not in html and 'role="img"' not in html
 
     take(world, world.shared, a, area="Børn", group="Ahorn", value=3)
     found = averages(world, a.coordinator)
-    whole = slice_of(found, "hele")
+    whole = slice_of(found, mine)
     start = point_of(whole, "start")
     assert start.shown and start.respondents == 5
     assert start.means[("opgaver", "knowledge")] == 3.0
     assert [series.key for series in whole.wheel.series] == ["start"]
     assert whole.wheel.series[0].score("mennesker", "approach") == 3.0
-    assert not point_of(whole, "end").shown  # nobody has answered the end yet
+    assert [p.point.value for p in whole.points] == ["start"]  # the round is not closed yet
 
     status, html = page(client, a.coordinator, f"?cohort={world.shared.id}")
     assert status == 200
     assert "Startmåling: 5 besvarelser" in html
-    assert 'role="img"' in html and "Gennemsnit: Hele forløbet" in html
-    assert "Slutmåling: ikke vist. Færre end 5 besvarelser" in html
+    assert 'role="img"' in html and "Gennemsnit: Albertslund" in html
+    assert "Slutmåling" not in html  # not published before the round is closed
+    assert PENDING_LATER in html and WHY in html
 
 
 def test_start_against_end_are_overlaid(world):
@@ -265,7 +319,8 @@ def test_start_against_end_are_overlaid(world):
                 leader, world.shared, world.assessment, "end", number, answers, end_time
             )
         taking.complete(leader, world.shared, world.assessment, "end", end_time)
-    whole = slice_of(averages(world, world.admin), "hele")
+    close(world.shared, dt.date(2026, 7, 1))
+    whole = slice_of(averages(world, world.admin, today=dt.date(2026, 7, 2)), "hele")
     assert [s.key for s in whole.wheel.series] == ["start", "end"]
     assert whole.wheel.series[0].score("opgaver", "knowledge") == 3.0  # ten at the start
     assert whole.wheel.series[1].score("opgaver", "knowledge") == 5.0  # five at the end
@@ -280,15 +335,17 @@ def test_one_person_is_never_the_difference_of_two_shown_slices(world):
     take(world, world.shared, a, area="Ældre", group="Birk", value=5)
     for slicing in SLICINGS:
         found = averages(world, a.coordinator, slicing)
-        whole = point_of(slice_of(found, "hele"), "start")
+        whole = point_of(slice_of(found, f"organisation-{a.organisation.id}"), "start")
         assert whole.shown and whole.respondents == 6 and whole.means[("opgaver", "skills")] == 2.5
         for item in found.slices:
-            if item.key != "hele" and item.kind != "organisation":
+            if item.kind != "organisation":
                 assert not point_of(item, "start").shown, (slicing, item.key)
     born = point_of(
         slice_of(averages(world, a.coordinator, "area"), f"omraade-{a.areas['Børn'].id}"), "start"
     )
-    assert born.reason is not None and "forskellen" in str(born.reason)
+    # The difference rule hid it, but the screen says only what it says of every hidden slice.
+    assert born.hidden_because is aggregates.HiddenReason.DIFFERENCE
+    assert str(born.reason) == HIDDEN_TEXT
 
 
 def test_slices_of_different_slicings_never_differ_by_fewer_than_k(world):
@@ -303,7 +360,7 @@ def test_slices_of_different_slicings_never_differ_by_fewer_than_k(world):
     by_area = averages(world, a.coordinator, "area")
     by_group = averages(world, a.coordinator, "group")
     start = {item.label: point_of(item, "start") for item in (*by_area.slices, *by_group.slices)}
-    assert start["Hele forløbet"].respondents == 11
+    assert start["Albertslund"].respondents == 11
     assert not start["Ahorn"].shown and not start["Ældre"].shown
     assert [start["Børn"].shown, start["Birk"].shown].count(True) == 1
 
@@ -316,12 +373,17 @@ def test_a_coordinator_sees_only_her_own_organisations_respondents(world, client
     take(world, world.shared, a, area="Børn", group="Ahorn", value=1, count=5)
     take(world, world.shared, g, area="Skole", group="Eg", value=5, count=5)
 
-    mine = averages(world, a.coordinator, "organisation")
-    assert [item.key for item in mine.slices] == ["hele", f"organisation-{a.organisation.id}"]
-    for item in mine.slices:
-        start = point_of(item, "start")
+    # A round shared with Glostrup: her organisation takes the whole round's place.
+    for slicing in ("round", "organisation"):
+        mine = averages(world, a.coordinator, slicing)
+        assert mine.slicing == "organisation" and not mine.whole_round
+        assert mine.slicings == ("organisation", "area", "group")
+        assert [item.key for item in mine.slices] == [f"organisation-{a.organisation.id}"]
+        start = point_of(mine.slices[0], "start")
         assert start.respondents == 5 and start.means[("opgaver", "knowledge")] == 1.0
-    theirs = point_of(slice_of(averages(world, g.coordinator), "hele"), "start")
+    theirs = averages(world, g.coordinator)
+    assert [item.key for item in theirs.slices] == [f"organisation-{g.organisation.id}"]
+    theirs = point_of(theirs.slices[0], "start")
     assert theirs.respondents == 5 and theirs.means[("opgaver", "knowledge")] == 5.0
 
     everyone = averages(world, world.admin, "organisation")
@@ -331,9 +393,9 @@ def test_a_coordinator_sees_only_her_own_organisations_respondents(world, client
 
     # Areas and groups are named from the directory: hers only, listed whether or not anyone answered.
     mine = averages(world, a.coordinator, "group")
-    assert [item.label for item in mine.slices] == ["Hele forløbet", "Ahorn", "Birk"]
+    assert [item.label for item in mine.slices] == ["Albertslund", "Ahorn", "Birk"]
     mine = averages(world, a.coordinator, "area")
-    assert [item.label for item in mine.slices] == ["Hele forløbet", "Børn", "Ældre"]
+    assert [item.label for item in mine.slices] == ["Albertslund", "Børn", "Ældre"]
     everyone = averages(world, world.admin, "area")
     assert [item.label for item in everyone.slices][1:] == [
         "Albertslund: Børn",
@@ -344,7 +406,45 @@ def test_a_coordinator_sees_only_her_own_organisations_respondents(world, client
     status, html = page(client, a.coordinator, f"?cohort={world.shared.id}&slicing=organisation")
     assert status == 200
     assert "Du ser kun besvarelser fra ledere i Albertslund." in html
+    assert "gennemsnittet for din egen organisation i stedet for hele forløbet" in html
     assert "Glostrup" not in html and f"organisation-{g.organisation.id}" not in html
+    assert 'value="round"' not in html and 'id="hele-overskrift"' not in html
+
+
+def test_a_coordinator_of_every_organisation_in_the_round_sees_the_whole_round(world):
+    g = world.glostrup
+    take(world, world.alone, g, area="Skole", group="Eg", value=2, count=5)
+    found = averages(world, g.coordinator, "organisation", cohort=world.alone)
+    assert found.whole_round and found.slicings == SLICINGS
+    assert [item.key for item in found.slices] == ["hele", f"organisation-{g.organisation.id}"]
+    assert [point_of(item, "start").respondents for item in found.slices] == [5, 5]
+
+
+def test_an_admin_and_a_coordinator_together_never_give_one_person_away(world, client):
+    """The review's case: a round shared by Albertslund (five answered) and Glostrup (one). The
+    admin sees the whole round of six. Had Albertslund's coordinator been shown her five (her
+    results aggregated apart from the admin's), six minus five would be the Glostrup leader's
+    scores. One aggregate for everyone hides Albertslund's five from both of them."""
+    a, g = world.albertslund, world.glostrup
+    take(world, world.shared, a, area="Børn", group="Ahorn", value=2, count=5)
+    take(world, world.shared, g, area="Skole", group="Eg", value=5)
+    shown: dict[str, tuple[int, dict]] = {}
+    for user in (world.admin, a.coordinator, g.coordinator):
+        for slicing in SLICINGS:
+            for item in averages(world, user, slicing).slices:
+                for point in item.shown_points:
+                    seen = (point.respondents, dict(point.means))
+                    assert shown.setdefault(point.slice.key, seen) == seen
+    whole = f"round={world.shared.id};point=start"
+    assert shown == {whole: (6, shown[whole][1])}  # the whole round only, to the admin
+    assert shown[whole][1][("opgaver", "knowledge")] == 2.5
+    mine = point_of(averages(world, a.coordinator).slices[0], "start")
+    assert not mine.shown and mine.hidden_because is aggregates.HiddenReason.DIFFERENCE
+    # Neither her screen nor her CSV has a number of the five.
+    status, html = page(client, a.coordinator, f"?cohort={world.shared.id}&slicing=group")
+    assert status == 200 and "5 besvarelser" not in html and "2,0" not in html
+    _, rows, _ = _csv(client, a.coordinator, f"?cohort={world.shared.id}&slicing=group")
+    assert all(row[9] == row[10] == "" for row in rows[1:])
 
 
 def test_the_rounds_offered_are_those_in_view(world):
@@ -420,7 +520,7 @@ def test_learning_goals_are_shown_and_hidden_exactly_where_the_wheels_are(world,
                 for goal in item.goals:
                     assert len(goal.scores) == len(shown) and None not in goal.scores
     # Glostrup's coordinator: six leaders who answered 1 everywhere.
-    whole = slice_of(averages(world, g.coordinator), "hele")
+    whole = slice_of(averages(world, g.coordinator), f"organisation-{g.organisation.id}")
     assert [goal.scores for goal in whole.goals] == [(1.0,), (1.0,)]
     # Albertslund's five in Børn: page 1 (opgaver) answers 2, 3, 4; page 2 (problemer) 3, 4, 5, 1.
     # lm-1 = opgaver knowledge and skills: (2 + 3) / 2; lm-2 = opgaver skills and problemer approach
@@ -428,7 +528,7 @@ def test_learning_goals_are_shown_and_hidden_exactly_where_the_wheels_are(world,
     found = averages(world, a.coordinator, "area")
     born = slice_of(found, f"omraade-{world.albertslund.areas['Børn'].id}")
     assert not born.any_shown and born.goals == ()
-    whole = slice_of(found, "hele")
+    whole = slice_of(found, f"organisation-{a.organisation.id}")
     assert point_of(whole, "start").respondents == 7
     assert [goal.scores for goal in whole.goals] == [
         (round((5 * 2.5 + 2 * 5) / 7, 2),),
@@ -448,12 +548,38 @@ def test_goal_scores_per_result_are_the_mean_of_the_goals_statements(world):
     assert result.scores[("problemer", "approach")] == 4.5
     (plain,) = results.results_for_aggregates(world.assessment, [world.shared.id])
     assert all(dimension != results.GOAL_DIMENSION for _, dimension in plain.scores)
-    assert (
-        results.results_for_aggregates(
-            world.assessment, [world.shared.id], organisation_ids={world.glostrup.organisation.id}
-        )
-        == ()
+
+
+def test_a_statement_added_later_leaves_earlier_measurements_in_the_averages(world):
+    """Five answered; then the assessment gains an area; a sixth answers it too. All six count;
+    the new area's cells are left out of the round's numbers (each number averages the same six),
+    and its wheel spoke has no score."""
+    take(world, world.alone, world.glostrup, area="Skole", group="Eg", value=2, count=5)
+    new = AssessmentArea(
+        assessment_id=world.assessment.id, key="nyt", title_da="Nyt område", position=9
     )
+    db.session.add(new)
+    db.session.flush()
+    db.session.add(
+        AssessmentItem(
+            assessment_id=world.assessment.id,
+            area_id=new.id,
+            key="n-viden",
+            dimension=Dimension.KNOWLEDGE,
+            text_da="Udsagn n-viden",
+            position=99,
+            goals=["lm-3"],
+        )
+    )
+    db.session.flush()
+    take(world, world.alone, world.glostrup, area="Skole", group="Eg", value=5)
+    found = averages(world, world.admin, cohort=world.alone)
+    start = point_of(slice_of(found, "hele"), "start")
+    assert start.respondents == 6
+    assert start.means[("opgaver", "knowledge")] == round((5 * 2 + 5) / 6, 2)
+    assert ("nyt", "knowledge") not in start.means
+    assert ("lm-3", results.GOAL_DIMENSION) not in start.means
+    assert slice_of(found, "hele").wheel.series[0].score("nyt", "knowledge") is None
 
 
 # --- the CSV --------------------------------------------------------------------------------------
@@ -496,14 +622,14 @@ def test_csv_has_the_screens_slices_and_no_numbers_for_hidden_ones(world, client
         "Besvarelser",
         "Bemærkning",
     ]
-    hidden = [row for row in body if row[11]]
+    hidden = [row for row in body if row[11] and row[1]]
     shown = [row for row in body if not row[11]]
     assert hidden and shown
-    for row in hidden:
+    for row in hidden:  # one text for every hidden slice, whichever rule hid it
         assert row[9] == "" and row[10] == "" and row[6] == row[7] == row[8] == ""
-        assert not re.search(r"\d", re.sub("(?i)færre end 5", "", row[11]))
-    # The whole round at the start: seven, 3 × 9 area cells and two goals, each with its mean.
-    whole_start = [row for row in shown if row[1] == "Hele forløbet" and row[5] == "Startmåling"]
+        assert row[11] == HIDDEN_TEXT
+    # Her organisation at the start: seven, 3 × 9 area cells and two goals, each with its mean.
+    whole_start = [row for row in shown if row[1] == "Organisation" and row[5] == "Startmåling"]
     assert len(whole_start) == 9 + 2
     assert {row[10] for row in whole_start} == {"7"}
     # (5 × 2 + 2 × 4) / 7 = 2.57, with a decimal comma for Danish Excel.
@@ -519,17 +645,24 @@ def test_csv_has_the_screens_slices_and_no_numbers_for_hidden_ones(world, client
         for item in found.slices
         for p in item.points
     }
-    in_file = {(row[3] or "round", row[5], not row[11]) for row in body}
+    pending = [row for row in body if not row[1]]  # the points not published yet, first
+    assert [(row[0], row[5], row[11]) for row in pending] == [
+        ("Fælles forår", "Slutmåling", PENDING_LATER),
+        ("Fælles forår", "Løbende måling", PENDING_LATER),
+    ]
+    assert all(row[6:11] == ["", "", "", "", ""] for row in pending) and body[:2] == pending
+    in_file = {(row[3] or "organisation", row[5], not row[11]) for row in body if row[1]}
     assert in_file == screen
     _, rows, _ = _csv(
         client, a.coordinator, f"?cohort={world.shared.id}&slicing=area&separator=comma"
     )
-    assert {
-        row[9] for row in rows[1:] if row[1] == "Hele forløbet" and row[5] == "Startmåling"
-    } == {"2.57"}
+    assert {row[9] for row in rows[1:] if row[1] == "Organisation" and row[5] == "Startmåling"} == {
+        "2.57"
+    }
 
 
 def test_csv_of_a_round_without_averages_is_the_header_only(world, client):
+    close(world.shared, dt.date(2026, 5, 20))  # every point published: nothing pending
     _, rows, _ = _csv(client, world.admin, f"?cohort={world.shared.id}")
     assert len(rows) == 1
 
@@ -641,8 +774,153 @@ def test_the_page_and_the_csv_in_english(world, client):
     html = response.get_data(as_text=True)
     assert '<html lang="en">' in html
     assert "You only see averages of at least 5 people." in html
-    assert "Fewer than 5 responses" in html and "The whole programme" in html
+    assert (
+        "Shown once at least 5 have answered and no one person's answers can be worked out" in html
+    )
+    assert "The whole programme" in html
     text = client.get(
         f"/kompetencehjul/gennemsnit.csv?cohort={world.shared.id}&separator=comma"
     ).get_data(as_text=True)
     assert text.lstrip("\ufeff").startswith("Programme,Breakdown,")
+
+
+# --- published only over a frozen set of answers (the review: two views at two moments) ----------
+
+
+def test_the_reviewers_attack_mid_round_nothing_is_published(world, client, page_clock):
+    """Five answer, she looks; a sixth answers, she looks again: 6 · new − 5 · old would be the
+    sixth person's scores. Mid-round the start averages are not published at all, so both views
+    show nothing (and say when they will)."""
+    a = world.albertslund
+    take(world, world.shared, a, area="Børn", group="Ahorn", value=2, count=5)
+    mid = dt.date(2026, 2, 10)
+    before = averages(world, a.coordinator, today=mid)
+    page_clock.now = copenhagen(2026, 2, 10)
+    _, html_before = page(client, a.coordinator, f"?cohort={world.shared.id}")
+    take(world, world.shared, a, area="Børn", group="Ahorn", value=5, now=copenhagen(2026, 2, 11))
+    after = averages(world, a.coordinator, today=dt.date(2026, 2, 11))
+    page_clock.now = copenhagen(2026, 2, 11)
+    client = client.application.test_client()  # a day later: signed in anew
+    _, html_after = page(client, a.coordinator, f"?cohort={world.shared.id}")
+    for found in (before, after):
+        assert found.state == "not_published" and found.slices == () and found.points == ()
+        assert [p.points for p in found.pending] == [
+            (MeasurementPoint.START,),
+            (MeasurementPoint.END, MeasurementPoint.ADHOC),
+        ]
+    assert numbers(before) == numbers(after) == {}
+    for html in (html_before, html_after):
+        assert PENDING_START in html and PENDING_LATER in html and WHY in html
+        assert not re.search(r"\d besvarelser", html) and HIDDEN_TEXT not in html
+        assert 'role="img"' not in html and "Ikke vist" not in html
+    # Its CSV: the round and the points not published yet, with when; no numbers.
+    _, rows, _ = _csv(client, a.coordinator, f"?cohort={world.shared.id}")
+    assert [(row[5], row[11]) for row in rows[1:]] == [
+        ("Startmåling", PENDING_START),
+        ("Slutmåling", PENDING_LATER),
+        ("Løbende måling", PENDING_LATER),
+    ]
+    assert all(row[6:11] == ["", "", "", "", ""] for row in rows[1:])
+
+
+def test_the_reviewers_attack_after_the_cutoff_leaves_the_start_averages_alone(world, client):
+    """Six answered before the cutoff; a seventh answers the start on the cutoff day and an eighth
+    after: the start averages are those of the six, whenever she looks."""
+    a = world.albertslund
+    take(world, world.shared, a, area="Børn", group="Ahorn", value=2, count=6)
+    first = averages(world, a.coordinator, "area", today=CUTOFF)
+    take(world, world.shared, a, area="Børn", group="Ahorn", value=5, now=copenhagen(2026, 5, 31))
+    take(world, world.shared, a, area="Børn", group="Ahorn", value=5, now=copenhagen(2026, 6, 3))
+    later = averages(world, a.coordinator, "area", today=dt.date(2026, 6, 4))
+    assert numbers(first) == numbers(later)
+    whole = point_of(slice_of(later, f"organisation-{a.organisation.id}"), "start")
+    assert whole.respondents == 6 and whole.means[("opgaver", "knowledge")] == 2.0
+    assert later.start_before == CUTOFF
+    _, html = page(client, a.coordinator, f"?cohort={world.shared.id}")
+    assert "Startmålingerne tæller med, hvis de blev gennemført før 31. maj 2026." in html
+    assert "Startmåling: 6 besvarelser" in html
+
+
+def test_start_averages_are_published_exactly_from_the_cutoff_day(world):
+    a = world.albertslund
+    take(world, world.shared, a, area="Børn", group="Ahorn", value=2, count=5)
+    day_before = averages(world, a.coordinator, today=CUTOFF - dt.timedelta(days=1))
+    assert day_before.state == "not_published" and not day_before.slices
+    on_the_day = averages(world, a.coordinator, today=CUTOFF)
+    assert on_the_day.state == "averages" and on_the_day.points == (MeasurementPoint.START,)
+    assert point_of(on_the_day.slices[0], "start").respondents == 5
+    assert published_points(world.shared, CUTOFF - dt.timedelta(days=1)) == {}
+    assert published_points(world.shared, CUTOFF) == {MeasurementPoint.START: CUTOFF}
+
+
+def test_the_start_cutoff_of_a_round_closed_early_or_without_a_last_day(world):
+    cohort = world.alone
+    assert start_cutoff(cohort) == CUTOFF
+    cohort.ends_on = None
+    db.session.flush()
+    assert start_cutoff(cohort) is None
+    assert published_points(cohort, dt.date(2030, 1, 1)) == {}
+    (pending, _later) = pending_points(cohort, {})
+    assert str(pending.message) == (
+        "Gennemsnittet af startmålingerne vises, når forløbet har en slutdato."
+    )
+    # Closed 3 March (late in the evening in Copenhagen, 2 March 23:30 UTC... still 3 March there).
+    cohort.closed_at = copenhagen(2026, 3, 3, 23, 30)
+    db.session.flush()
+    assert start_cutoff(cohort) == dt.date(2026, 3, 4)
+    assert published_points(cohort, dt.date(2026, 3, 3)) == {
+        MeasurementPoint.END: None,
+        MeasurementPoint.ADHOC: None,
+    }
+    (pending,) = pending_points(cohort, published_points(cohort, dt.date(2026, 3, 3)))
+    assert str(pending.message) == "Gennemsnittet af startmålingerne vises fra 4. marts 2026."
+    assert published_points(cohort, dt.date(2026, 3, 4))[MeasurementPoint.START] == dt.date(
+        2026, 3, 4
+    )
+    # Closed after the end opened: the cutoff stays the day the end opened.
+    cohort.ends_on = dt.date(2026, 6, 30)
+    cohort.closed_at = copenhagen(2026, 7, 2)
+    db.session.flush()
+    assert start_cutoff(cohort) == CUTOFF
+
+
+def test_end_and_lobende_averages_only_once_the_round_is_closed(world, client):
+    """Even when five have answered the end and five a løbende, nothing of them is shown while the
+    round is open; once it is closed, all of them, and no answer can be added any more."""
+    a = world.albertslund
+    end_time = copenhagen(2026, 6, 2)
+    take(
+        world,
+        world.shared,
+        a,
+        area="Børn",
+        group="Ahorn",
+        value=4,
+        count=5,
+        point="end",
+        now=end_time,
+    )
+    take(world, world.shared, a, area="Ældre", group="Birk", value=1, count=5, point="adhoc")
+    take(world, world.shared, a, area="Børn", group="Ahorn", value=2, count=5)
+    open_round = averages(world, world.admin, today=dt.date(2026, 6, 20))
+    assert open_round.points == (MeasurementPoint.START,)
+    assert {point for _, point in numbers(open_round)} == {"start"}
+    _, html = page(client, world.admin, f"?cohort={world.shared.id}")
+    assert PENDING_LATER in html and "Slutmåling" not in html and "Løbende måling" not in html
+
+    close(world.shared, dt.date(2026, 6, 25))
+    closed = averages(world, world.admin, today=dt.date(2026, 6, 25))
+    assert closed.points == POINTS and closed.pending == ()
+    whole = slice_of(closed, "hele")
+    assert [(p.point.value, p.respondents) for p in whole.points] == [
+        ("start", 5),
+        ("end", 5),
+        ("adhoc", 5),
+    ]
+    assert point_of(whole, "end").means[("opgaver", "knowledge")] == 4.0
+    # The start averages were published over the same five before closing: unchanged.
+    assert numbers(closed)[("hele", "start")] == numbers(open_round)[("hele", "start")]
+    # A closed round takes no more answers, so the end and løbende averages stay as they are.
+    with pytest.raises(ServiceError):  # the round is closed (read-only)
+        take(world, world.shared, a, area="Børn", group="Ahorn", point="end", now=end_time)
+    assert numbers(averages(world, world.admin, today=dt.date(2027, 1, 1))) == numbers(closed)

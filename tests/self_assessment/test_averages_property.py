@@ -5,13 +5,21 @@ responses and several løbende measurements per person besides; then, for every 
 and the CSV offer and for a platform admin and each organisation's coordinator, the service is asked
 and its answer checked against the truth worked out here from the inserted values:
 
-* every shown slice covers at least k distinct respondents, and its count is the true count of the
-  responses the person may see (a coordinator: her own organisation's only);
-* no two shown slices A ⊋ B (over every slicing of the round together) have 0 < |A \\ B| < k;
+* a slice has the same outcome whoever asks (one aggregate over every organisation's responses); a
+  coordinator is shown only slices inside her own organisation, never the whole (shared) round;
+* every shown slice covers at least k distinct respondents, and its count is the true count of its
+  members;
+* no two slices shown to anyone (over every slicing of the round and every viewer together: the
+  platform admin and each coordinator) A ⊋ B have 0 < |A \\ B| < k;
 * the shown numbers, wheel and learning goals alike, are the true means of the members (to the two
   decimals shown); hidden slices carry a reason and no number, on the screen and in the CSV;
 * the CSV has exactly the screen's slices; a slice has the same outcome whichever slicing shows it;
 * when every cell of the population is large, no slice with respondents is hidden.
+
+Both rounds are closed and looked at afterwards, so every point is published (over all of its
+answers). Then, with random completion days, closing days and two days of looking
+(``test_two_views_on_different_days_never_differ``): once a point is published its every slice has
+the same outcome on any later day, whatever was answered in between.
 
 Each example runs inside a savepoint that is rolled back; the ``session`` fixture rolls back the
 rest at the end.
@@ -61,7 +69,12 @@ from tests import factories
 from tests.assessments.test_aggregates import CELLS, large_cells, populations
 from tests.mail import app_config
 
-TODAY = dt.date(2026, 2, 10)
+COMPLETED_ON = dt.date(2026, 2, 10)
+# The rounds run 5 January to 30 June 2026 (the end opens 31 May, the start averages' cutoff); the
+# first tests close them 1 July and look the day after: every point is published.
+CLOSED_AT = dt.datetime(2026, 7, 1, 10, 0, tzinfo=dt.UTC)
+TODAY = dt.date(2026, 7, 2)
+HIDDEN = "Vises først, når mindst %d har svaret, og ingen enkeltpersons svar kan regnes ud"
 
 # The pure strategy's cells are (tasks, knowledge), (tasks, skills), (problems, approach); the items
 # take their values from them, some derived, so a cell can average two statements and a learning
@@ -140,6 +153,8 @@ def place(session) -> Place:
     }
     for cohort in rounds.values():
         round_tools.set_tool(cohort, assessment=assessment)
+        cohort.closed_at = CLOSED_AT
+    db.session.flush()
     return Place(
         assessment,
         items,
@@ -175,7 +190,9 @@ def pseudonym(name: str) -> str:
     return uuid.uuid5(uuid.NAMESPACE_URL, name).hex * 2  # 64 hex characters
 
 
-def insert_population(place: Place, population, extras) -> list[Record]:
+def insert_population(
+    place: Place, population, extras, completed_on: dt.date = COMPLETED_ON
+) -> list[Record]:
     """Insert the pure results as completed responses, plus unfinished ones and løbende series;
     return the truth: one record per response that counts."""
     responses, answers, truth = [], [], []
@@ -194,7 +211,7 @@ def insert_population(place: Place, population, extras) -> list[Record]:
                 "organisation_id": place.organisations[organisation].id if organisation else None,
                 "area_id": place.areas[area].id if area else None,
                 "group_id": place.groups[group].id if group else None,
-                "completed_on": TODAY if completed else None,
+                "completed_on": completed_on if completed else None,
             }
         )
         for key, value in values.items():
@@ -347,40 +364,43 @@ def close(shown: float, true: Fraction) -> bool:
 
 def check_request(place: Place, truth: list[Record], k: int) -> None:
     looked_at = place.rounds[1]
+    in_round = [record for record in truth if record.round == looked_at.id]
+    # Over every viewer together: what is shown of each slice, and its members.
+    shown: dict[str, frozenset] = {}
+    outcome_of: dict[str, tuple] = {}
     for viewer in viewers(place):
         own = viewer.coordinator_of if not viewer.is_platform_admin else None
-        visible = [
-            record
-            for record in truth
-            if record.round == looked_at.id and (own is None or record.organisation in own)
-        ]
+        mine = [r for r in in_round if own is None or r.organisation in own]
         scope = averages_scope(viewer)
-        shown: dict[str, tuple[frozenset, object]] = {}
-        outcome_of: dict[str, tuple] = {}
+        own_names = {o.name for o in place.organisations.values() if own is None or o.id in own}
         for slicing in SLICINGS:
             found = averages_for(scope, looked_at.id, slicing, today=TODAY)
-            if not visible:
+            if not mine:
                 assert found.state == "no_results" and not found.slices
                 continue
             assert found.state == "averages" and found.k == k
-            own_names = {o.name for o in place.organisations.values() if own is None or o.id in own}
+            assert found.whole_round == (own is None)  # both organisations are in the round
             for item in found.slices:
-                assert item.organisation in {"", *own_names}
+                assert item.organisation in ({"", *own_names} if own is None else own_names)
                 for point in item.points:
                     key = point.slice.key
+                    if own is not None:  # only slices inside her organisation
+                        assert dict(point.slice.filters).get("organisation") in own
                     outcome = (point.respondents, dict(point.means), str(point.reason))
-                    assert outcome_of.setdefault(key, outcome) == outcome  # same in every slicing
-                    inside = members(visible, point.slice)
+                    # The same in every slicing and for every viewer.
+                    assert outcome_of.setdefault(key, outcome) == outcome
+                    inside = members(in_round, point.slice)
                     if not point.shown:
-                        assert point.respondents is None and not point.means and point.reason
+                        assert point.respondents is None and not point.means
+                        assert str(point.reason) == HIDDEN % k  # one text, whatever the rule
                         continue
                     assert point.respondents == people(inside) >= k
-                    records = [r for r in visible if (r.respondent, r.point) in inside]
+                    records = [r for r in in_round if (r.respondent, r.point) in inside]
                     assert set(point.means) == set(records[0].cells)
                     for cell, mean in point.means.items():
                         true = sum(r.cells[cell] for r in records) / len(records)
                         assert close(mean, true), (cell, mean, true)
-                    shown[key] = (inside, point)
+                    shown[key] = inside
                 assert bool(item.goals) == item.any_shown == (item.wheel is not None)
                 for series, point in zip(
                     item.wheel.series if item.wheel else (), item.shown_points, strict=True
@@ -394,9 +414,10 @@ def check_request(place: Place, truth: list[Record], k: int) -> None:
                         p.means[(goal.key, GOAL_DIMENSION)] for p in item.shown_points
                     )
             check_csv(found)
-        for (_, (a, _)), (_, (b, _)) in combinations(shown.items(), 2):
-            if a != b and (a <= b or b <= a):
-                assert people((a - b) | (b - a)) >= k
+    # Everything shown to the admin and to each coordinator, together.
+    for a, b in combinations(shown.values(), 2):
+        if a != b and (a <= b or b <= a):
+            assert people((a - b) | (b - a)) >= k
 
 
 def check_csv(found) -> None:
@@ -467,13 +488,8 @@ def test_nothing_with_respondents_is_hidden_when_every_cell_is_large(app, place,
     try:
         with app_config(app, ASSESSMENT_MIN_GROUP=k):
             truth = insert_population(place, population, ([], []))
+            visible = [r for r in truth if r.round == place.rounds[1].id]
             for viewer in viewers(place):
-                own = None if viewer.is_platform_admin else viewer.coordinator_of
-                visible = [
-                    r
-                    for r in truth
-                    if r.round == place.rounds[1].id and (own is None or r.organisation in own)
-                ]
                 for slicing in SLICINGS:
                     found = averages_for(
                         averages_scope(viewer), place.rounds[1].id, slicing, today=TODAY
@@ -481,5 +497,112 @@ def test_nothing_with_respondents_is_hidden_when_every_cell_is_large(app, place,
                     for item in found.slices:
                         for point in item.points:
                             assert point.shown == bool(members(visible, point.slice))
+    finally:
+        nested.rollback()
+
+
+# --- views on two days (issue 14's review: 6 · new − 5 · old) -------------------------------------
+
+# Around the start averages' cutoff (31 May) and the closing days below.
+ANSWER_DAYS = [
+    dt.date(2026, 2, 10),
+    dt.date(2026, 5, 30),
+    dt.date(2026, 5, 31),
+    dt.date(2026, 6, 10),
+    dt.date(2026, 6, 29),
+]
+CLOSING_DAYS = [None, dt.date(2026, 3, 1), dt.date(2026, 6, 20), dt.date(2026, 7, 1)]
+LOOKING_DAYS = [
+    dt.date(2026, 2, 11),
+    dt.date(2026, 3, 2),
+    dt.date(2026, 5, 30),
+    dt.date(2026, 5, 31),
+    dt.date(2026, 6, 11),
+    dt.date(2026, 6, 21),
+    dt.date(2026, 7, 2),
+]
+
+
+def everything_shown(place: Place, today: dt.date) -> dict[tuple, tuple]:
+    """Every viewer's every slicing on ``today``: (viewer, point) → published, and (slice, point)
+    → its outcome."""
+    seen: dict[tuple, tuple] = {}
+    for number, viewer in enumerate(viewers(place)):
+        for slicing in SLICINGS:
+            found = averages_for(averages_scope(viewer), place.rounds[1].id, slicing, today=today)
+            for point in found.points:
+                seen[("published", number, point.value)] = ()
+            for item in found.slices:
+                for point in item.points:
+                    seen[(point.slice.key,)] = (
+                        point.respondents,
+                        dict(point.means),
+                        str(point.reason),
+                    )
+    return seen
+
+
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    population=st.one_of(populations(max_people=16), nested_populations(max_people=16)),
+    data=st.data(),
+    k=st.integers(3, 5),
+)
+def test_two_views_on_different_days_never_differ(app, place, population, data, k):
+    """Random completion days (before, on and after the cutoff), a random closing day (or none) and
+    two days of looking: whatever was published on the first day is published on the second with
+    exactly the same outcome of every slice, whatever was answered in between. And a start answer
+    completed on or after the cutoff never counts."""
+    days = [data.draw(st.sampled_from(ANSWER_DAYS)) for _ in population]
+    closing = data.draw(st.sampled_from(CLOSING_DAYS))
+    first, second = sorted(
+        data.draw(st.lists(st.sampled_from(LOOKING_DAYS), min_size=2, max_size=2, unique=True))
+    )
+    cohort = place.rounds[1]
+    nested = db.session.begin_nested()
+    try:
+        with app_config(app, ASSESSMENT_MIN_GROUP=k):
+            cohort.closed_at = None
+            db.session.flush()
+
+            def arrive(until: dt.date, after: dt.date | None = None) -> None:
+                """The answers completed by ``until`` (after ``after``), and the closing."""
+                for day in sorted(set(days)):
+                    if day > until or (after is not None and day <= after):
+                        continue
+                    if closing is not None and day > closing:
+                        continue  # a closed round takes no answers
+                    arrived = [r for r, d in zip(population, days, strict=True) if d == day]
+                    insert_population(place, arrived, ([], []), completed_on=day)
+                if closing is not None and closing <= until:
+                    cohort.closed_at = dt.datetime.combine(closing, dt.time(10), tzinfo=dt.UTC)
+                db.session.flush()
+
+            arrive(first)
+            before = everything_shown(place, first)
+            arrive(second, after=first)
+            after = everything_shown(place, second)
+            for key, outcome in before.items():
+                assert after.get(key) == outcome, (key, first, second, closing)
+            # Once published, the start averages count only the answers before the cutoff.
+            cutoff = min(
+                [dt.date(2026, 5, 31)]
+                + ([closing + dt.timedelta(days=1)] if closing is not None else [])
+            )
+            admin_whole = after.get((f"round={cohort.id};point=start",))
+            if admin_whole is not None and admin_whole[0] is not None:
+                counted = {
+                    r.respondent
+                    for r, d in zip(population, days, strict=True)
+                    if r.round == 1
+                    and r.point == "start"
+                    and d < cutoff
+                    and (closing is None or d <= closing)
+                }
+                assert admin_whole[0] == len(counted)
     finally:
         nested.rollback()
