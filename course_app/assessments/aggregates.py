@@ -67,6 +67,8 @@ from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 
+from course_app.assessments.derivable import atoms_of, derivable_atoms
+
 if TYPE_CHECKING:
     from flask_babel.speaklater import LazyString
 
@@ -379,62 +381,6 @@ class _Complement:
         return True
 
 
-def _atoms(members: Sequence[frozenset[int]]) -> dict[tuple[int, ...], list[int]]:
-    """The results in exactly the same of the given sets, by the sets they are in."""
-    signature: dict[int, list[int]] = {}
-    for row, item in enumerate(members):
-        for index in item:
-            signature.setdefault(index, []).append(row)
-    atoms: dict[tuple[int, ...], list[int]] = {}
-    for index in sorted(signature):
-        atoms.setdefault(tuple(signature[index]), []).append(index)
-    return atoms
-
-
-def _divide(value: int | Fraction, lead: int | Fraction) -> int | Fraction:
-    if isinstance(value, int) and isinstance(lead, int) and value % lead == 0:
-        return value // lead
-    return Fraction(value) / lead
-
-
-def derivable_atoms(members: Sequence[frozenset[int]]) -> list[frozenset[int]]:
-    """The atoms (results in exactly the same of the given sets) whose total follows from the sets'
-    totals by a linear combination: a unit vector in the row space, found by exact Gauss-Jordan
-    elimination over the atoms (integers where the division is exact, fractions otherwise)."""
-    atoms = _atoms(members)
-    columns = sorted(atoms)
-    # Sparse rows (column -> value): the sets are 0/1 rows over the atoms, and mostly zeros.
-    rows: list[dict[int, int | Fraction]] = [{} for _ in members]
-    for c, column in enumerate(columns):
-        for row in column:
-            rows[row][c] = 1
-    reduced: list[tuple[int, dict[int, int | Fraction]]] = []  # (pivot column, row)
-    pending = rows
-    for c in range(len(columns)):
-        pivot = next((row for row in pending if row.get(c)), None)
-        if pivot is None:
-            continue
-        pending = [row for row in pending if row is not pivot]
-        lead = pivot[c]
-        if lead != 1:
-            pivot = {column: _divide(value, lead) for column, value in pivot.items()}
-        for row in [*pending, *(row for _, row in reduced)]:
-            factor = row.get(c)
-            if factor:
-                for column, value in pivot.items():
-                    updated = row.get(column, 0) - factor * value
-                    if isinstance(updated, Fraction) and updated.denominator == 1:
-                        updated = updated.numerator
-                    if updated:
-                        row[column] = updated
-                    else:
-                        row.pop(column, None)
-        reduced.append((c, pivot))
-    return [
-        frozenset(atoms[columns[c]]) for c, row in reduced if all(column == c for column in row)
-    ]
-
-
 class _Combination:
     """Rule 4: no atom of fewer than k respondents follows from the shown totals.
 
@@ -477,7 +423,7 @@ class _Combination:
             return cached[1]
         members = [request.members[key] for key in shown]
         found: list[frozenset[int]] = []
-        if any(request.too_small(atom) for atom in _atoms(members).values()):
+        if any(request.too_small(atom) for atom in atoms_of(members).values()):
             found = [atom for atom in derivable_atoms(members) if request.too_small(atom)]
         self.solved[number] = (shown, found)
         return found

@@ -24,16 +24,16 @@ from course_app.core.forms import BaseForm
 from course_app.core.url_values import query_id
 from course_app.organisations.access import request_viewer
 from course_app.self_assessment import averages_csv as csv_file
+from course_app.self_assessment.average_access import averages_scope
 from course_app.self_assessment.averages import (
     SLICING_LABELS,
     SLICINGS,
-    WHY_PENDING,
     Averages,
     averages_for,
-    averages_scope,
     slicing_from,
 )
 from course_app.self_assessment.blueprint import bp
+from course_app.self_assessment.publication import WHY_PENDING
 
 
 class AveragesForm(BaseForm):

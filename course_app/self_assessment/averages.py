@@ -34,30 +34,19 @@ person. There is no per-person row.
 Slices are named from the directory (every area and group of the organisations in view, whether or
 not anyone in it answered), so which slices are listed says nothing about who answered.
 
-**Published only over a frozen set of answers** (``published_points``). The rules above protect the
-slices shown together in one view, not two views at different moments: had the averages been
-worked out afresh over the answers so far, a coordinator who looked when five had answered and again
-after a sixth could work out 6 · new − 5 · old, the sixth person's scores. So a measurement point's
-averages are shown only once the set of its answers can no longer grow, and always over that set:
-
-- start: from the *cutoff day* on, over the start answers completed before it. The cutoff is the
-  day the end measurement opens (``taking.end_opens_on``), or, when the round is closed before
-  that, the day after it was closed (Copenhagen). Start answers completed on or after the cutoff
-  never enter the averages. A round without a last day that is not closed has no cutoff yet;
-- end and løbende: once the round is closed (no answer can be added to a closed round), over all
-  of their completed answers.
-
-Until then the screen and the CSV say when the point's averages will be shown (``Pending``).
+**Published only over a frozen set of answers** (``publication.py``): the rules above protect the
+slices shown together in one view, not two views at different moments (6 · new − 5 · old is the
+sixth person's scores), so a point's averages are shown only once its answers can no longer grow,
+and always over that set; until then the screen and the CSV say when.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from sqlalchemy import select
@@ -65,17 +54,26 @@ from sqlalchemy import select
 from course_app.assessments import aggregates
 from course_app.assessments.models import Assessment
 from course_app.assessments.wheel_text import MIN_AREAS, WheelArea, WheelData, WheelSeries
-from course_app.cohorts.models import Cohort, cohort_organisations
-from course_app.cohorts.services import cohort_by_id
-from course_app.core.clock import local_day
-from course_app.core.db import db, is_possible_id
-from course_app.core.errors import NotAllowed, NotFound
+from course_app.cohorts.models import Cohort
+from course_app.core.db import db
 from course_app.core.i18n import danish_sort_key
 from course_app.courses.models import LearningGoal
-from course_app.organisations.access import Viewer
 from course_app.organisations.models import Area, LeaderGroup, Organisation
-from course_app.self_assessment import results, taking
+from course_app.self_assessment import results
+from course_app.self_assessment.average_access import (
+    AveragesScope,
+    RoundChoice,
+    by_name,
+    chosen_round,
+    organisations_in_view,
+    round_choices,
+)
 from course_app.self_assessment.models import MeasurementPoint
+from course_app.self_assessment.publication import (
+    Pending,
+    pending_points,
+    published_points,
+)
 from course_app.self_assessment.round_models import RoundAssessment
 from course_app.self_assessment.texts import POINT_LABELS
 
@@ -102,178 +100,10 @@ POINTS = (MeasurementPoint.START, MeasurementPoint.END, MeasurementPoint.ADHOC)
 
 State = Literal["no_rounds", "no_tool", "external", "not_published", "no_results", "averages"]
 
-# Why a point's averages wait until its answers are frozen (shown with ``Pending``).
-WHY_PENDING = _l(
-    "Så kan ingen regne en enkelt persons svar ud ved at sammenligne tallene før og efter, at hun har svaret."
-)
-
 
 def slicing_from(value: object) -> SlicingKey:
     """The slicing asked for; anything unknown is the default (a URL edited into nonsense)."""
     return value if isinstance(value, str) and value in SLICINGS else DEFAULT_SLICING  # type: ignore[return-value]
-
-
-# --- who may see what -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class AveragesScope:
-    """Whose responses a person may see averages of: everyone's (platform admins, ``None``) or those
-    completed in the organisations she coordinates."""
-
-    viewer: Viewer
-
-    @property
-    def organisation_ids(self) -> frozenset[int] | None:
-        return None if self.viewer.is_platform_admin else self.viewer.coordinator_of
-
-    @property
-    def is_platform_admin(self) -> bool:
-        return self.viewer.is_platform_admin
-
-
-def may_see_averages(viewer: Viewer) -> bool:
-    return viewer.is_platform_admin or bool(viewer.coordinator_of)
-
-
-def averages_scope(viewer: Viewer) -> AveragesScope:
-    if not may_see_averages(viewer):
-        raise NotAllowed(
-            _l("Gennemsnittene for kompetencehjulet er for koordinatorer og administratorer.")
-        )
-    return AveragesScope(viewer)
-
-
-@dataclass(frozen=True)
-class RoundChoice:
-    cohort: Cohort
-    tool: RoundAssessment | None
-
-
-def round_choices(scope: AveragesScope) -> tuple[RoundChoice, ...]:
-    """The rounds in view that use a competence wheel (this platform's or an external tool), newest
-    first (one query)."""
-    query = (
-        select(Cohort, RoundAssessment)
-        .join(RoundAssessment, RoundAssessment.cohort_id == Cohort.id)
-        .order_by(Cohort.starts_on.desc(), Cohort.id.desc())
-    )
-    ids = scope.organisation_ids
-    if ids is not None:
-        query = query.where(
-            Cohort.id.in_(
-                select(cohort_organisations.c.cohort_id).where(
-                    cohort_organisations.c.organisation_id.in_(sorted(ids))
-                )
-            )
-        )
-    return tuple(RoundChoice(cohort, tool) for cohort, tool in db.session.execute(query))
-
-
-def default_round(choices: Sequence[RoundChoice], today: dt.date) -> RoundChoice | None:
-    """As the reports: the latest round that has started, else the next to start."""
-    started = [choice for choice in choices if choice.cohort.starts_on <= today]
-    if started:
-        return max(started, key=lambda choice: (choice.cohort.starts_on, choice.cohort.id))
-    return min(
-        choices, key=lambda choice: (choice.cohort.starts_on, choice.cohort.id), default=None
-    )
-
-
-def _by_name(organisations: Iterable[Organisation]) -> tuple[Organisation, ...]:
-    return tuple(sorted(organisations, key=lambda organisation: danish_sort_key(organisation.name)))
-
-
-def _organisations_in_view(scope: AveragesScope, cohort: Cohort) -> tuple[Organisation, ...]:
-    ids = scope.organisation_ids
-    return _by_name(o for o in cohort.organisations if ids is None or o.id in ids)
-
-
-def _chosen(
-    scope: AveragesScope, choices: tuple[RoundChoice, ...], cohort_id: int | None, today: dt.date
-) -> tuple[RoundChoice | None, tuple[RoundChoice, ...]]:
-    """The round asked for (``NotFound`` when it does not exist or is out of view), or the default;
-    and the choices, with the round asked for among them even when it has no competence wheel."""
-    if cohort_id is None:
-        return default_round(choices, today), choices
-    found = next((choice for choice in choices if choice.cohort.id == cohort_id), None)
-    if found is not None:
-        return found, choices
-    if not is_possible_id(cohort_id):
-        raise NotFound(_l("Forløbet findes ikke."))
-    cohort = cohort_by_id(cohort_id)
-    ids = scope.organisation_ids
-    if ids is not None and not any(o.id in ids for o in cohort.organisations):
-        raise NotFound(_l("Forløbet med id %(id)s findes ikke.", id=cohort_id))
-    # In view, but without a competence wheel: shown as such, and in the choice so it stays chosen.
-    found = RoundChoice(cohort, None)
-    return found, (found, *choices)
-
-
-# --- when a point's averages are published (the module's docstring) ------------------------------
-
-
-def start_cutoff(cohort: Cohort) -> dt.date | None:
-    """The day the start averages are shown from, over the start answers completed before it: the
-    day the end measurement opens, or the day after the round was closed if that is earlier. None:
-    not known yet (no last day, not closed)."""
-    days = [taking.end_opens_on(cohort)]
-    if cohort.closed_at is not None:
-        days.append(local_day(cohort.closed_at) + dt.timedelta(days=1))
-    return min((day for day in days if day is not None), default=None)
-
-
-def published_points(cohort: Cohort, today: dt.date) -> dict[MeasurementPoint, dt.date | None]:
-    """The points whose averages are shown on ``today``, each with the day its answers must be
-    completed before (None: all of its completed answers). A point not here is shown to nobody."""
-    published: dict[MeasurementPoint, dt.date | None] = {}
-    cutoff = start_cutoff(cohort)
-    if cutoff is not None and today >= cutoff:
-        published[MeasurementPoint.START] = cutoff
-    if cohort.is_closed:
-        published[MeasurementPoint.END] = None
-        published[MeasurementPoint.ADHOC] = None
-    return published
-
-
-@dataclass(frozen=True)
-class Pending:
-    """Points whose averages are not shown yet, and when they will be."""
-
-    points: tuple[MeasurementPoint, ...]
-    message: Text
-
-
-def pending_points(
-    cohort: Cohort, published: Mapping[MeasurementPoint, dt.date | None]
-) -> tuple[Pending, ...]:
-    found = []
-    if MeasurementPoint.START not in published:
-        cutoff = start_cutoff(cohort)
-        if cutoff is None:
-            message = _l("Gennemsnittet af startmålingerne vises, når forløbet har en slutdato.")
-        elif cohort.is_closed:
-            message = _l(
-                "Gennemsnittet af startmålingerne vises fra %(date)s.",
-                date=format_date(cutoff, "long"),
-            )
-        else:
-            message = _l(
-                "Gennemsnittet af startmålingerne vises fra %(date)s, når slutmålingen åbner.",
-                date=format_date(cutoff, "long"),
-            )
-        found.append(Pending((MeasurementPoint.START,), message))
-    later = tuple(p for p in (MeasurementPoint.END, MeasurementPoint.ADHOC) if p not in published)
-    if later:
-        found.append(
-            Pending(
-                later,
-                _l(
-                    "Gennemsnittet af slutmålingerne og de løbende målinger vises, når forløbet er lukket."
-                ),
-            )
-        )
-    return tuple(found)
 
 
 # --- what the screen and the CSV show -------------------------------------------------------------
@@ -577,7 +407,7 @@ def averages_for(
     person may see them. ``NotFound`` for a round that does not exist or is out of her view."""
     k = results.min_group()
     slicing = slicing_from(slicing)
-    choice, rounds = _chosen(scope, round_choices(scope), cohort_id, today)
+    choice, rounds = chosen_round(scope, round_choices(scope), cohort_id, today)
     if choice is None:
         return Averages(scope, k, slicing, rounds, "no_rounds")
     cohort, tool = choice.cohort, choice.tool
@@ -593,7 +423,7 @@ def averages_for(
         "whole_round": whole_round,
         "slicings": SLICINGS if whole_round else SLICINGS[1:],
     }
-    organisations = _organisations_in_view(scope, cohort)
+    organisations = organisations_in_view(scope, cohort)
     if tool is None:
         return Averages(**base, state="no_tool", organisations=organisations)
     if tool.assessment_id is None:
@@ -619,7 +449,7 @@ def averages_for(
     if not any(whole_round or result.organisation in own for result in found):
         return Averages(**common, state="no_results")
 
-    everyone = _by_name(cohort.organisations)
+    everyone = by_name(cohort.organisations)
     areas, groups = _directory(everyone)
     entries = _entries(cohort, everyone, areas, groups, several=len(organisations) > 1)
     # Every slice of every slicing of the round, at every published point, in one call, the same

@@ -5,7 +5,7 @@ One line per shown slice × measurement point × competence area × dimension (t
 with the mean and the number of respondents, then one per learning goal; a hidden slice's point is
 one line with no numbers (no count either) and the text every hidden slice has (not which rule hid
 it, which would tell something). A measurement point whose averages are not published yet
-(``averages.published_points``) is one line first, with the round and the point, no numbers and
+(``publication.published_points``) is one line first, with the round and the point, no numbers and
 when it will be shown (as on the screen); its slices have no lines. Means are written with a decimal comma
 when the separator is a semicolon (Danish Excel), else with a point. Nothing here is one person's:
 ``averages.py`` hands over shown averages and reasons only.

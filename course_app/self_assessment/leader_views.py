@@ -31,7 +31,7 @@ from course_app.core.html import classify_video_url
 from course_app.organisations.access import request_viewer
 from course_app.self_assessment import dispatch as dispatching
 from course_app.self_assessment import my_rounds, taking, texts
-from course_app.self_assessment.averages import may_see_averages
+from course_app.self_assessment.average_access import may_see_averages
 from course_app.self_assessment.blueprint import bp
 from course_app.self_assessment.forms import (
     BUTTON_LABELS,

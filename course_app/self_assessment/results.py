@@ -223,7 +223,7 @@ def results_for_aggregates(
     round), the pseudonym as respondent; organisation, area and group as copied at completion.
     ``goals``: add a cell per learning goal (``GOAL_DIMENSION``). ``published``: only these points,
     each only with responses completed before its day (None: all of the point's); the frozen sets
-    the averages are published over (``averages.published_points``). None: every point.
+    the averages are published over (``publication.published_points``). None: every point.
 
     Every organisation's responses, always: what one viewer may see is chosen *after* the one
     ``aggregate`` call, among its shown slices. Aggregating a part of a round's results on its own

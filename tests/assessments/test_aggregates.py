@@ -31,11 +31,11 @@ from course_app.assessments.aggregates import (
     Slice,
     aggregate,
     common_cells,
-    derivable_atoms,
     ordered_results,
     screen_slices,
     slice_key,
 )
+from course_app.assessments.derivable import derivable_atoms
 from course_app.paths import TRANSLATIONS_DIR
 
 CELLS = (("tasks", "knowledge"), ("tasks", "skills"), ("problems", "approach"))

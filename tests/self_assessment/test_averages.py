@@ -30,17 +30,15 @@ from course_app.organisations.models import (
     Role,
 )
 from course_app.self_assessment import results, round_tools, taking
+from course_app.self_assessment.average_access import averages_scope
 from course_app.self_assessment.averages import (
     POINTS,
     SLICINGS,
     Averages,
     averages_for,
-    averages_scope,
-    pending_points,
-    published_points,
-    start_cutoff,
 )
 from course_app.self_assessment.models import MeasurementPoint
+from course_app.self_assessment.publication import pending_points, published_points, start_cutoff
 from tests import factories
 from tests.conftest import csrf_token_from
 from tests.helpers import Clock, copenhagen, sign_in

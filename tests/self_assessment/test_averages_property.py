@@ -53,11 +53,11 @@ from course_app.organisations import services as directory
 from course_app.organisations.access import Viewer
 from course_app.organisations.models import Area, LeaderGroup, Organisation
 from course_app.self_assessment import averages_csv, round_tools
+from course_app.self_assessment.average_access import averages_scope
 from course_app.self_assessment.averages import (
     SLICING_LABELS,
     SLICINGS,
     averages_for,
-    averages_scope,
 )
 from course_app.self_assessment.models import (
     AssessmentAnswer,
