@@ -201,7 +201,8 @@ def save_reflections(
             if not text:
                 continue  # nothing saved, nothing to save
             inserted = db.session.execute(
-                insert_ignoring_duplicates(WheelReflection).values(
+                insert_ignoring_duplicates(WheelReflection)
+                .values(
                     user_id=user.id,
                     assessment_id=assessment.id,
                     prompt_key=key,
@@ -209,8 +210,10 @@ def save_reflections(
                     version=1,
                     updated_at=utcnow(),
                 )
-            )
-            if inserted.rowcount != 1:  # another request wrote it meanwhile
+                # The row that was written (an ORM insert's rowcount is not reliable on PostgreSQL).
+                .returning(WheelReflection.prompt_key)
+            ).first()
+            if inserted is None:  # another request wrote it meanwhile
                 raise ReflectionsChanged({key})
             written.add(key)
         elif row.text != text:
