@@ -27,6 +27,7 @@ from werkzeug.serving import make_server
 
 from bench import client, scenarios
 from bench.load import Step
+from bench.round_dataset import PSEUDONYM_KEY
 from bench.sizes import Size
 from bench.sysinfo import database_kind
 from course_app import create_app
@@ -87,6 +88,7 @@ def cost_app(database: str) -> Flask:
             "DATABASE_URL": database,
             "SECRET_KEY": secrets.token_hex(32),
             "SESSION_COOKIE_SECURE": False,
+            "ASSESSMENT_PSEUDONYM_KEY": PSEUDONYM_KEY,  # the dataset's (``bench.dataset``)
         },
         instance_path=tempfile.mkdtemp(prefix="bench-cost-"),
     )

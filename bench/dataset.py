@@ -1,9 +1,14 @@
 """Deterministic datasets: organisations, areas, leader groups of about ten, one cohort of the shipped
-course, every leader's progress through every lesson, reflections (2 % adversarial), shares, comments.
+course, every leader's progress through every lesson, reflections (2 % adversarial), shares, comments;
+and the round around it: its calendar, two joint workshops with answers and table plans, the
+one-to-one service check, and the shipped competence wheel with the start measurement.
 
 The same seed and size give the same people, groups, states and texts; dates are relative to the day of
 generation, so the cohort is always running. Rows are written with bulk inserts in chunks (no ORM
 objects), and every person shares one password hash computed once.
+
+The round around the course (calendar, workshops, service check, competence wheel) is written by
+``round_dataset.RoundRows``; its docstring says which leader does what.
 """
 
 from __future__ import annotations
@@ -19,9 +24,11 @@ from sqlalchemy import Engine, Integer, Table, func, insert, select, text
 from werkzeug.security import generate_password_hash
 
 from bench import sizes, texts
+from bench.round_dataset import RoundRows
 from bench.sizes import Size
 from course_app import create_app
 from course_app.accounts.models import User
+from course_app.assessments.file_import import import_assessment
 from course_app.cohorts.models import Cohort, Enrolment, cohort_organisations
 from course_app.core import migrate
 from course_app.core.db import Base, db, make_engine
@@ -39,31 +46,14 @@ from course_app.organisations.models import (
 from course_app.paths import COURSES_DIR
 from course_app.progress.models import LessonProgress, ProgressState
 from course_app.reflections.models import AnswerStatus, Comment, ReflectionAnswer, Visibility
+from course_app.self_assessment import wheel_reflections
+from course_app.self_assessment.pages import pages
 
 COURSE_SLUG = "digital-ledelse"
+ASSESSMENT_SLUG = "kompetencehjul"  # the shipped competence wheel (a demo model)
 CHUNK = 5_000
 SHARE_RATE = 0.2  # of submitted answers, shared with the group
 COMMENT_RATE = 0.3  # of shared answers, commented on by a group mate
-
-MUNICIPALITIES = (
-    "Albertslund", "Glostrup", "Ballerup", "Brøndby", "Hvidovre", "Rødovre", "Herlev", "Gladsaxe",
-    "Gentofte", "Lyngby-Taarbæk", "Furesø", "Egedal", "Høje-Taastrup", "Ishøj", "Vallensbæk",
-    "Greve", "Solrød", "Køge", "Roskilde", "Lejre", "Frederikssund", "Halsnæs", "Hillerød",
-    "Allerød", "Fredensborg", "Helsingør", "Gribskov", "Rudersdal", "Hørsholm", "Dragør", "Tårnby",
-    "Frederiksberg", "Holbæk", "Kalundborg", "Odsherred", "Sorø", "Ringsted", "Slagelse",
-    "Næstved", "Faxe", "Stevns", "Vordingborg", "Guldborgsund", "Lolland", "Odense", "Svendborg",
-    "Nyborg", "Kerteminde", "Middelfart", "Assens",
-)  # fmt: skip
-AREAS = ("Børn og unge", "Social og sundhed", "By, kultur og miljø", "Administration")
-FIRST_NAMES = (
-    "Anne", "Mette", "Louise", "Sofie", "Hanne", "Birgitte", "Karin", "Camilla", "Maria", "Ida",
-    "Lars", "Jens", "Peter", "Mads", "Søren", "Henrik", "Thomas", "Kasper", "Morten", "Ali",
-)  # fmt: skip
-LAST_NAMES = (
-    "Jensen", "Nielsen", "Hansen", "Pedersen", "Andersen", "Christensen", "Larsen", "Sørensen",
-    "Rasmussen", "Jørgensen", "Petersen", "Madsen", "Kristensen", "Olsen", "Thomsen", "Møller",
-    "Hussein", "Østergaard", "Ærø", "Ågesen",
-)  # fmt: skip
 
 
 class DatasetError(RuntimeError):
@@ -98,8 +88,8 @@ def generate(url: str, size: Size, *, seed: int = 1, replace: bool = False) -> C
             _drop_everything(engine)
         migrate.upgrade(engine)
         _refuse_data(engine)
-        course_id, plan = _import_course(url)
-        counts = _Writer(engine, size, random.Random(seed), course_id, plan).write()
+        content = _import_content(url)
+        counts = _Writer(engine, size, seed, content).write()
     finally:
         engine.dispose()
     counts.seconds = time.perf_counter() - started
@@ -121,39 +111,68 @@ def _refuse_data(engine: Engine) -> None:
         )
 
 
-def _import_course(url: str) -> tuple[int, list[LessonPlan]]:
-    """The shipped course, imported the normal way; its lessons and questions in course order."""
+@dataclass(frozen=True)
+class Content:
+    """The imported course and competence wheel, as the writer needs them."""
+
+    course_id: int
+    plan: list[LessonPlan]  # the course's lessons and their questions, in course order
+    modules: dict[str, tuple[int, str]]  # module key -> (id, mode), the course's visible modules
+    assessment_id: int
+    item_ids: tuple[int, ...]  # the wheel's active statements, in the order of its pages
+    scale: tuple[int, int]  # the wheel's lowest and highest value
+    prompt_keys: tuple[str, ...]  # the wheel page's reflection prompts
+
+
+def _import_content(url: str) -> Content:
+    """The shipped course and the shipped competence wheel, imported the normal way; the course's
+    lessons and questions in course order, the wheel's statements."""
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "TESTING": True})
     with app.app_context():
         import_course(COURSES_DIR / COURSE_SLUG)
+        assessment = import_assessment(COURSES_DIR / ASSESSMENT_SLUG).assessment
         db.session.commit()
         course = db.session.scalar(select(Course).where(Course.slug == COURSE_SLUG))
         assert course is not None
+        outline = course_outline(course)
         plan = [
             LessonPlan(
                 lesson.lesson.id,
                 module.module.id,
                 tuple(block.id for block in lesson.questions),
             )
-            for module in course_outline(course)
+            for module in outline
             for lesson in module.lessons
         ]
-        course_id = course.id
+        content = Content(
+            course_id=course.id,
+            plan=plan,
+            modules={
+                module.module.key: (module.module.id, module.module.mode.value)
+                for module in outline
+            },
+            assessment_id=assessment.id,
+            item_ids=tuple(item.id for page in pages(assessment) for item in page.items),
+            scale=(assessment.scale_min, assessment.scale_max),
+            prompt_keys=tuple(prompt.key for prompt in wheel_reflections.prompts(assessment)),
+        )
     db.engine(app).dispose()
-    return course_id, plan
+    return content
 
 
-class _Writer:
+class _Writer(RoundRows):
     """Writes one dataset; ids are assigned here so every row is known without reading back."""
 
-    def __init__(
-        self, engine: Engine, size: Size, rng: random.Random, course_id: int, plan: list[LessonPlan]
-    ) -> None:
+    def __init__(self, engine: Engine, size: Size, seed: int, content: Content) -> None:
         self.engine = engine
         self.size = size
-        self.rng = rng
-        self.course_id = course_id
-        self.plan = plan
+        self.rng = random.Random(seed)
+        # The round's calendar, workshops, service check and wheel draw from their own generator, so
+        # adding them left every row written before them as it was for the same seed.
+        self.round_rng = random.Random(f"{seed}:round")
+        self.content = content
+        self.course_id = content.course_id
+        self.plan = content.plan
         self.counts = Counts()
         self.now = dt.datetime.now(dt.UTC).replace(microsecond=0)
         self.starts = self.now - dt.timedelta(days=60)
@@ -166,6 +185,10 @@ class _Writer:
             self._people()
             self._cohort()
             self._learning()
+            self._calendar()
+            self._workshops()
+            self._service_check()
+            self._wheel()
             if connection.dialect.name == "postgresql":
                 self._advance_sequences()
         if self.engine.dialect.name == "postgresql":
@@ -197,7 +220,7 @@ class _Writer:
                 {
                     "id": number,
                     "slug": f"bench-{number}",
-                    "name": MUNICIPALITIES[number - 1] + " (bench)",
+                    "name": texts.MUNICIPALITIES[number - 1] + " (bench)",
                     "created_at": self.starts,
                 }
                 for number in self.organisation_ids
@@ -209,7 +232,7 @@ class _Writer:
             for index in range(size.areas_per_organisation):
                 area_id = len(areas) + 1
                 areas.append(
-                    {"id": area_id, "organisation_id": organisation_id, "name": AREAS[index]}
+                    {"id": area_id, "organisation_id": organisation_id, "name": texts.AREAS[index]}
                 )
                 self.areas_of.setdefault(organisation_id, []).append(area_id)
         self._insert(Area.__table__, areas)
@@ -219,6 +242,7 @@ class _Writer:
             organisation_id = self.organisation_ids[index % size.organisations]
             area_ids = self.areas_of[organisation_id]
             self.groups.append((index + 1, organisation_id, area_ids[index % len(area_ids)]))
+        self.group_of = {group_id: (org, area) for group_id, org, area in self.groups}
         self._insert(
             LeaderGroup.__table__,
             (
@@ -234,8 +258,16 @@ class _Writer:
         )
 
     # -- people: leaders (group members, the first of each group chairs it), staff -----------------
-    def _person(self, user_id: int, email: str, organisation_id: int | None, area_id: int | None):
-        name = f"{self.rng.choice(FIRST_NAMES)} {self.rng.choice(LAST_NAMES)}"
+    def _person(
+        self,
+        user_id: int,
+        email: str,
+        organisation_id: int | None,
+        area_id: int | None,
+        rng: random.Random | None = None,
+    ):
+        rng = rng or self.rng
+        name = f"{rng.choice(texts.FIRST_NAMES)} {rng.choice(texts.LAST_NAMES)}"
         return {
             "id": user_id,
             "email": email,
@@ -311,6 +343,20 @@ class _Writer:
         self._insert(User.__table__, people)
         self._insert(GroupMembership.__table__, memberships)
         self._insert(RoleAssignment.__table__, roles)
+        self.admin_id = admin_id
+        self.people_written = len(people)
+        self.roles_written = len(roles)
+        self.facilitators_of = {
+            organisation_id: sorted(
+                {
+                    role["user_id"]
+                    for role in roles
+                    if role["role"] == Role.FACILITATOR.value
+                    and self.group_of[role["group_id"]][0] == organisation_id
+                }
+            )
+            for organisation_id in self.organisation_ids
+        }
 
     def _role(self, role_id: int, user_id: int, role: Role, **scope: int) -> dict[str, Any]:
         return {

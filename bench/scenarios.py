@@ -21,8 +21,11 @@ from course_app.cohorts.models import Cohort
 from course_app.core.db import make_engine
 from course_app.courses.models import QUESTION_TYPES, Block, Lesson, Module
 from course_app.organisations.models import GroupMembership, Role, RoleAssignment
+from course_app.schedule.event_models import Event, EventKind
+from course_app.self_assessment.round_models import RoundAssessment
 
 COHORT_ID = 1  # the generator's one cohort
+WORKSHOP_NUMBER = 2  # the workshop ahead: answers open, a published plan (``bench.dataset``)
 
 
 @dataclass(frozen=True)
@@ -38,11 +41,14 @@ class Fixture:
     chairs: dict[int, int]  # leader number of a group's chair -> group id
     facilitator_groups: dict[str, tuple[int, ...]]  # e-mail -> the groups they facilitate
     organisations: int
+    workshop_id: int  # the round's workshop 2 (an event id)
+    assessment_id: int  # the round's competence wheel
+    supporter_email: str  # the first supporter of organisation 1
 
 
 def read_fixture(database: str, size: sizes.Size) -> Fixture:
     """The first question in course order (its lesson and module), each leader's group, the chairs
-    and the facilitators' groups."""
+    and the facilitators' groups; the round's workshop 2, its competence wheel and a supporter."""
     engine = make_engine(database)
     try:
         with engine.connect() as connection:
@@ -81,8 +87,31 @@ def read_fixture(database: str, size: sizes.Size) -> Fixture:
                 .where(RoleAssignment.role.in_([Role.CHAIR, Role.FACILITATOR]))
                 .order_by(RoleAssignment.user_id, RoleAssignment.group_id)
             ).all()
+            workshop_id = connection.scalar(
+                select(Event.id).where(
+                    Event.cohort_id == COHORT_ID,
+                    Event.kind == EventKind.WORKSHOP,
+                    Event.number == WORKSHOP_NUMBER,
+                )
+            )
+            assessment_id = connection.scalar(
+                select(RoundAssessment.assessment_id).where(RoundAssessment.cohort_id == COHORT_ID)
+            )
+            supporter_email = connection.scalar(
+                select(User.email)
+                .join(RoleAssignment, RoleAssignment.user_id == User.id)
+                .where(RoleAssignment.role == Role.SUPPORTER, RoleAssignment.organisation_id == 1)
+                .order_by(User.id)
+                .limit(1)
+            )
     finally:
         engine.dispose()
+    if workshop_id is None or assessment_id is None or supporter_email is None:
+        raise client.BenchmarkError(
+            f"The benchmark dataset in {database} has no workshops, competence wheel or service "
+            f"check (it was generated before they were added): run `python -m bench generate "
+            f"--size {size.name} --replace` with the same --database."
+        )
     facilitator_groups: dict[str, list[int]] = {}
     for email, _user_id, role, group_id in roles:
         if role == Role.FACILITATOR:
@@ -97,6 +126,9 @@ def read_fixture(database: str, size: sizes.Size) -> Fixture:
         chairs={user_id: group_id for _e, user_id, role, group_id in roles if role == Role.CHAIR},
         facilitator_groups={email: tuple(ids) for email, ids in facilitator_groups.items()},
         organisations=size.organisations,
+        workshop_id=workshop_id,
+        assessment_id=assessment_id,
+        supporter_email=supporter_email,
     )
 
 
@@ -135,6 +167,13 @@ def leader_steps(fixture: Fixture, user: SignedIn, group_id: int) -> dict[str, S
             302,
         ),
         "leader: group page": Step("group page", f"/grupper/{group_id}"),
+        # The round around the course: her calendar, the workshop ahead (her answer and table), the
+        # service check (her booking and the free times), her competence wheel and its page.
+        "leader: calendar": Step("calendar", "/kalender"),
+        "leader: workshop page": Step("workshop", f"/workshops/{fixture.workshop_id}"),
+        "leader: service check": Step("service check", "/servicetjek"),
+        "leader: competence wheel": Step("wheel overview", "/kompetencehjul"),
+        "leader: her wheel": Step("her wheel", f"/kompetencehjul/hjul/{fixture.assessment_id}"),
     }
 
 
@@ -156,8 +195,25 @@ def chair_steps(fixture: Fixture, group_id: int, chair: SignedIn) -> dict[str, S
     }
 
 
-def coordinator_steps() -> dict[str, Step]:
-    return {"coordinator: programme report": Step("report", "/rapport")}
+def coordinator_steps(fixture: Fixture, supporter: SignedIn) -> dict[str, Step]:
+    """The programme report; and running the round: the rounds, the round's page with its release
+    table, its calendar, the workshop's table plan, the wheel's averages and the service check's
+    counts. A supporter's slots in the round are requested with the supporter's session."""
+    cohort = f"/forloeb/{COHORT_ID}"
+    return {
+        "coordinator: programme report": Step("report", "/rapport"),
+        "coordinator: rounds list": Step("rounds", "/forloeb"),
+        "coordinator: round page": Step("round page", cohort),
+        "coordinator: round calendar": Step("round calendar", f"/kalender{cohort}"),
+        "coordinator: table plan": Step("table plan", f"/workshops/{fixture.workshop_id}/bordplan"),
+        "coordinator: wheel averages": Step("wheel averages", "/kompetencehjul/gennemsnit"),
+        "coordinator: service check counts": Step(
+            "service check counts", f"/servicetjek{cohort}/overblik"
+        ),
+        "supporter: slots in the round": Step(
+            "supporter slots", f"/servicetjek{cohort}/tider", cookie=supporter.cookie
+        ),
+    }
 
 
 def admin_steps(
@@ -205,6 +261,7 @@ class Cast:
         ]
         self.editor = sign_in(sizes.EDITOR_EMAIL)
         self.admin = sign_in(sizes.ADMIN_EMAIL)
+        self.supporter = sign_in(fixture.supporter_email)
 
     def _leader_user(self, index: int, names: list[str]) -> VirtualUser:
         user = self.leaders[index % len(self.leaders)]
@@ -229,7 +286,7 @@ class Cast:
         return self._chairs[group_id]
 
     def _coordinator_user(self, index: int, names: list[str]) -> VirtualUser:
-        steps = coordinator_steps()
+        steps = coordinator_steps(self.fixture, self.supporter)
         user = self.coordinators[index % len(self.coordinators)]
         return VirtualUser(user.cookie, tuple(steps[name] for name in names))
 
@@ -250,16 +307,20 @@ class Cast:
             "facilitator": self._facilitator_user,
             "chair": self._facilitator_user,
             "coordinator": self._coordinator_user,
+            "supporter": self._coordinator_user,  # the step carries the supporter's session
             "admin": self._editor_user,
         }[role]
 
     def scripted_loops(self) -> list[VirtualUser]:
-        """The mixed load: most connections are leaders, one a facilitator, one an author."""
-        leaders = max(1, self.connections - 2)
+        """The mixed load: most connections are leaders, one a facilitator, one an author and (from
+        four connections) one a coordinator running the round."""
+        leaders = max(1, self.connections - 3)
         users = [self._leader_user(index, list(LEADER_LOOP)) for index in range(leaders)]
         users.append(self._facilitator_user(0, list(FACILITATOR_LOOP)))
         if self.connections > 2:
             users.append(self._editor_user(0, list(ADMIN_LOOP)))
+        if self.connections > 3:
+            users.append(self._coordinator_user(0, list(COORDINATOR_LOOP)))
         return users[: self.connections]
 
     def progress_export_user(self) -> VirtualUser:
@@ -275,6 +336,11 @@ LEADER_LOOP = (
     "leader: save reflection",
     "leader: mark done",
     "leader: group page",
+    "leader: calendar",
+    "leader: workshop page",
+    "leader: service check",
+    "leader: competence wheel",
+    "leader: her wheel",
 )
 FACILITATOR_LOOP = (
     "facilitator: group dashboard",
@@ -282,7 +348,26 @@ FACILITATOR_LOOP = (
     "facilitator: group CSV export",
 )
 ADMIN_LOOP = ("admin: edit lesson",)
-ENDPOINTS = (*LEADER_LOOP, *FACILITATOR_LOOP, "coordinator: programme report", *ADMIN_LOOP)
+COORDINATOR_LOOP = (
+    "coordinator: rounds list",
+    "coordinator: round page",
+    "coordinator: round calendar",
+    "coordinator: table plan",
+    "coordinator: wheel averages",
+    "coordinator: service check counts",
+    "supporter: slots in the round",
+)
+# The endpoints driven alone, in the order of the report (the pages added with the round's calendar,
+# workshops, service check and competence wheel come after the earlier ones, whose rows keep their
+# names and places).
+ENDPOINTS = (
+    *LEADER_LOOP[:5],
+    *FACILITATOR_LOOP,
+    "coordinator: programme report",
+    *ADMIN_LOOP,
+    *LEADER_LOOP[5:],
+    *COORDINATOR_LOOP,
+)
 
 
 def sign_in_users(base_url: str, count: int) -> list[VirtualUser]:

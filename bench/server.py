@@ -20,6 +20,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench.round_dataset import PSEUDONYM_KEY
+
 CHECKOUT = Path(__file__).resolve().parent.parent
 
 
@@ -53,12 +55,14 @@ def gunicorn_command(app: str, port: int, workers: int) -> list[str]:
 
 
 def app_environment(database: str, secret_key: str) -> dict[str, str]:
-    """The production configuration, except cookies over plain http on 127.0.0.1."""
+    """The production configuration, except cookies over plain http on 127.0.0.1; the competence
+    wheel's pseudonym key is the one the dataset's responses were stored under."""
     instance = tempfile.mkdtemp(prefix="bench-instance-")
     return {
         **os.environ,
         "COURSE_APP_DATABASE_URL": database,
         "COURSE_APP_SECRET_KEY": secret_key,
+        "COURSE_APP_ASSESSMENT_PSEUDONYM_KEY": PSEUDONYM_KEY,
         "COURSE_APP_SESSION_COOKIE_SECURE": "false",
         "COURSE_APP_INSTANCE_PATH": instance,
         "PYTHONPATH": str(CHECKOUT),

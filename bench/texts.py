@@ -1,5 +1,5 @@
 """Reflection texts of realistic length (median about 600 characters, a long tail up to the field's
-limit) and the adversarial strings 2 % of them carry."""
+limit) and the adversarial strings 2 % of them carry; the names of the municipalities, areas and people."""
 
 from __future__ import annotations
 
@@ -68,3 +68,24 @@ def answer_text(rng: random.Random) -> tuple[str, bool]:
     if adversarial:
         parts.insert(rng.randrange(len(parts) + 1), rng.choice(ADVERSARIAL))
     return " ".join(parts)[:ANSWER_MAX_LENGTH], adversarial
+
+
+MUNICIPALITIES = (
+    "Albertslund", "Glostrup", "Ballerup", "Brøndby", "Hvidovre", "Rødovre", "Herlev", "Gladsaxe",
+    "Gentofte", "Lyngby-Taarbæk", "Furesø", "Egedal", "Høje-Taastrup", "Ishøj", "Vallensbæk",
+    "Greve", "Solrød", "Køge", "Roskilde", "Lejre", "Frederikssund", "Halsnæs", "Hillerød",
+    "Allerød", "Fredensborg", "Helsingør", "Gribskov", "Rudersdal", "Hørsholm", "Dragør", "Tårnby",
+    "Frederiksberg", "Holbæk", "Kalundborg", "Odsherred", "Sorø", "Ringsted", "Slagelse",
+    "Næstved", "Faxe", "Stevns", "Vordingborg", "Guldborgsund", "Lolland", "Odense", "Svendborg",
+    "Nyborg", "Kerteminde", "Middelfart", "Assens",
+)  # fmt: skip
+AREAS = ("Børn og unge", "Social og sundhed", "By, kultur og miljø", "Administration")
+FIRST_NAMES = (
+    "Anne", "Mette", "Louise", "Sofie", "Hanne", "Birgitte", "Karin", "Camilla", "Maria", "Ida",
+    "Lars", "Jens", "Peter", "Mads", "Søren", "Henrik", "Thomas", "Kasper", "Morten", "Ali",
+)  # fmt: skip
+LAST_NAMES = (
+    "Jensen", "Nielsen", "Hansen", "Pedersen", "Andersen", "Christensen", "Larsen", "Sørensen",
+    "Rasmussen", "Jørgensen", "Petersen", "Madsen", "Kristensen", "Olsen", "Thomsen", "Møller",
+    "Hussein", "Østergaard", "Ærø", "Ågesen",
+)  # fmt: skip

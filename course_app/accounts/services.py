@@ -112,15 +112,29 @@ def end_all_sessions(user: User) -> None:
     db.session.flush()
 
 
-def load_user_from_session_id(session_id: str) -> User | None:
-    """Flask-Login's loader: the id carries a session version so old cookies can be revoked."""
+def parse_session_id(session_id: str) -> tuple[int, int] | None:
+    """The person's id and session version from Flask-Login's id (``User.get_id``), or None."""
     user_id, _, version = session_id.partition(":")
-    if not user_id.isdigit() or not version.isdigit():
+    if not (user_id + version).isascii() or not user_id.isdigit() or not version.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or user.session_version != int(version) or not user.is_active:
+    return int(user_id), int(version)
+
+
+def session_is_current(user: User | None, version: int) -> bool:
+    """Whether a session of this version still works: not revoked since, the person not deactivated."""
+    return user is not None and user.session_version == version and user.is_active
+
+
+def load_user_from_session_id(session_id: str) -> User | None:
+    """The person a session id names: the id carries a session version so old cookies can be
+    revoked. (The app's Flask-Login loader, ``organisations.access.load_signed_in_user``, reads her
+    roles in the same query and checks the version the same way.)"""
+    parsed = parse_session_id(session_id)
+    if parsed is None:
         return None
-    return user
+    user_id, version = parsed
+    user = db.session.get(User, user_id)
+    return user if session_is_current(user, version) else None
 
 
 def set_locale(user: User, locale: str) -> None:

@@ -28,7 +28,7 @@ from course_app.core.html import classify_video_url, render_markdown
 from course_app.courses import authoring, authoring_rules, block_authoring, outlines
 from course_app.courses import goals as goal_services
 from course_app.courses.models import Block, BlockType, Course, Lesson, Module
-from course_app.learning.forms import VISIBILITY_CHOICES, AnswerForm
+from course_app.learning.forms import VISIBILITY_CHOICES, AnswerFields
 from course_app.learning.preview import preview_page
 from course_app.resources import services as resources
 
@@ -327,7 +327,7 @@ def module_preview(course_id: int, module_key: str):
         "admin/preview.html",
         enrolment=preview.enrolment,
         page=preview.page,
-        forms={key: AnswerForm(formdata=None) for key in preview.question_keys},
+        forms=dict.fromkeys(preview.question_keys, AnswerFields(version="")),
         errors={},
         visibility_choices=VISIBILITY_CHOICES,
         play=request.args.get("vis"),

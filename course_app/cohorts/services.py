@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from course_app.accounts.models import User
@@ -134,46 +134,53 @@ def enrol(user: User, cohort: Cohort) -> Enrolment:
     return enrolment
 
 
+# Every leader page asks for one of these. Built once with the ids bound per call, so SQLAlchemy
+# finds them in its compiled cache without building and hashing them (and the options) again.
+_WITH_COURSE = joinedload(Enrolment.cohort).joinedload(Cohort.course)
+_ENROLMENTS_OF = (
+    select(Enrolment)
+    .where(Enrolment.user_id == bindparam("user_id"))
+    .options(_WITH_COURSE)
+    .order_by(Enrolment.enrolled_at, Enrolment.id)
+)
+_ENROLMENT_OF = (
+    select(Enrolment)
+    .where(Enrolment.user_id == bindparam("user_id"), Enrolment.cohort_id == bindparam("cohort_id"))
+    .options(_WITH_COURSE)
+)
+
+
 def enrolments_of(user: User) -> list[Enrolment]:
-    return list(
-        db.session.scalars(
-            select(Enrolment)
-            .where(Enrolment.user_id == user.id)
-            .options(joinedload(Enrolment.cohort).joinedload(Cohort.course))
-            .order_by(Enrolment.enrolled_at, Enrolment.id)
-        )
-    )
+    return list(db.session.scalars(_ENROLMENTS_OF, {"user_id": user.id}))
 
 
 def enrolment_of(user: User, cohort_id: int) -> Enrolment | None:
     """The person's own enrolment in a cohort; None for anyone else's (callers answer 404)."""
-    return db.session.scalar(
-        select(Enrolment)
-        .where(Enrolment.user_id == user.id, Enrolment.cohort_id == cohort_id)
-        .options(joinedload(Enrolment.cohort).joinedload(Cohort.course))
-    )
+    return db.session.scalar(_ENROLMENT_OF, {"user_id": user.id, "cohort_id": cohort_id})
+
+
+# Built once, like the enrolments above (every group dashboard asks).
+_ORGANISATIONS_ROUNDS = (
+    select(Cohort)
+    .join(cohort_organisations)
+    .where(cohort_organisations.c.organisation_id == bindparam("organisation_id"))
+    .options(joinedload(Cohort.course))
+    .limit(1)
+)
+_STARTED_ROUND = _ORGANISATIONS_ROUNDS.where(Cohort.starts_on <= bindparam("today")).order_by(
+    Cohort.starts_on.desc(), Cohort.id.desc()
+)
+_NEXT_ROUND = _ORGANISATIONS_ROUNDS.order_by(Cohort.starts_on, Cohort.id)
 
 
 def current_cohort_for_organisation(organisation_id: int, today: dt.date) -> Cohort | None:
     """The organisation's running cohort: the latest one that has started, else the next to start."""
     started = db.session.scalar(
-        select(Cohort)
-        .join(cohort_organisations)
-        .where(cohort_organisations.c.organisation_id == organisation_id, Cohort.starts_on <= today)
-        .options(joinedload(Cohort.course))
-        .order_by(Cohort.starts_on.desc(), Cohort.id.desc())
-        .limit(1)
+        _STARTED_ROUND, {"organisation_id": organisation_id, "today": today}
     )
     if started is not None:
         return started
-    return db.session.scalar(
-        select(Cohort)
-        .join(cohort_organisations)
-        .where(cohort_organisations.c.organisation_id == organisation_id)
-        .options(joinedload(Cohort.course))
-        .order_by(Cohort.starts_on, Cohort.id)
-        .limit(1)
-    )
+    return db.session.scalar(_NEXT_ROUND, {"organisation_id": organisation_id})
 
 
 def current_cohorts_for_organisations(

@@ -18,7 +18,7 @@ from course_app.core.errors import NotFound
 from course_app.core.spreadsheet import Cell, local_time
 from course_app.courses.models import Block
 from course_app.learning.timeline import Timeline, record_opens, require_open, timeline
-from course_app.organisations.access import current_group_id
+from course_app.organisations.access import Viewer, current_group_id
 from course_app.progress import services as progress
 from course_app.progress.services import CourseProgress, LessonStatus, ModuleStatus
 from course_app.reflections import services as reflections
@@ -47,10 +47,15 @@ class ModulePage:
 
 
 def module_page(
-    enrolment: Enrolment, module_key: str, now: dt.datetime | None = None
+    enrolment: Enrolment,
+    module_key: str,
+    now: dt.datetime | None = None,
+    *,
+    viewer: Viewer | None = None,
 ) -> ModulePage:
     """The module as the leader works on it; ``ModuleLocked`` when it has not opened for her.
-    ``now`` is the app's clock (default: the real time)."""
+    ``now`` is the app's clock (default: the real time). ``viewer``: the leader's own, already
+    loaded (it knows her current group, so that is not asked again)."""
     now = now or utcnow()
     course_progress = progress.course_progress(enrolment)
     keys = [module.outline.module.key for module in course_progress.modules]
@@ -60,22 +65,24 @@ def module_page(
     module = course_progress.modules[index]
     line = timeline(enrolment, course_progress, now)
     require_open(line, module)
-    block_ids = [block.id for lesson in module.lessons for block in lesson.outline.questions]
-    answers = reflections.answers_by_block(enrolment, block_ids)
-    group_id = current_group_id(enrolment.user_id)
+    answers = reflections.module_answers(
+        enrolment,
+        [lesson.outline.lesson.id for lesson in module.lessons],
+        [block.id for lesson in module.lessons for block in lesson.outline.questions],
+    )
+    if viewer is not None and viewer.user_id == enrolment.user_id:
+        group_id = viewer.current_group_id
+    else:
+        group_id = current_group_id(enrolment.user_id)
     return ModulePage(
         progress=course_progress,
         module=module,
-        answers=answers,
+        answers=answers.by_block,
         previous_module=course_progress.modules[index - 1] if index > 0 else None,
         next_module=course_progress.modules[index + 1] if index + 1 < len(keys) else None,
         current_group_id=group_id,
-        group_names=reflections.group_names(
-            [group_id, *(answer.shared_group_id for answer in answers.values())]
-        ),
-        retired_answers=reflections.answers_to_retired_questions(
-            enrolment, [lesson.outline.lesson.id for lesson in module.lessons]
-        ),
+        group_names=answers.group_names,
+        retired_answers=answers.retired,
         timeline=line,
     )
 

@@ -14,7 +14,7 @@ from course_app.core.errors import NotFound, ServiceError
 from course_app.core.forms import ButtonForm
 from course_app.core.html import classify_video_url
 from course_app.learning import services
-from course_app.learning.forms import VISIBILITY_CHOICES, AnswerForm
+from course_app.learning.forms import VISIBILITY_CHOICES, AnswerFields, AnswerForm
 from course_app.learning.timeline import ModuleLocked
 from course_app.organisations.access import request_viewer
 from course_app.reflections.services import AnswerChanged
@@ -78,7 +78,7 @@ def render_module_page(
     shows the stored text, and the form then carries the stored version: saving again is a
     deliberate choice."""
     try:
-        page = services.module_page(enrolment, module_key, clock.now())
+        page = services.module_page(enrolment, module_key, clock.now(), viewer=request_viewer())
     except NotFound:
         abort(404)
     except ModuleLocked as locked:
@@ -89,15 +89,12 @@ def render_module_page(
     for lesson in page.module.lessons:
         for block in lesson.outline.questions:
             answer = page.answers.get(block.id)
-            form = AnswerForm(formdata=None)
-            form.text.data = typed.get(block.key, answer.text if answer else "")
-            form.version.data = (typed_version or {}).get(
-                block.key, str(answer.version if answer else 0)
+            forms[block.key] = AnswerFields(
+                text=typed.get(block.key, answer.text if answer else ""),
+                version=(typed_version or {}).get(block.key, str(answer.version if answer else 0)),
+                visibility=typed_visibility.get(block.key)
+                or (answer.visibility.value if answer else "private"),
             )
-            form.visibility.data = typed_visibility.get(block.key) or (
-                answer.visibility.value if answer else "private"
-            )
-            forms[block.key] = form
     return (
         render_template(
             "learning/module.html",

@@ -18,12 +18,15 @@ platform admins.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from flask import g
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Select, bindparam, select
 
+from course_app.accounts import services as account_services
 from course_app.accounts.models import User
 from course_app.core.db import db, utcnow
 from course_app.organisations.models import GroupMembership, LeaderGroup, Role, RoleAssignment
@@ -31,7 +34,8 @@ from course_app.organisations.models import GroupMembership, LeaderGroup, Role, 
 
 @dataclass(frozen=True)
 class Viewer:
-    """A person's roles, loaded once (two queries) and then asked many questions."""
+    """A person's roles, loaded once (with the signed-in person, in the same query) and then asked
+    many questions."""
 
     user_id: int
     organisation_id: int | None
@@ -128,17 +132,25 @@ class Viewer:
         return self.chair_of | self.facilitator_of
 
 
-def current_group_id(user_id: int) -> int | None:
-    now = utcnow()
-    return db.session.scalar(
+def _current_group_query(user_id: ColumnElement[int], now: ColumnElement[dt.datetime]) -> Select:
+    return (
         select(GroupMembership.group_id)
-        .where(
-            GroupMembership.user_id == user_id,
-            GroupMembership.current_at(now),
-        )
+        .where(GroupMembership.user_id == user_id, GroupMembership.current_at(now))
         .order_by(GroupMembership.valid_from.desc())
         .limit(1)
     )
+
+
+# The person's id and the moment are bound on each call: the statements are built once, so
+# SQLAlchemy finds them in its compiled cache without building and hashing them again per request.
+_CURRENT_GROUP = _current_group_query(bindparam("user_id"), bindparam("now"))
+
+
+def current_group_id(user_id: int) -> int | None:
+    return db.session.scalar(_CURRENT_GROUP, {"user_id": user_id, "now": utcnow()})
+
+
+_Assignment = tuple[Role, int | None, int | None, int | None]  # role, organisation, group, course
 
 
 def viewer_for(user: User) -> Viewer:
@@ -150,10 +162,14 @@ def viewer_for(user: User) -> Viewer:
             RoleAssignment.course_id,
         ).where(RoleAssignment.user_id == user.id)
     ).all()
+    return _viewer(user, assignments, current_group_id(user.id))
+
+
+def _viewer(user: User, assignments: Sequence[_Assignment], current_group: int | None) -> Viewer:
     return Viewer(
         user_id=user.id,
         organisation_id=user.organisation_id,
-        current_group_id=current_group_id(user.id),
+        current_group_id=current_group,
         is_platform_admin=any(role == Role.PLATFORM_ADMIN for role, _, _, _ in assignments),
         # Defence in depth: a coordinator role only counts inside the person's own organisation.
         coordinator_of=frozenset(
@@ -183,8 +199,53 @@ def viewer_for(user: User) -> Viewer:
     )
 
 
+# A row per role assignment (one row, without a role, for a leader), each with her current group.
+_PERSON_WITH_ROLES = (
+    select(
+        User,
+        RoleAssignment.role,
+        RoleAssignment.organisation_id,
+        RoleAssignment.group_id,
+        RoleAssignment.course_id,
+        _current_group_query(bindparam("user_id"), bindparam("now")).scalar_subquery(),
+    )
+    .outerjoin(RoleAssignment, RoleAssignment.user_id == User.id)
+    .where(User.id == bindparam("user_id"))
+)
+
+
+def person_with_viewer(user_id: int) -> tuple[User, Viewer] | None:
+    """The person and her ``Viewer`` in one query (``viewer_for`` takes two after the person's)."""
+    rows = db.session.execute(_PERSON_WITH_ROLES, {"user_id": user_id, "now": utcnow()}).all()
+    if not rows:
+        return None
+    user, current_group = rows[0][0], rows[0][5]
+    assignments = [
+        (role, org, group, course) for _, role, org, group, course, _ in rows if role is not None
+    ]
+    return user, _viewer(user, assignments, current_group)
+
+
+def load_signed_in_user(session_id: str) -> User | None:
+    """Flask-Login's loader. The session id carries a version, so old cookies can be revoked
+    (``accounts.services``); the person's roles and current group come in the same query and are
+    kept for ``request_viewer``."""
+    parsed = account_services.parse_session_id(session_id)
+    if parsed is None:
+        return None
+    user_id, version = parsed
+    loaded = person_with_viewer(user_id)
+    if loaded is None or not account_services.session_is_current(loaded[0], version):
+        return None
+    user, g.viewer = loaded
+    return user
+
+
 def request_viewer() -> Viewer:
-    """The signed-in person's roles, loaded once per request and shared by views and the menu."""
-    if "viewer" not in g:
-        g.viewer = viewer_for(current_user)
-    return g.viewer
+    """The signed-in person's roles, loaded once per request (with the person herself, by
+    ``load_signed_in_user``) and shared by views and the menu."""
+    viewer = g.get("viewer")
+    # Someone else may have signed in during this request (``login_user`` without the loader).
+    if viewer is None or viewer.user_id != current_user.id:
+        viewer = g.viewer = viewer_for(current_user)
+    return viewer

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from sqlalchemy import exists, select
+from sqlalchemy import bindparam, exists, select
 
 from course_app.accounts.models import User
 from course_app.core.db import db, utcnow
@@ -154,18 +154,20 @@ def is_platform_admin(user: User) -> bool:
     return any(assignment.role == Role.PLATFORM_ADMIN for assignment in roles_of(user))
 
 
+# Built once (every group page and dashboard asks), the group and the moment bound per call.
+_CURRENT_MEMBERS = (
+    select(User)
+    .join(GroupMembership, GroupMembership.user_id == User.id)
+    .where(
+        GroupMembership.group_id == bindparam("group_id"),
+        GroupMembership.current_at(bindparam("moment")),
+        User.deactivated_at.is_(None),
+    )
+    .order_by(User.name, User.id)
+)
+
+
 def current_members(group: LeaderGroup, at: dt.datetime | None = None) -> list[User]:
     """Active people whose membership of the group is in force now (or at ``at``)."""
     moment = at or utcnow()
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(GroupMembership, GroupMembership.user_id == User.id)
-            .where(
-                GroupMembership.group_id == group.id,
-                GroupMembership.current_at(moment),
-                User.deactivated_at.is_(None),
-            )
-            .order_by(User.name, User.id)
-        )
-    )
+    return list(db.session.scalars(_CURRENT_MEMBERS, {"group_id": group.id, "moment": moment}))

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from course_app.accounts.models import User
 from course_app.cohorts.models import Enrolment
@@ -422,23 +422,48 @@ def save_meeting_note(
     return note
 
 
-def answers_to_retired_questions(
-    enrolment: Enrolment, lesson_ids: list[int]
-) -> list[tuple[Block, ReflectionAnswer]]:
-    """The leader's own answers to questions since retired from these lessons (one query)."""
+@dataclass(frozen=True)
+class ModuleAnswers:
+    by_block: dict[int, ReflectionAnswer]  # answers to the lessons' questions, by block id
+    retired: list[tuple[Block, ReflectionAnswer]]  # to questions since retired, in course order
+    group_names: dict[int, str]  # the groups these answers are shared with
+
+
+# Every module page asks: built once, the enrolment and the lessons bound per call, so SQLAlchemy
+# finds it in its compiled cache without building and hashing it again.
+_MODULE_ANSWERS = (
+    select(Block, ReflectionAnswer, LeaderGroup.name)
+    .join(ReflectionAnswer, ReflectionAnswer.block_id == Block.id)
+    .outerjoin(LeaderGroup, LeaderGroup.id == ReflectionAnswer.shared_group_id)
+    .where(
+        ReflectionAnswer.enrolment_id == bindparam("enrolment_id"),
+        Block.lesson_id.in_(bindparam("lesson_ids", expanding=True)),
+    )
+    .order_by(Block.lesson_id, Block.position, Block.id)
+)
+
+
+def module_answers(
+    enrolment: Enrolment, lesson_ids: list[int], question_ids: Iterable[int]
+) -> ModuleAnswers:
+    """The leader's own answers in these lessons, in one query: those to the lessons' questions
+    (``question_ids``), those to questions an author has since retired from the lessons (still
+    hers, shown read-only), and the names of the groups they are shared with."""
     if not lesson_ids:
-        return []
-    rows = db.session.execute(
-        select(Block, ReflectionAnswer)
-        .join(ReflectionAnswer, ReflectionAnswer.block_id == Block.id)
-        .where(
-            ReflectionAnswer.enrolment_id == enrolment.id,
-            Block.lesson_id.in_(lesson_ids),
-            Block.retired_at.is_not(None),
-        )
-        .order_by(Block.lesson_id, Block.position, Block.id)
-    ).all()
-    return [(block, answer) for block, answer in rows]
+        return ModuleAnswers({}, [], {})
+    parameters = {"enrolment_id": enrolment.id, "lesson_ids": lesson_ids}
+    rows = db.session.execute(_MODULE_ANSWERS, parameters).all()
+    questions = set(question_ids)
+    by_block = {block.id: answer for block, answer, _ in rows if block.id in questions}
+    return ModuleAnswers(
+        by_block=by_block,
+        retired=[(block, answer) for block, answer, _ in rows if block.retired_at is not None],
+        group_names={
+            answer.shared_group_id: name
+            for block, answer, name in rows
+            if block.id in by_block and answer.shared_group_id is not None and name is not None
+        },
+    )
 
 
 def own_answers(enrolment: Enrolment) -> list[tuple[Module, Lesson, Block, ReflectionAnswer]]:

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from course_app.accounts.models import User
@@ -235,14 +235,18 @@ def followed_groups(viewer: Viewer, *, today: dt.date) -> list[OrganisationGroup
 # --- one group's dashboard -----------------------------------------------------------------------
 
 
+# Built once (every group dashboard and its CSV ask), the id bound per call.
+_GROUP = (
+    select(LeaderGroup)
+    .where(LeaderGroup.id == bindparam("group_id"))
+    .options(joinedload(LeaderGroup.organisation))
+)
+
+
 def followed_group(viewer: Viewer, group_id: int) -> LeaderGroup:
     """The group, when the person may see its members' progress. Otherwise ``NotFound``, exactly as for
     a group that does not exist, so that ids cannot be probed."""
-    group = db.session.scalar(
-        select(LeaderGroup)
-        .where(LeaderGroup.id == group_id)
-        .options(joinedload(LeaderGroup.organisation))
-    )
+    group = db.session.scalar(_GROUP, {"group_id": group_id})
     if group is None or not viewer.may_see_member_progress(group):
         raise NotFound(_l("Ledergruppen findes ikke."))
     return group

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from flask_babel import format_date, ngettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from course_app.cohorts.models import Cohort, Enrolment
@@ -44,13 +44,19 @@ OPEN = ModuleRelease(True)
 RECORDED = ModuleRelease(True, recorded=True)
 
 
+# Every leader page asks for both. Built once with the id bound per call, so SQLAlchemy finds
+# them in its compiled cache without building and hashing them again.
+_ROUND_RULES = select(CohortRelease).where(CohortRelease.cohort_id == bindparam("cohort_id"))
+_UNLOCKED = select(ModuleUnlock.module_id).where(
+    ModuleUnlock.enrolment_id == bindparam("enrolment_id")
+)
+
+
 def release_plan(cohort: Cohort, modules: Iterable[Module]) -> dict[int, ReleaseRule]:
     """Each module's rule in this round: the round's own where it has one, else the course's."""
     overrides = {
         row.module_id: row.rule
-        for row in db.session.scalars(
-            select(CohortRelease).where(CohortRelease.cohort_id == cohort.id)
-        )
+        for row in db.session.scalars(_ROUND_RULES, {"cohort_id": cohort.id})
     }
     return {
         module.id: rule_from_data(overrides.get(module.id, module.release)) for module in modules
@@ -78,11 +84,7 @@ def open_by_rule(
 
 
 def unlocked_module_ids(enrolment: Enrolment) -> set[int]:
-    return set(
-        db.session.scalars(
-            select(ModuleUnlock.module_id).where(ModuleUnlock.enrolment_id == enrolment.id)
-        )
-    )
+    return set(db.session.scalars(_UNLOCKED, {"enrolment_id": enrolment.id}))
 
 
 def module_releases(

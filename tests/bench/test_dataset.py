@@ -17,9 +17,10 @@ from sqlalchemy import Engine, func, select
 
 from bench import sizes, texts
 from bench.dataset import COURSE_SLUG, Counts, DatasetError, generate
+from bench.round_dataset import PSEUDONYM_KEY
 from course_app import create_app
 from course_app.accounts.models import User
-from course_app.cohorts.models import Enrolment
+from course_app.cohorts.models import Cohort, Enrolment
 from course_app.core import migrate
 from course_app.core.db import db, make_engine, utcnow
 from course_app.core.i18n import today_local
@@ -29,6 +30,7 @@ from course_app.courses.models import (
     Course,
     Lesson,
     Module,
+    ModuleMode,
     PublicationStatus,
 )
 from course_app.organisations.access import viewer_for
@@ -49,6 +51,13 @@ from course_app.reflections.models import (
 )
 from course_app.reports.options import ReportFilters, report_options, report_scope
 from course_app.reports.programme import programme_report
+from course_app.schedule.event_models import Event, EventKind
+from course_app.self_assessment import round_tools
+from course_app.self_assessment.models import MeasurementPoint
+from course_app.self_assessment.results import my_results, results_for_aggregates
+from course_app.self_assessment.taking import start_or_resume
+from course_app.service_check.models import ServiceCheckBooking, ServiceCheckSlot
+from course_app.workshops.models import TableSeat, WorkshopSettings, WorkshopSignup
 from tests.helpers import sign_in
 
 XS = sizes.SIZES["XS"]
@@ -483,5 +492,119 @@ def test_programme_report_counts_not_started_rows_as_no_row(s, tmp_path):
         first_row = modules_table.split("<tbody>", 1)[1].split("</tr>", 1)[0]
         shown = tuple(int(n) for n in re.findall(r'<td class="numeric">(\d+)', first_row))
         assert shown == (enrolled, started, done)
+    finally:
+        db.engine(app).dispose()
+
+
+# -- the round around the course: calendar, workshops, service check, competence wheel -------------------
+
+
+def test_s_calendar_has_the_round_events_and_a_meeting_per_group_and_question_set(s):
+    events = s.rows(select(Event.kind, Event.number, Event.group_id, Event.module_id))
+    kinds = Counter(kind for kind, _number, _group, _module in events)
+    group_modules = s.scalar(
+        select(func.count()).select_from(Module).where(Module.mode == ModuleMode.GROUP)
+    )
+    assert kinds == {
+        EventKind.KICKOFF: 1,
+        EventKind.WORKSHOP: 2,
+        EventKind.SERVICE_CHECK: 1,
+        EventKind.ROUND_END: 1,
+        EventKind.LEADER_MEETING: S.groups * group_modules,
+    }
+    assert {number for kind, number, _g, _m in events if kind == EventKind.WORKSHOP} == {1, 2}
+    meetings = {(group, module) for kind, _n, group, module in events if group is not None}
+    assert len(meetings) == S.groups * group_modules
+
+
+def test_s_workshop_seats_keep_the_hard_rules_and_only_seat_who_comes(s):
+    for event_id, over in s.rows(
+        select(Event.id, Event.number == 1).where(Event.kind == EventKind.WORKSHOP)
+    ):
+        coming = {
+            user_id
+            for (user_id,) in s.rows(
+                select(WorkshopSignup.user_id).where(
+                    WorkshopSignup.event_id == event_id, WorkshopSignup.coming.is_(True)
+                )
+            )
+        }
+        seats = s.rows(
+            select(TableSeat.table_number, TableSeat.published_table, User.organisation_id)
+            .join(User, User.id == TableSeat.user_id)
+            .where(TableSeat.event_id == event_id)
+        )
+        assert len(seats) == len(coming) > 0
+        tables: dict[int, Counter] = defaultdict(Counter)
+        for table, published, organisation in seats:
+            assert published == table  # published, nobody moved since
+            tables[table][organisation] += 1
+        for table, sides in tables.items():
+            assert 4 <= sum(sides.values()) <= 6, (table, sides)
+            assert len(sides) == 2 and min(sides.values()) >= 2, (table, sides)
+        settings = s.scalar(
+            select(WorkshopSettings.published_at).where(WorkshopSettings.event_id == event_id)
+        )
+        assert settings is not None
+        attended = s.rows(
+            select(WorkshopSignup.attended).where(
+                WorkshopSignup.event_id == event_id, WorkshopSignup.coming.is_(True)
+            )
+        )
+        assert all((came is not None) == over for (came,) in attended)
+    # The leader the benchmark signs in comes to both and sits at a table.
+    assert s.scalar(select(func.count()).select_from(TableSeat).where(TableSeat.user_id == 1)) == 2
+
+
+def test_s_bookings_are_one_per_slot_and_leader_with_a_supporter_of_her_organisation(s):
+    rows = s.rows(
+        select(
+            ServiceCheckBooking.slot_id,
+            ServiceCheckBooking.user_id,
+            User.organisation_id,
+            RoleAssignment.organisation_id,
+        )
+        .join(ServiceCheckSlot, ServiceCheckSlot.id == ServiceCheckBooking.slot_id)
+        .join(User, User.id == ServiceCheckBooking.user_id)
+        .join(
+            RoleAssignment,
+            (RoleAssignment.user_id == ServiceCheckSlot.supporter_id)
+            & (RoleAssignment.role == Role.SUPPORTER),
+        )
+    )
+    assert len(rows) == S.leaders * 3 // 10
+    assert len({slot for slot, *_ in rows}) == len({user for _s, user, *_ in rows}) == len(rows)
+    assert all(leader_org == supporter_org for _s, _u, leader_org, supporter_org in rows)
+    slots = s.scalar(select(func.count()).select_from(ServiceCheckSlot))
+    assert slots > len(rows)  # free times left to book
+
+
+def test_s_wheel_responses_are_found_by_the_app_under_the_benchmarks_key(s, tmp_path):
+    """The responses were written directly: the app's own services must read them as theirs."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "x",
+            "DATABASE_URL": s.url,
+            "ASSESSMENT_PSEUDONYM_KEY": PSEUDONYM_KEY,
+        },
+        instance_path=str(tmp_path),
+    )
+    try:
+        with app.app_context():
+            cohort = db.session.get(Cohort, 1)
+            tool = round_tools.tool_of(cohort)
+            assert tool is not None and tool.assessment is not None
+            assessment = tool.assessment
+            leader = db.session.get(User, 1)  # completed the start measurement
+            assert [result.point for result in my_results(leader, assessment)] == [
+                MeasurementPoint.START
+            ]
+            begun = db.session.get(User, 4)  # begun, a third answered
+            taking = start_or_resume(begun, cohort, assessment, "start", utcnow())
+            assert 0 < taking.answered < taking.total and taking.next_page is not None
+            db.session.rollback()
+            results = results_for_aggregates(assessment, [cohort.id])
+            assert len(results) == S.leaders * 3 // 5
     finally:
         db.engine(app).dispose()

@@ -1,39 +1,88 @@
 """Statement budgets of the key pages, measured the way ``python -m bench cost`` measures them: one
 real HTTP request each, every statement counted. The counts must not grow with the size of a leader
-group, the number of people or the size of the course (no query per member, module or lesson)."""
+group, the number of people or the size of the course (no query per member, module or lesson), nor
+with the round around it: its events, workshop answers and seats, service-check slots and bookings,
+competence-wheel responses, or a leader's own measurements."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import pytest
 from sqlalchemy import func, select
 
 from bench import cost, scenarios
 from bench.dataset import generate
+from bench.round_dataset import PSEUDONYM_KEY
 from bench.sizes import Size
-from course_app.cohorts.models import Enrolment
+from course_app.cohorts.models import Cohort, Enrolment
 from course_app.core.db import db
-from course_app.courses.models import Block, BlockType, Lesson, PublicationStatus
-from course_app.organisations.models import GroupMembership
+from course_app.courses.models import (
+    Block,
+    BlockType,
+    Lesson,
+    Module,
+    ModuleMode,
+    PublicationStatus,
+)
+from course_app.organisations.models import GroupMembership, LeaderGroup
 from course_app.reflections.models import AnswerStatus, Comment, ReflectionAnswer, Visibility
+from course_app.schedule.event_models import Event, EventKind
+from course_app.self_assessment.models import (
+    AssessmentAnswer,
+    AssessmentResponse,
+    MeasurementPoint,
+)
+from course_app.self_assessment.pseudonyms import pseudonym
 
 # The most statements one request of each page may send (today's counts; the course outline comes
 # from the process's memory after the first request).
 # Leader pages read the round's release plan and the leader's unlocks (+2); marking a lesson done reads
 # the plan again after the change, because finishing a module can open the ones that wait for it.
 BUDGETS = {
-    "leader: dashboard": 8,  # + the round's coming events (one query for every round)
-    "leader: module page": 11,
+    # + the round's coming events (one query for every round); with her group's meeting among them,
+    # one more for its group (``Event.group`` is lazy; she sees only her own group's meetings: once)
+    "leader: dashboard": 7,
+    "leader: module page": 6,
     "leader: save reflection": 8,
     "leader: mark done": 11,
     # + the next meeting's date and place, and (a chair) whether its organisation is in the round
-    "leader: group page": 11,
-    "facilitator: group dashboard": 9,
-    "chair: reflections review": 8,  # 7, and one more for the comments when there are any
-    "facilitator: group CSV export": 9,
-    "coordinator: programme report": 11,  # +2 for the course over time: the plan, lessons per day
-    "admin: edit lesson": 9,
-    cost.PROGRESS_EXPORT: 8,
+    "leader: group page": 9,
+    "facilitator: group dashboard": 7,
+    "chair: reflections review": 5,  # 4, and one more for the comments when there are any
+    "facilitator: group CSV export": 7,
+    "coordinator: programme report": 9,  # +2 for the course over time: the plan, lessons per day
+    "admin: edit lesson": 7,
+    cost.PROGRESS_EXPORT: 6,
+    # The round around the course (issue 15, point 5).
+    "leader: calendar": 6,
+    # her access (facilitator? enrolled?), the settings, her answer, her table and its people, the
+    # preparation module
+    "leader: workshop page": 11,
+    "leader: service check": 4,
+    "leader: competence wheel": 7,
+    "leader: her wheel": 8,  # the wheel's areas are read twice: to draw it and to check it has three
+    "coordinator: rounds list": 4,
+    # the round, its organisations and course, the release plan, the enrolment form's lists, the
+    # enrolled count, the competence wheel
+    "coordinator: round page": 10,
+    "coordinator: round calendar": 6,
+    # the planner's input (the corresponding areas, workshop 1 and its seats) is read twice: for the
+    # evaluation and for the tables' explanations
+    "coordinator: table plan": 14,
+    # Published: the round, its organisations, the assessment, every response's scores and goal
+    # scores, the directory, the wheel's areas, the goals. In the bench's running round (day 60) the
+    # start averages are not published yet (they wait for the end measurement to open): 4, the page
+    # says when they will be. The published page: test_published_averages_read_every_response_….
+    "coordinator: wheel averages": 13,
+    "coordinator: service check counts": 5,
+    "supporter: slots in the round": 3,
 }
+
+AVERAGES = "coordinator: wheel averages"
+# The averages page once the start averages are published (the round's end measurement has opened):
+# every completed response of the round is read and aggregated, in a fixed number of statements.
+PUBLISHED = f"{AVERAGES} (published)"
 
 SMALL = Size("budget-small", leaders=20, organisations=2, group_size=5)
 LARGE = Size("budget-large", leaders=100, organisations=2, group_size=50)
@@ -96,7 +145,95 @@ def _share_and_comment_everything(app) -> None:
         db.session.commit()
 
 
-def _costs(url: str, size: Size, *, extra_lessons: int = 0) -> dict[str, cost.Cost]:
+def _grow_calendar(app, extra_groups: int) -> None:
+    """More leader groups in the round's organisations (nobody in them yet), each with its meetings
+    in the round's calendar: more events, and more groups for the averages to list."""
+    with app.app_context():
+        organisations = sorted(set(db.session.scalars(select(LeaderGroup.organisation_id))))
+        meeting_modules = db.session.scalars(
+            select(Module.id).where(Module.mode == ModuleMode.GROUP).order_by(Module.position)
+        ).all()
+        day = dt.datetime.now(dt.UTC) + dt.timedelta(days=20)
+        for number in range(1, extra_groups + 1):
+            group = LeaderGroup(
+                organisation_id=organisations[number % len(organisations)],
+                name=f"Ekstra ledergruppe {number}",
+            )
+            db.session.add(group)
+            db.session.flush()
+            for index, module_id in enumerate(meeting_modules):
+                starts = day + dt.timedelta(days=number + 40 * index)
+                db.session.add(
+                    Event(
+                        cohort_id=scenarios.COHORT_ID,
+                        kind=EventKind.LEADER_MEETING,
+                        group_id=group.id,
+                        module_id=module_id,
+                        title=f"Ledermøde {index + 1}",
+                        starts_at=starts,
+                        ends_at=starts + dt.timedelta(hours=2),
+                    )
+                )
+        db.session.commit()
+
+
+def _measure_often(app, fixture: scenarios.Fixture, times: int) -> None:
+    """``times`` løbende measurements completed by the leader the benchmark signs in (leader 1), on
+    top of her start measurement: her wheel and overview then have more of her own results."""
+    with app.app_context():
+        start = db.session.scalar(
+            select(AssessmentResponse).where(
+                AssessmentResponse.pseudonym == pseudonym(1, fixture.assessment_id, PSEUDONYM_KEY),
+                AssessmentResponse.point == MeasurementPoint.START,
+            )
+        )
+        assert start is not None and start.completed_on is not None, "leader 1 did the start"
+        values = db.session.execute(
+            select(AssessmentAnswer.item_id, AssessmentAnswer.value).where(
+                AssessmentAnswer.response_id == start.id
+            )
+        ).all()
+        for sequence in range(1, times + 1):
+            response = AssessmentResponse(
+                pseudonym=start.pseudonym,
+                assessment_id=start.assessment_id,
+                cohort_id=start.cohort_id,
+                point=MeasurementPoint.ADHOC,
+                sequence=sequence,
+                organisation_id=start.organisation_id,
+                area_id=start.area_id,
+                group_id=start.group_id,
+                completed_on=start.completed_on + dt.timedelta(days=sequence),
+            )
+            db.session.add(response)
+            db.session.flush()
+            db.session.add_all(
+                AssessmentAnswer(
+                    response_id=response.id, item_id=item_id, value=min(5, value + sequence % 2)
+                )
+                for item_id, value in values
+            )
+        db.session.commit()
+
+
+def _publish_start_averages(app) -> None:
+    """The round's last day in ten days: its end measurement has opened, so the start averages are
+    published (over the start measurements completed before that day: all of them)."""
+    with app.app_context():
+        cohort = db.session.get(Cohort, scenarios.COHORT_ID)
+        cohort.ends_on = dt.date.today() + dt.timedelta(days=10)
+        db.session.commit()
+
+
+def _costs(
+    url: str,
+    size: Size,
+    *,
+    extra_lessons: int = 0,
+    extra_groups: int = 0,
+    own_measurements: int = 1,
+) -> dict[str, cost.Cost]:
+    """Every endpoint's cost, and (``PUBLISHED``) the averages page's once they are published."""
     generate(url, size, seed=7)
     app = cost.cost_app(url)
     try:
@@ -104,15 +241,30 @@ def _costs(url: str, size: Size, *, extra_lessons: int = 0) -> dict[str, cost.Co
         _share_and_comment_everything(app)
         if extra_lessons:
             _grow_course(app, fixture.module_key, extra_lessons)
-        return cost.measure_endpoints(app, fixture)
+        if extra_groups:
+            _grow_calendar(app, extra_groups)
+        _measure_often(app, fixture, own_measurements)
+        costs = cost.measure_endpoints(app, fixture)
+        _publish_start_averages(app)
+        costs[PUBLISHED] = cost.measure_endpoints(app, fixture, (AVERAGES,))[AVERAGES]
+        return costs
     finally:
         db.engine(app).dispose()
 
 
 @pytest.fixture(scope="module")
 def measured(database_factory) -> tuple[dict[str, cost.Cost], dict[str, cost.Cost]]:
+    # The generator scales the round with the people: LARGE has five times the workshop answers and
+    # seats, service-check slots and bookings, and wheel responses of SMALL; 12 more groups give it
+    # 24 more leader meetings, and the signed-in leader has four løbende measurements, not one.
     small = _costs(database_factory.create(), SMALL)
-    large = _costs(database_factory.create(), LARGE, extra_lessons=12)
+    large = _costs(
+        database_factory.create(),
+        LARGE,
+        extra_lessons=12,
+        extra_groups=12,
+        own_measurements=4,
+    )
     return small, large
 
 
@@ -122,8 +274,18 @@ def test_statement_budget_holds_and_does_not_grow(measured, endpoint: str) -> No
     assert small[endpoint].status in (200, 302), small[endpoint]
     assert large[endpoint].status in (200, 302), large[endpoint]
     assert small[endpoint].statements <= BUDGETS[endpoint], small[endpoint]
-    # Groups of 5 vs 50, 20 vs 100 people, a course with 12 more lessons: the same statements.
+    # Groups of 5 vs 50, 20 vs 100 people, a course with 12 more lessons, a round with more events,
+    # answers, seats, slots, bookings and responses: the same statements.
     assert large[endpoint].statements == small[endpoint].statements
+
+
+def test_published_averages_read_every_response_in_the_same_statements(measured) -> None:
+    small, large = measured
+    assert small[PUBLISHED].status == large[PUBLISHED].status == 200
+    assert small[PUBLISHED].statements <= BUDGETS[AVERAGES], small[PUBLISHED]
+    # Five times the responses (and 12 more leader groups to slice by): the same statements.
+    assert large[PUBLISHED].statements == small[PUBLISHED].statements
+    assert large[PUBLISHED].rows > small[PUBLISHED].rows
 
 
 def test_every_benchmarked_page_has_a_budget() -> None:
