@@ -376,6 +376,7 @@ def upcoming_for_leader(
             Event.ends_at > now,
             (Event.kind != EventKind.LEADER_MEETING) | own_group,
         )
+        .options(joinedload(Event.group))  # the line names her group's meetings
         .order_by(Event.starts_at, Event.id)
     )
     upcoming: dict[int, list[Event]] = {}

@@ -102,8 +102,8 @@ class MoveForm(VersionedForm):
     table = WholeNumberField(
         _l("Bord"),
         validators=[
-            InputRequired(_l("Vælg et bord.")),
-            NumberRange(1, MOST_TABLES + 1, _l("Vælg et bord fra listen.")),
+            InputRequired(_l("Skriv bordets nummer.")),
+            NumberRange(1, MOST_TABLES + 1, _l("Skriv nummeret på et bord i planen.")),
         ],
     )
     submit = SubmitField(_l("Flyt"))

@@ -52,21 +52,31 @@ class PlanPage:
         return [violation for violation in self.evaluation.violations if violation.table is None]
 
     @property
-    def table_numbers(self) -> list[int]:
-        """The tables a person can be moved to: the plan's and one new."""
-        highest = max((table.number for table in self.tables), default=0)
-        return list(range(1, highest + 2))
+    def new_table(self) -> int:
+        """The number a person moved to a new table gets: one past the plan's highest (tables are
+        numbered 1…n, so that is their count plus one)."""
+        return len(self.tables) + 1
 
 
 def build(event: Event) -> PlanPage:
+    """The page's data with the planner's input read once (the evaluation and the explanations
+    share it) and the people read with the attendees (only those seated but no longer coming are
+    read apart)."""
     settings = tables.settings_of(event)
     seats = tables.seats_of(event)
     coming = roster.coming(event)
-    coming_ids = {person.user_id for person in coming}
+    people = {person.user_id: person for person in coming}
+    coming_ids = set(people)
     seated_ids = {seat.user_id for seat in seats}
-    people = {person.user_id: person for person in roster.people(seated_ids)}
-    evaluation = tables.evaluate(event, settings, seats, coming) if seats else None
-    explained = tables.explained_tables(event, settings, seats, coming) if seats else {}
+    people.update((person.user_id, person) for person in roster.people(seated_ids - coming_ids))
+    evaluation, explained = None, {}
+    if seats:
+        request = tables.plan_request(event, settings, coming)
+        evaluation = tables.evaluate(request, seats)
+        explained = tables.explained_tables(request, seats)
+    violations_at: dict[int | None, list[Violation]] = {}
+    for violation in evaluation.violations if evaluation else ():
+        violations_at.setdefault(violation.table, []).append(violation)
     by_table: dict[int, list[Seat]] = {}
     for seat in seats:
         moved = settings.published_at is not None and seat.published_table != seat.table_number
@@ -76,7 +86,7 @@ def build(event: Event) -> PlanPage:
             number,
             sorted(members, key=lambda seat: (seat.person.organisation, seat.person.name)),
             explained.get(number),
-            [v for v in (evaluation.violations if evaluation else ()) if v.table == number],
+            violations_at.get(number, []),
         )
         for number, members in sorted(by_table.items())
     ]

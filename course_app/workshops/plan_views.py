@@ -114,7 +114,7 @@ def move_person(event_id: int):
     form = MoveForm()
     person_id = form.person_id()
     if not form.validate() or person_id is None:
-        flash(_("Flytningen blev ikke gemt: vælg et bord fra listen."), "error")
+        flash(_("Flytningen blev ikke gemt: skriv bordets nummer som et helt tal."), "error")
         return _render(event_id, 400)
     try:
         moved = tables.move(

@@ -48,7 +48,7 @@ def publish(
         raise ServiceError(
             _l("Der er ingen bordplan at offentliggøre endnu. Lav et forslag først.")
         )
-    evaluation = tables.evaluate(event, settings, seats, roster.coming(event))
+    evaluation = tables.evaluate(tables.plan_request(event, settings, roster.coming(event)), seats)
     if evaluation.violations and not despite_violations:
         raise ServiceError(
             _l(

@@ -246,7 +246,7 @@ def move(
         raise ServiceError(_l("Personen er ikke tilmeldt workshoppen."))
     highest = max((seat.table_number for seat in seats.values()), default=0)
     if not 1 <= table_number <= highest + 1:
-        raise ServiceError(_l("Vælg et bord mellem 1 og %(highest)d.", highest=highest + 1))
+        raise ServiceError(_l("Skriv et bordnummer fra 1 til %(highest)d.", highest=highest + 1))
     claim_version(event, seen_version, actor, now)
     seat = seats.get(user_id)
     before = None if seat is None else seat.table_number
@@ -279,22 +279,17 @@ def seats_of(event: Event) -> list[TableSeat]:
     )
 
 
-def evaluate(
-    event: Event, settings: WorkshopSettings, seats: list[TableSeat], coming: list[Person]
-) -> Evaluation:
+def evaluate(request: PlanRequest, seats: list[TableSeat]) -> Evaluation:
     """The hard rules the plan as it stands breaks, and its soft scores."""
     tables: dict[int, list[int]] = {}
     for seat in seats:
         tables.setdefault(seat.table_number, []).append(seat.user_id)
     ordered = [tables[number] for number in sorted(tables)]
-    return evaluate_plan(plan_request(event, settings, coming), ordered)
+    return evaluate_plan(request, ordered)
 
 
-def explained_tables(
-    event: Event, settings: WorkshopSettings, seats: list[TableSeat], coming: list[Person]
-) -> dict[int, ExplainedTable]:
+def explained_tables(request: PlanRequest, seats: list[TableSeat]) -> dict[int, ExplainedTable]:
     """Each table's explanation ("Børn og unge ↔ Dagtilbud og skole"), for the seats as they are."""
-    request = plan_request(event, settings, coming)
     population = scoring.index(request)
     position = {attendee.id: index for index, attendee in enumerate(population.attendees)}
     tables: dict[int, list[int]] = {}

@@ -40,9 +40,8 @@ from course_app.self_assessment.pseudonyms import pseudonym
 # Leader pages read the round's release plan and the leader's unlocks (+2); marking a lesson done reads
 # the plan again after the change, because finishing a module can open the ones that wait for it.
 BUDGETS = {
-    # + the round's coming events (one query for every round); with her group's meeting among them,
-    # one more for its group (``Event.group`` is lazy; she sees only her own group's meetings: once)
-    "leader: dashboard": 7,
+    # + the round's coming events with her group's name (one query for every round)
+    "leader: dashboard": 6,
     "leader: module page": 6,
     "leader: save reflection": 8,
     "leader: mark done": 11,
@@ -67,9 +66,9 @@ BUDGETS = {
     # enrolled count, the competence wheel
     "coordinator: round page": 10,
     "coordinator: round calendar": 6,
-    # the planner's input (the corresponding areas, workshop 1 and its seats) is read twice: for the
-    # evaluation and for the tables' explanations
-    "coordinator: table plan": 14,
+    # the settings, seats and attendees; the planner's input (the corresponding areas, workshop 1 and
+    # its seats) read once for the evaluation and the tables' explanations
+    "coordinator: table plan": 10,
     # Published: the round, its organisations, the assessment, every response's scores and goal
     # scores, the directory, the wheel's areas, the goals. In the bench's running round (day 60) the
     # start averages are not published yet (they wait for the end measurement to open): 4, the page

@@ -114,16 +114,13 @@ def test_a_plan_for_the_world_keeps_every_hard_rule(everyone_coming, session):
         counts = Counter(organisation_of[user_id] for user_id in members)
         assert counts[world.albertslund.id] >= 2 and counts[world.glostrup.id] >= 2
     settings = tables.settings_of(world.ws1)
-    evaluation = tables.evaluate(
-        world.ws1, settings, tables.seats_of(world.ws1), roster.coming(world.ws1)
-    )
+    request = tables.plan_request(world.ws1, settings, roster.coming(world.ws1))
+    evaluation = tables.evaluate(request, tables.seats_of(world.ws1))
     assert evaluation.violations == ()
     assert evaluation.scores.area_matched > 0
     assert settings.version == 1 and settings.planned_at is not None and settings.seed == 7
     # Every table says which corresponding areas meet there.
-    explained = tables.explained_tables(
-        world.ws1, settings, tables.seats_of(world.ws1), roster.coming(world.ws1)
-    )
+    explained = tables.explained_tables(request, tables.seats_of(world.ws1))
     assert sorted(explained) == sorted(found)
     assert any("↔" in meeting for table in explained.values() for meeting in table.meetings)
 
@@ -265,7 +262,7 @@ def test_a_table_out_of_range_is_refused(everyone_coming, session, table):
     version = version_of(world.ws1)
     if table == "new+1":
         table = len(tables_of(world.ws1)) + 2
-    with pytest.raises(ServiceError, match="Vælg et bord mellem 1 og"):
+    with pytest.raises(ServiceError, match="Skriv et bordnummer fra 1 til"):
         move(world, next(iter(before)), table)
     assert seating(world.ws1) == before and version_of(world.ws1) == version
 

@@ -311,7 +311,12 @@ def _forged_cases(world: JointWorld) -> list[tuple[str, dict[str, str], int, str
         ("/bordplan/flyt", {"person": "\x00", "table": "1"}, 400, bad_move),
         ("/bordplan/flyt", {"person": someone, "table": "99999999999999999999"}, 400, bad_move),
         ("/bordplan/flyt", {"person": someone, "table": "1\x00"}, 400, bad_move),
-        ("/bordplan/flyt", {"person": someone, "table": "40"}, 400, "Vælg et bord mellem 1 og"),
+        (
+            "/bordplan/flyt",
+            {"person": someone, "table": "40"},
+            400,
+            "Skriv et bordnummer fra 1 til",
+        ),
         ("/bordplan/flyt", {"person": someone, "table": "2", "version": "abc"}, 409, changed),
         ("/bordplan/forslag", {**settings, "version": "abc"}, 409, changed),
         (
@@ -478,6 +483,20 @@ def test_the_plan_page_takes_the_same_number_of_queries_for_10_or_40_attendees(
     assert response.status_code == 200
     assert "Ekstra Glostrup 14" in response.get_data(as_text=True)
     assert large.count == small.count, large.statements
+    assert_move_choices_once(response.get_data(as_text=True), seated=40)
+
+
+def assert_move_choices_once(html: str, *, seated: int) -> None:
+    """Each seated person's move form names her table by number; the table numbers are offered once,
+    in the page's one list (an existing table or one new), so the page grows with people plus tables,
+    not with people times tables."""
+    forms = re.findall(r'<form[^>]*class="move-form".*?</form>', html, re.S)
+    assert len(forms) == seated
+    assert all('list="bordnumre"' in form and "<option" not in form for form in forms)
+    tables_in_plan = len(re.findall(r'<h3 id="bord-\d+"', html))
+    choices = re.search(r'<datalist id="bordnumre">(.*?)</datalist>', html, re.S)
+    assert choices is not None
+    assert choices.group(1).count("<option") == tables_in_plan + 1
 
 
 # The fuzz test's fixed values, without its megabyte strings (this test posts each to each field).
