@@ -1,4 +1,5 @@
-"""The results at a glance: one line per size and database from the JSON reports, in docs."""
+"""The results at a glance, from the JSON reports, in docs: one line per size and database, and how
+every page holds from L to XL (50,000 leaders) on the same database."""
 
 from __future__ import annotations
 
@@ -33,5 +34,46 @@ def summary_table(folder: Path) -> str:
     return "\n".join(lines) + "\n\n✗: the target does not hold (yet); see the findings below.\n"
 
 
+XL_WITHIN = 1.5  # every page at XL within 1.5× of its L figure (issue 15)
+
+
+def scaling_table(folder: Path) -> str:
+    """Per endpoint, L against XL on each database both were run on: throughput and p95, and whether
+    XL's time per request (1 / throughput) stays within ``XL_WITHIN`` times L's."""
+    documents = {(d["size"], d["database"]): d for d in read_documents(folder, "bench-*-*.json")}
+    sections = []
+    for database in sorted({kind for _size, kind in documents}):
+        large, huge = documents.get(("L", database)), documents.get(("XL", database))
+        if large is None or huge is None:
+            continue
+        sizes = [d["machine"].get("database_size_mb") for d in (large, huge)]
+        lines = [huge["machine"]["database"] + ":"]
+        if None not in sizes:  # runs before the size was recorded have none
+            lines = [
+                f"{huge['machine']['database']}: the database holds {sizes[0]} MB at L and "
+                f"{sizes[1]} MB at XL."
+            ]
+        lines += [
+            "",
+            "| Endpoint | L req/s | XL req/s | L p95 | XL p95 | XL ÷ L, time per request "
+            f"(≤ {XL_WITHIN:g}) |",
+            "|---|---:|---:|---:|---:|---:|",
+        ]
+        for name, result in large["results"].items():
+            other = huge["results"].get(name)
+            if other is None or name.startswith("baseline") or not other["requests_per_second"]:
+                continue
+            slower = round(result["requests_per_second"] / other["requests_per_second"], 2)
+            mark = "✓" if slower <= XL_WITHIN else "✗"
+            lines.append(
+                f"| {name} | {result['requests_per_second']:g} | "
+                f"{other['requests_per_second']:g} | {result['p95_us'] / 1000:.1f} ms | "
+                f"{other['p95_us'] / 1000:.1f} ms | {slower:g} {mark} |"
+            )
+        sections.append("\n".join(lines) + "\n")
+    return "\n".join(sections) or "No run at both L and XL on one database yet.\n"
+
+
 def update_summary(folder: Path, markdown: Path) -> None:
     replace_section(markdown, "bench:summary", summary_table(folder))
+    replace_section(markdown, "bench:xl", scaling_table(folder))

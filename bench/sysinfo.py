@@ -56,9 +56,13 @@ def machine_description(database: str, *, load_tool: bool = True) -> dict[str, s
         with engine.connect() as connection:
             if engine.dialect.name == "sqlite":
                 server = "SQLite " + connection.scalar(text("select sqlite_version()"))
+                size_bytes = connection.scalar(
+                    text("select page_count * page_size from pragma_page_count, pragma_page_size")
+                )
             else:
                 server = connection.scalar(text("show server_version"))
                 server = f"PostgreSQL {server}"
+                size_bytes = connection.scalar(text("select pg_database_size(current_database())"))
     finally:
         engine.dispose()
     description: dict[str, str | int | float] = {
@@ -68,6 +72,7 @@ def machine_description(database: str, *, load_tool: bool = True) -> dict[str, s
         "os": platform.platform(),
         "python": platform.python_version(),
         "database": server,
+        "database_size_mb": round((size_bytes or 0) / 2**20, 1),
         "gunicorn": version("gunicorn"),
         "flask": version("flask"),
         "sqlalchemy": version("sqlalchemy"),

@@ -13,6 +13,7 @@ from flask_login import login_required
 from course_app.core import spreadsheet
 from course_app.core.errors import NotAllowed, NotFound
 from course_app.core.i18n import today_local
+from course_app.core.paging import paged
 from course_app.core.url_values import query_id
 from course_app.courses.models import ModuleMode
 from course_app.organisations.access import request_viewer
@@ -27,6 +28,10 @@ from course_app.reports.programme import ProgrammeReport, programme_report
 from course_app.schedule.models import NoticeReason
 
 bp = Blueprint("reports", __name__)
+
+# The report's group table is shown a page at a time: at 500 groups (one large municipality) or
+# thousands (every organisation of a platform) the whole table is long to read and slow to send.
+GROUPS_PER_PAGE = 100
 
 
 def _dashboard(group_id: int) -> services.GroupDashboard:
@@ -115,6 +120,7 @@ def programme():
     return render_template(
         "reports/programme.html",
         report=report,
+        groups=paged(report.by_group, request.args.get("grupper_side"), GROUPS_PER_PAGE),
         form=form,
         over_time=over_time,
         chart=chart_points(over_time.weeks) if over_time else [],

@@ -29,7 +29,7 @@ class VersionedForm(BaseForm):
     def seen_version(self) -> int:
         """The version the page showed; anything unreadable counts as outdated (-1)."""
         text = (self.version.data or "").strip()
-        return int(text) if text.isdigit() and len(text) < 10 else -1
+        return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else -1
 
 
 class PlanSettingsForm(VersionedForm):
@@ -110,7 +110,7 @@ class MoveForm(VersionedForm):
 
     def person_id(self) -> int | None:
         text = (self.person.data or "").strip()
-        return int(text) if text.isdigit() and len(text) < 10 else None
+        return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
 
 
 class PublishForm(VersionedForm):

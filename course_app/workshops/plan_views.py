@@ -47,7 +47,6 @@ def _render(event_id: int, status: int = 200, **forms):
             access=access,
             event=access.event,
             page=page,
-            move_form=MoveForm(formdata=None),
             **forms,
         ),
         status,

@@ -4,6 +4,8 @@ who never sees another organisation's rows, whatever the URL says."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+from html import unescape as html_unescape
 
 import pytest
 
@@ -14,6 +16,7 @@ from course_app.core.i18n import today_local
 from course_app.organisations import services as directory
 from course_app.organisations.access import viewer_for
 from course_app.organisations.models import Role
+from course_app.reports import views as report_views
 from course_app.reports.options import ReportFilters, report_options, report_scope
 from course_app.reports.programme import programme_report
 from course_app.reports.services import group_progress
@@ -256,3 +259,49 @@ def test_empty_states(client, session, world):
     html = client.get("/rapport").get_data(as_text=True)
     assert "Der er ikke oprettet et forløb for din organisation endnu" in html
     assert client.get("/rapport/eksport.csv").status_code == 200
+
+
+def _group_rows(html: str) -> list[str]:
+    """The group table's rows on one page, by name."""
+    table = html[
+        html.index('<caption id="ledergrupper-tabel">') : html.index(
+            "</table>", html.index('<caption id="ledergrupper-tabel">')
+        )
+    ]
+    return re.findall(r'<a href="/ledergrupper/\d+">([^<]+)</a>', table)
+
+
+def test_the_group_table_is_shown_a_page_at_a_time_with_the_filters_kept(
+    client, world, monkeypatch
+):
+    sign_in(client, world.admin.email)
+    module = world.course_module_id("modul-a")
+    everything = _group_rows(client.get(f"/rapport?module={module}").get_data(as_text=True))
+    assert len(everything) == 3  # Nord and Syd (Albertslund), Vest (Glostrup)
+    monkeypatch.setattr(report_views, "GROUPS_PER_PAGE", 2)
+    first = client.get(f"/rapport?module={module}").get_data(as_text=True)
+    assert _group_rows(first) == everything[:2]
+    assert "Viser ledergruppe 1–2 af 3 (side 1 af 2)." in first
+    next_link = re.search(r'<a rel="next" href="([^"]+)">Næste side</a>', first)
+    assert next_link and 'rel="prev"' not in first
+    url = html_unescape(next_link.group(1))
+    assert "grupper_side=2" in url and f"module={module}" in url and url.endswith("#ledergrupper")
+    second = client.get(url.split("#")[0]).get_data(as_text=True)
+    assert _group_rows(second) == everything[2:]
+    assert "Viser ledergruppe 3–3 af 3 (side 2 af 2)." in second
+    assert 'rel="prev"' in second and 'rel="next"' not in second
+    # The CSV holds every group, whatever page the report shows.
+    csv = client.get(f"/rapport/eksport.csv?module={module}&grupper_side=2").get_data(as_text=True)
+    assert all(name in csv for name in everything)
+
+
+@pytest.mark.parametrize(
+    ("requested", "page"),
+    [("0", 1), ("-1", 1), ("abc", 1), ("\x00", 1), ("²", 1), ("9" * 40, 1), ("3", 2), ("2", 2)],
+)
+def test_an_edited_page_number_shows_the_nearest_page(client, world, monkeypatch, requested, page):
+    monkeypatch.setattr(report_views, "GROUPS_PER_PAGE", 2)
+    sign_in(client, world.admin.email)
+    response = client.get("/rapport", query_string={"grupper_side": requested})
+    assert response.status_code == 200
+    assert f"(side {page} af 2)" in response.get_data(as_text=True)

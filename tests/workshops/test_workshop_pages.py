@@ -288,7 +288,7 @@ def test_a_closed_round_answers_403_with_a_message(planned, signed_in):
 # --- Forms: forged, stale and rejected ------------------------------------------------------------
 
 
-FORGED_CASES = 18
+FORGED_CASES = 21
 
 
 def _forged_cases(world: JointWorld) -> list[tuple[str, dict[str, str], int, str]]:
@@ -309,6 +309,10 @@ def _forged_cases(world: JointWorld) -> list[tuple[str, dict[str, str], int, str
         ("/bordplan/flyt", {"person": "99999999999999999999", "table": "1"}, 400, bad_move),
         ("/bordplan/flyt", {"person": "-3", "table": "1"}, 400, bad_move),
         ("/bordplan/flyt", {"person": "\x00", "table": "1"}, 400, bad_move),
+        # str.isdigit() accepts these, int() does not ("²") or reads another script's digit ("٣")
+        ("/bordplan/flyt", {"person": "²", "table": "1"}, 400, bad_move),
+        ("/bordplan/flyt", {"person": someone, "table": "2", "version": "²"}, 409, changed),
+        ("/bordplan/flyt", {"person": someone, "table": "2", "version": "٣"}, 409, changed),
         ("/bordplan/flyt", {"person": someone, "table": "99999999999999999999"}, 400, bad_move),
         ("/bordplan/flyt", {"person": someone, "table": "1\x00"}, 400, bad_move),
         (
