@@ -9,6 +9,7 @@ from sqlalchemy import (
     CheckConstraint,
     ColumnElement,
     ForeignKey,
+    Index,
     String,
     UniqueConstraint,
     and_,
@@ -143,6 +144,9 @@ class RoleAssignment(Base):
     __table_args__ = (
         UniqueConstraint("user_id", "role", "organisation_id", "course_id", "group_id"),
         CheckConstraint(SCOPE_MATCHES_ROLE, name="scope_matches_role"),
+        # Who holds a role for an organisation (its supporters, its coordinators): without it
+        # PostgreSQL reads every role row and hashes a round's every slot (docs/performance.md).
+        Index("ix_role_assignments_role_organisation_id", "role", "organisation_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

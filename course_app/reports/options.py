@@ -59,6 +59,12 @@ def default_report_cohort(cohorts: list[Cohort], today: dt.date) -> Cohort | Non
     return min(cohorts, key=lambda cohort: (cohort.starts_on, cohort.id), default=None)
 
 
+# A report over more organisations than this (a platform admin's, over every municipality on the
+# platform) is summarised per organisation until one is chosen: at 50 organisations its area and
+# group tables held 5,000 rows and the filter as many options, and rolling them up took seconds.
+BREAKDOWN_MAX_ORGANISATIONS = 10
+
+
 @dataclass(frozen=True)
 class ReportFilters:
     organisation_id: int | None = None
@@ -70,7 +76,8 @@ class ReportFilters:
 @dataclass(frozen=True)
 class ReportOptions:
     """What a report can show and be filtered by, all inside the scope: the cohorts, the chosen cohort,
-    its organisations, their areas and groups, and the course's modules."""
+    its organisations, their areas and groups, and the course's modules. Without ``breakdown`` (many
+    organisations and none chosen) there are no areas or groups: the report is per organisation."""
 
     scope: ReportScope
     cohorts: list[Cohort]
@@ -79,6 +86,7 @@ class ReportOptions:
     areas: list[Area] = field(default_factory=list)
     groups: list[LeaderGroup] = field(default_factory=list)
     outline: list[ModuleOutline] = field(default_factory=list)
+    breakdown: bool = True
 
     @property
     def modules(self) -> list[Module]:
@@ -99,8 +107,16 @@ class ReportOptions:
         )
 
 
-def report_options(scope: ReportScope, cohort_id: int | None, *, today: dt.date) -> ReportOptions:
-    """The cohorts in scope and, for the chosen one (default: the current), what it can be filtered by."""
+def report_options(
+    scope: ReportScope,
+    cohort_id: int | None,
+    *,
+    today: dt.date,
+    organisation_id: int | None = None,
+) -> ReportOptions:
+    """The cohorts in scope and, for the chosen one (default: the current), what it can be filtered by.
+    Over more than ``BREAKDOWN_MAX_ORGANISATIONS`` organisations, areas and groups are those of the
+    chosen ``organisation_id`` only, and none when no organisation is chosen."""
     query = (
         select(Cohort)
         .options(joinedload(Cohort.course))
@@ -139,6 +155,29 @@ def report_options(scope: ReportScope, cohort_id: int | None, *, today: dt.date)
         key=lambda organisation: danish_sort_key(organisation.name),
     )
     organisation_ids = [organisation.id for organisation in organisations]
+    breakdown = True
+    if len(organisation_ids) > BREAKDOWN_MAX_ORGANISATIONS:
+        breakdown = organisation_id in organisation_ids
+        organisation_ids = [organisation_id] if breakdown else []
+    areas, groups = _areas_and_groups(organisations, organisation_ids)
+    return ReportOptions(
+        scope,
+        cohorts,
+        cohort,
+        organisations,
+        areas,
+        groups,
+        course_outline(cohort.course),
+        breakdown,
+    )
+
+
+def _areas_and_groups(
+    organisations: list[Organisation], organisation_ids: list[int]
+) -> tuple[list[Area], list[LeaderGroup]]:
+    """The areas and groups of ``organisation_ids``, by organisation and name (Danish order)."""
+    if not organisation_ids:
+        return [], []
     names = {organisation.id: danish_sort_key(organisation.name) for organisation in organisations}
     areas = sorted(
         db.session.scalars(select(Area).where(Area.organisation_id.in_(organisation_ids))),
@@ -150,6 +189,4 @@ def report_options(scope: ReportScope, cohort_id: int | None, *, today: dt.date)
         ),
         key=lambda group: (names[group.organisation_id], danish_sort_key(group.name)),
     )
-    return ReportOptions(
-        scope, cohorts, cohort, organisations, areas, groups, course_outline(cohort.course)
-    )
+    return areas, groups

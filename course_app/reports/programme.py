@@ -299,8 +299,13 @@ def _assemble(
         by_organisation=_breakdown(
             labels, tally, lessons_per_person, lambda b: Bucket(b.organisation_id, None, None)
         ),
-        by_area=_breakdown(labels, tally, lessons_per_person, lambda b: b._replace(group_id=None)),
-        by_group=_breakdown(labels, tally, lessons_per_person, lambda b: b._replace(area_id=None)),
+        # Summarised per organisation (``ReportOptions.breakdown``): no area or group lines at all.
+        by_area=_breakdown(labels, tally, lessons_per_person, lambda b: b._replace(group_id=None))
+        if options.breakdown
+        else [],
+        by_group=_breakdown(labels, tally, lessons_per_person, lambda b: b._replace(area_id=None))
+        if options.breakdown
+        else [],
         funnel=_funnel(tally, outline),
         row_source=partial(_flat_rows, labels, tally, outline),
     )

@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, null, select
 
 from course_app.accounts.models import User
 from course_app.cohorts.models import Cohort, Enrolment
@@ -84,7 +84,7 @@ def aggregate(options: ReportOptions, filters: ReportFilters, lesson_ids: list[i
     ]
     if cohort is None or not organisation_ids:
         return Aggregates([], [])
-    population = _population(cohort, organisation_ids, filters)
+    population = _population(cohort, organisation_ids, filters, by_area_and_group=options.breakdown)
     sizes = [
         BucketSize(Bucket(row.organisation_id, row.area_id, row.group_id), int(row.enrolled))
         for row in db.session.execute(_bucket_sizes(population))
@@ -115,7 +115,7 @@ def lessons_done_per_day(
     ]
     if cohort is None or not organisation_ids or not lesson_ids:
         return []
-    population = _population(cohort, organisation_ids, filters)
+    population = _population(cohort, organisation_ids, filters, by_area_and_group=False)
     day = utc_day(LessonProgress.completed_at)
     rows = db.session.execute(
         select(day.label("day"), func.count().label("done"))
@@ -132,27 +132,33 @@ def lessons_done_per_day(
     return [(row.day, int(row.done)) for row in rows]
 
 
-def _population(cohort: Cohort, organisation_ids: list[int], filters: ReportFilters):
-    area_id = func.coalesce(User.area_id, LeaderGroup.area_id)
+def _population(
+    cohort: Cohort, organisation_ids: list[int], filters: ReportFilters, *, by_area_and_group: bool
+):
+    """The enrolled, active people of these organisations, with their bucket. Their area and group
+    (which need their current membership) only when the report is broken down or filtered by them."""
     query = (
-        select(
-            Enrolment.id.label("enrolment_id"),
-            User.organisation_id.label("organisation_id"),
-            area_id.label("area_id"),
-            GroupMembership.group_id.label("group_id"),
-        )
+        select(Enrolment.id.label("enrolment_id"), User.organisation_id.label("organisation_id"))
         .select_from(Enrolment)
         .join(User, User.id == Enrolment.user_id)
-        .outerjoin(
-            GroupMembership,
-            and_(GroupMembership.user_id == User.id, GroupMembership.current_at(utcnow())),
-        )
-        .outerjoin(LeaderGroup, LeaderGroup.id == GroupMembership.group_id)
         .where(
             Enrolment.cohort_id == cohort.id,
             User.deactivated_at.is_(None),
             User.organisation_id.in_(organisation_ids),
         )
+    )
+    if not (by_area_and_group or filters.area_id is not None or filters.group_id is not None):
+        return query.add_columns(null().label("area_id"), null().label("group_id")).cte(
+            "population"
+        )
+    area_id = func.coalesce(User.area_id, LeaderGroup.area_id)
+    query = (
+        query.add_columns(area_id.label("area_id"), GroupMembership.group_id.label("group_id"))
+        .outerjoin(
+            GroupMembership,
+            and_(GroupMembership.user_id == User.id, GroupMembership.current_at(utcnow())),
+        )
+        .outerjoin(LeaderGroup, LeaderGroup.id == GroupMembership.group_id)
     )
     if filters.area_id is not None:
         query = query.where(area_id == filters.area_id)

@@ -47,7 +47,8 @@ def _options(
     """The report's cohort and filters from the URL (``?cohort=…&organisation=…``), inside ``scope``."""
     form = ReportFilterForm(formdata=request.args)
     cohort_id = None if form.cohort.process_errors else form.cohort.data
-    options = report_options(scope, cohort_id, today=today_local())
+    organisation_id = None if form.organisation.process_errors else form.organisation.data
+    options = report_options(scope, cohort_id, today=today_local(), organisation_id=organisation_id)
     form.fill(options)
     return options, form
 
