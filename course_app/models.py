@@ -14,7 +14,7 @@ from course_app.organisations.models import (
     Organisation,
     RoleAssignment,
 )
-from course_app.progress.models import LessonProgress
+from course_app.progress.models import LessonProgress, ProgressSummary
 from course_app.reflections.models import Comment, MeetingNote, ReflectionAnswer
 from course_app.resources.models import Resource
 from course_app.schedule.event_models import CalendarFeed, Event
@@ -70,6 +70,7 @@ __all__ = [
     "Organisation",
     "OutboxMessage",
     "PasswordReset",
+    "ProgressSummary",
     "ReflectionAnswer",
     "Resource",
     "RoleAssignment",

@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 from course_app.commands.options import moment_option
 from course_app.core import clock
 from course_app.core.db import db
+from course_app.reports import summaries
 from course_app.schedule.scheduler import run_schedule
 from course_app.service_check.reminders import queue_due_reminders
 
@@ -34,8 +35,11 @@ def schedule_run(now: dt.datetime | None) -> None:
     report = run_schedule(moment)
     reminders = queue_due_reminders(moment)  # the service check's day-before reminders
     db.session.commit()
+    counted = summaries.recount_due(moment)  # the report over many organisations, counted ahead
     click.echo(
         f"Åbnede {report.unlocked} moduler for deltagere; skrev {report.emails} e-mails "
         f"(med {report.notices} nye invitationer, spørgsmål og påmindelser) og "
         f"{reminders} påmindelser om servicetjek; send dem med `course-app notify send`."
     )
+    if counted:
+        click.echo(f"Talte fremdriften i {counted} forløb med mange organisationer til rapporten.")

@@ -38,14 +38,17 @@ def course_over_time(
     outline: list[ModuleOutline],
     participants: int,
     today: dt.date,
+    done_per_day: list[tuple[dt.date, int]] | None = None,
 ) -> CourseOverTime | None:
     """Weeks from the round's start to today (or its end, if sooner); None before it starts.
-    ``participants``: the report's population (its total), which the percentages are shares of."""
+    ``participants``: the report's population (its total), which the percentages are shares of;
+    ``done_per_day``: lessons finished per day if counted ahead (else counted here)."""
     cohort = options.cohort
     if cohort is None or cohort.starts_on > today:
         return None
     lesson_ids = [lesson.lesson.id for module in outline for lesson in module.lessons]
-    done_per_day = lessons_done_per_day(options, filters, lesson_ids)
+    if done_per_day is None:
+        done_per_day = lessons_done_per_day(options, filters, lesson_ids)
     last_day = min(today, cohort.ends_on) if cohort.ends_on else today
     ends = [
         cohort.starts_on + dt.timedelta(days=7 * number - 1)

@@ -6,11 +6,13 @@ cover and be filtered by is in ``reports.options``.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 
 from course_app.cohorts.models import Cohort
+from course_app.core import clock
 from course_app.core.i18n import danish_sort_key
 from course_app.courses.models import Module
 from course_app.courses.outlines import ModuleOutline, lesson_ids_of
@@ -23,6 +25,7 @@ from course_app.reports.programme_queries import (
     Progress,
     aggregate,
 )
+from course_app.reports.summaries import Summary, usable_summary
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,8 @@ class ProgrammeReport:
     funnel: list[ModuleFunnel]
     # The flat table (bucket × module) only the CSV export reads: built when first asked for.
     row_source: Callable[[], list[ReportRow]] = field(repr=False, compare=False)
+    # Figures counted ahead (a round of many organisations, ``reports.summaries``); None: live.
+    summary: Summary | None = None
 
     @property
     def cohort(self) -> Cohort | None:
@@ -108,8 +113,16 @@ class ProgrammeReport:
     def rows(self) -> list[ReportRow]:
         return self.row_source()
 
+    def counted_done_per_day(self) -> list[tuple[dt.date, int]] | None:
+        """Lessons finished per day from the figures counted ahead; None: count them live."""
+        if self.summary is None:
+            return None
+        return self.summary.lessons_done_per_day({module.module.id for module in self.outline})
 
-def programme_report(options: ReportOptions, filters: ReportFilters) -> ProgrammeReport:
+
+def programme_report(
+    options: ReportOptions, filters: ReportFilters, *, now: dt.datetime | None = None
+) -> ProgrammeReport:
     """Completion by organisation, area, group and module (a funnel per module) for the chosen cohort,
     inside the options' scope. Two aggregate queries (GROUP BY in the database), whatever the number
     of people or modules.
@@ -124,8 +137,12 @@ def programme_report(options: ReportOptions, filters: ReportFilters) -> Programm
         if filters.module_id is None or module.module.id == filters.module_id
     ]
     lesson_ids = lesson_ids_of(outline)
-    aggregates = aggregate(options, filters, lesson_ids)
-    return _assemble(options, filters, outline, len(lesson_ids), aggregates)
+    summary = usable_summary(options, now or clock.now())
+    if summary is not None:
+        aggregates = summary.for_modules({module.module.id for module in outline})
+    else:
+        aggregates = aggregate(options, filters, lesson_ids)
+    return _assemble(options, filters, outline, len(lesson_ids), aggregates, summary)
 
 
 @dataclass(frozen=True)
@@ -285,6 +302,7 @@ def _assemble(
     outline: list[ModuleOutline],
     lessons_per_person: int,
     aggregates: Aggregates,
+    summary: Summary | None,
 ) -> ProgrammeReport:
     """Roll the aggregated buckets up by organisation, area, group and module (no per-person work)."""
     labels = _Labels.of(options)
@@ -308,4 +326,5 @@ def _assemble(
         else [],
         funnel=_funnel(tally, outline),
         row_source=partial(_flat_rows, labels, tally, outline),
+        summary=summary,
     )

@@ -77,14 +77,25 @@ def aggregate(options: ReportOptions, filters: ReportFilters, lesson_ids: list[i
     could find nothing (no cohort or organisation; no lessons or people), which the query budgets
     count on."""
     cohort = options.cohort
-    organisation_ids = [
-        organisation.id
-        for organisation in options.organisations
-        if filters.organisation_id in (None, organisation.id)
-    ]
+    organisation_ids = _organisation_ids(options, filters)
     if cohort is None or not organisation_ids:
         return Aggregates([], [])
-    population = _population(cohort, organisation_ids, filters, by_area_and_group=options.breakdown)
+    return count_buckets(
+        cohort, organisation_ids, filters, lesson_ids, by_area_and_group=options.breakdown
+    )
+
+
+def count_buckets(
+    cohort: Cohort,
+    organisation_ids: list[int],
+    filters: ReportFilters,
+    lesson_ids: list[int],
+    *,
+    by_area_and_group: bool,
+) -> Aggregates:
+    """``aggregate`` for these organisations; without ``by_area_and_group`` a bucket is an
+    organisation (the summaries count that way, ``reports.summaries``)."""
+    population = _population(cohort, organisation_ids, filters, by_area_and_group=by_area_and_group)
     sizes = [
         BucketSize(Bucket(row.organisation_id, row.area_id, row.group_id), int(row.enrolled))
         for row in db.session.execute(_bucket_sizes(population))
@@ -108,16 +119,37 @@ def lessons_done_per_day(
     """[(UTC day, lessons the population finished that day)] for the course over time: one
     aggregate query whatever the number of people or days."""
     cohort = options.cohort
-    organisation_ids = [
+    organisation_ids = _organisation_ids(options, filters)
+    if cohort is None or not organisation_ids or not lesson_ids:
+        return []
+    population = _population(cohort, organisation_ids, filters, by_area_and_group=False)
+    rows = db.session.execute(_done_per_day(population, lesson_ids))
+    return [(row.day, int(row.done)) for row in rows]
+
+
+def lessons_done_per_day_and_module(
+    cohort: Cohort, organisation_ids: list[int], lesson_ids: list[int]
+) -> list[tuple[dt.date, int, int]]:
+    """[(UTC day, module, lessons finished that day)] of these organisations' people, for the
+    summaries: a module filter then needs no query of its own."""
+    if not organisation_ids or not lesson_ids:
+        return []
+    population = _population(cohort, organisation_ids, ReportFilters(), by_area_and_group=False)
+    rows = db.session.execute(_done_per_day(population, lesson_ids, by_module=True))
+    return [(row.day, row.module_id, int(row.done)) for row in rows]
+
+
+def _organisation_ids(options: ReportOptions, filters: ReportFilters) -> list[int]:
+    return [
         organisation.id
         for organisation in options.organisations
         if filters.organisation_id in (None, organisation.id)
     ]
-    if cohort is None or not organisation_ids or not lesson_ids:
-        return []
-    population = _population(cohort, organisation_ids, filters, by_area_and_group=False)
+
+
+def _done_per_day(population, lesson_ids: list[int], *, by_module: bool = False):
     day = utc_day(LessonProgress.completed_at)
-    rows = db.session.execute(
+    query = (
         select(day.label("day"), func.count().label("done"))
         .select_from(LessonProgress)
         .join(population, population.c.enrolment_id == LessonProgress.enrolment_id)
@@ -129,7 +161,13 @@ def lessons_done_per_day(
         .group_by(day)
         .order_by(day)
     )
-    return [(row.day, int(row.done)) for row in rows]
+    if by_module:
+        query = (
+            query.add_columns(Lesson.module_id)
+            .join(Lesson, Lesson.id == LessonProgress.lesson_id)
+            .group_by(Lesson.module_id)
+        )
+    return query
 
 
 def _population(

@@ -116,7 +116,12 @@ def group_export(group_id: int):
 def programme():
     report, form = _report()
     over_time = course_over_time(
-        report.options, report.filters, report.outline, report.total.enrolled, today_local()
+        report.options,
+        report.filters,
+        report.outline,
+        report.total.enrolled,
+        today_local(),
+        report.counted_done_per_day(),
     )
     return render_template(
         "reports/programme.html",

@@ -55,7 +55,7 @@ def run_schedule(now: dt.datetime, *, batch_size: int = BATCH_SIZE) -> ScheduleR
     writes_from_the_start()
     today = local_day(now)
     unlocked = 0
-    for cohort in _running_cohorts(today):
+    for cohort in running_cohorts(today):
         unlocked += _open_due_modules(cohort, today, now)
         db.session.commit()
     notices = record_due_notices(now)
@@ -69,7 +69,8 @@ def run_schedule(now: dt.datetime, *, batch_size: int = BATCH_SIZE) -> ScheduleR
             return ScheduleReport(unlocked, emails, notices)
 
 
-def _running_cohorts(today: dt.date) -> list[Cohort]:
+def running_cohorts(today: dt.date) -> list[Cohort]:
+    """Rounds the clock still acts on: open, started, and not past their end by more than a grace."""
     return list(
         db.session.scalars(
             select(Cohort)

@@ -23,6 +23,7 @@ from course_app.organisations import services as directory
 from course_app.organisations.models import Area, LeaderGroup, Organisation, Role
 from course_app.progress import services as progress
 from course_app.progress.models import LessonProgress
+from course_app.reports.options import BREAKDOWN_MAX_ORGANISATIONS
 from tests import factories
 
 FOREIGN_NAME = "Gustav Glostrupsen"
@@ -171,3 +172,13 @@ def build_world(session) -> World:
 @pytest.fixture
 def world(session) -> World:
     return build_world(session)
+
+
+@pytest.fixture
+def crowded(world: World, session) -> World:
+    """The world's round with enough further organisations (nobody enrolled in them) that its report
+    over every organisation is summarised per organisation (``BREAKDOWN_MAX_ORGANISATIONS``)."""
+    for number in range(BREAKDOWN_MAX_ORGANISATIONS - 1):
+        world.cohort.organisations.append(factories.organisation(f"Kommune nr. {number}"))
+    session.commit()
+    return world

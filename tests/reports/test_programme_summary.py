@@ -15,18 +15,8 @@ from course_app.reports.options import (
     report_scope,
 )
 from course_app.reports.programme import programme_report
-from tests import factories
 from tests.helpers import sign_in
 from tests.reports.conftest import FOREIGN_GROUP, World
-
-
-@pytest.fixture
-def crowded(world: World, session) -> World:
-    """The world's cohort with enough further organisations (with nobody enrolled) to summarise."""
-    for number in range(BREAKDOWN_MAX_ORGANISATIONS - 1):
-        world.cohort.organisations.append(factories.organisation(f"Kommune nr. {number}"))
-    session.commit()
-    return world
 
 
 def _report(world: World, who, organisation_id=None, filters=None):
