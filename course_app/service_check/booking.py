@@ -51,7 +51,12 @@ def change_hours() -> int:
 
 def is_changeable(slot: ServiceCheckSlot, now: dt.datetime) -> bool:
     """Whether a booking of this slot may still be made, changed or cancelled at ``now``."""
-    return slot.starts_at - dt.timedelta(hours=change_hours()) > now
+    return is_bookable_at(slot.starts_at, now)
+
+
+def is_bookable_at(starts_at: dt.datetime, now: dt.datetime) -> bool:
+    """``is_changeable`` for a slot starting at ``starts_at``."""
+    return starts_at - dt.timedelta(hours=change_hours()) > now
 
 
 def _too_late() -> BookingRefused:

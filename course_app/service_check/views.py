@@ -11,7 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
@@ -20,7 +29,7 @@ from course_app.cohorts.read_only import RoundClosed
 from course_app.core import clock
 from course_app.core.db import db
 from course_app.core.errors import NotAllowed, NotFound
-from course_app.core.forms import BaseForm, ButtonForm
+from course_app.core.forms import BaseForm, ButtonForm, parse_day
 from course_app.core.links import absolute_url
 from course_app.organisations.access import request_viewer
 from course_app.schedule.event_text import clock_text, when_text
@@ -80,7 +89,7 @@ def _render_home(failed: dict[str, BaseForm] | None = None, status: int = 200):
     failed = failed or {}
     viewer = request_viewer()
     now = clock.now()
-    rounds = overview.leader_rounds(viewer, now)
+    rounds = overview.leader_rounds(viewer, now, _shown_day())
     forms: dict[str, BaseForm] = {}
     for line in rounds:
         choices = _slot_choices(line.free)
@@ -109,6 +118,16 @@ def _render_home(failed: dict[str, BaseForm] | None = None, status: int = 200):
         change_hours=booking.change_hours(),
         now=now,
     ), status
+
+
+def _shown_day() -> dt.date | None:
+    """The day whose free times to list (``?dato=2027-01-12``, or the forms' hidden field after a
+    refused POST, so the leader sees the times she chose from); None: each round's first."""
+    text = request.values.get("dato", "")
+    try:
+        return parse_day(text) if text else None
+    except ValueError:
+        return None
 
 
 def _refuse_closed(closed: RoundClosed):

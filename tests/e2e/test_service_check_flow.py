@@ -133,6 +133,12 @@ def _run(page, served: Served, browser_problems) -> None:
     page.wait_for_url("**/servicetjek")
     expect(page.get_by_role("heading", level=2, name=ROUND)).to_be_visible()
     assert_accessible(page, "the service check hub (leader, before booking)")
+    # The demo round has free times on other days: she chooses the day, then the time.
+    page.get_by_label("Vis ledige tider den").select_option(day.isoformat())
+    page.get_by_role("button", name="Vis tider").click()
+    page.wait_for_url(re.compile(r"/servicetjek\?dato=" + day.isoformat()))
+    expect(page.get_by_text(re.compile("^Ledige tider "))).to_contain_text(str(day.day))
+    assert_accessible(page, "the service check hub (leader, a chosen day)")
     page.get_by_label(re.compile(PLACE)).check()
     page.get_by_label("Dine spørgsmål (kan være tomme)").fill(QUESTION)
     page.get_by_role("button", name="Book tiden").click()

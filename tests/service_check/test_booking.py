@@ -34,16 +34,49 @@ def test_a_leader_books_a_slot_with_her_questions(world):
 def test_leaders_see_only_slots_of_supporters_serving_their_organisation(world):
     own = world.slot("sa")
     platform = world.slot("sp", copenhagen(2026, 9, 11, 10))
-    (a_round,) = overview.leader_rounds(world.viewer("la"), NOW)
-    assert a_round.free == [own, platform]
-    b_rounds = {line.cohort.id: line for line in overview.leader_rounds(world.viewer("lb"), NOW)}
-    assert b_rounds[world.round.id].free == [platform]
+    assert _every_free_slot(world.viewer("la")) == [own, platform]
+    assert _every_free_slot(world.viewer("lb")) == [platform]
     with pytest.raises(NotFound):
         access.slot_for_leader(world.viewer("lb"), own.id)  # another organisation's slot
     with pytest.raises(NotFound):
         access.slot_for_leader(world.viewer("ka"), own.id)  # not enrolled
     with pytest.raises(NotFound):
         access.slot_for_leader(world.viewer("la"), 2**40)
+
+
+def _every_free_slot(viewer) -> list:
+    """Her free slots of every day (the page lists one day at a time)."""
+    (line,) = [line for line in overview.leader_rounds(viewer, NOW) if line.free_days]
+    return [
+        slot
+        for free_day in line.free_days
+        for other in overview.leader_rounds(viewer, NOW, free_day.day)
+        if other.cohort.id == line.cohort.id
+        for slot in other.free
+    ]
+
+
+def test_free_slots_come_a_day_at_a_time(world):
+    """A round of a large municipality offers hundreds of times: the page lists the days with free
+    times (Copenhagen days, counted), and the times of one day: the chosen, else the first."""
+    first = world.slot("sa", copenhagen(2026, 9, 10, 9))
+    second = world.slot("sa", copenhagen(2026, 9, 10, 11))
+    late_evening = world.slot("sa", copenhagen(2026, 9, 11, 23, 30))  # 21:30 UTC: still the 11th
+    (line,) = overview.leader_rounds(world.viewer("la"), NOW)
+    assert [(free_day.day, free_day.count) for free_day in line.free_days] == [
+        (dt.date(2026, 9, 10), 2),
+        (dt.date(2026, 9, 11), 1),
+    ]
+    assert line.day == dt.date(2026, 9, 10) and line.free == [first, second]
+    (line,) = overview.leader_rounds(world.viewer("la"), NOW, dt.date(2026, 9, 11))
+    assert line.day == dt.date(2026, 9, 11) and line.free == [late_evening]
+    # A day without free times (or before them all) shows the first day that has some.
+    (line,) = overview.leader_rounds(world.viewer("la"), NOW, dt.date(2026, 9, 12))
+    assert line.day == dt.date(2026, 9, 10) and line.free == [first, second]
+    # A booked slot leaves the count.
+    booking.book(world.viewer("la2"), second, "", now=NOW)
+    (line,) = overview.leader_rounds(world.viewer("la"), NOW)
+    assert line.free_days[0].count == 1 and line.free == [first]
 
 
 def test_one_booking_per_leader_and_round(world):

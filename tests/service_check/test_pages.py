@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import select
 
 from course_app.core.db import db
@@ -240,3 +241,64 @@ def test_pages_have_unique_ids_and_labelled_fields(world, browser):
                 if field_id is None or re.search(r'type="(submit|hidden)"', tag):
                     continue
                 assert f'for="{field_id.group(1)}"' in html, (key, url, tag)
+
+
+def _radio_values(html: str) -> list[str]:
+    return re.findall(r'<input[^>]*type="radio"[^>]*value="(\d+)"', html) or re.findall(
+        r'<input[^>]*value="(\d+)"[^>]*type="radio"', html
+    )
+
+
+def test_free_times_are_shown_a_day_at_a_time(world, browser):
+    """Hundreds of free times in a large municipality: the leader chooses a day (a GET form that
+    works without JavaScript), then a time of that day."""
+    first = world.slot("sa", copenhagen(2026, 9, 10, 9))
+    second = world.slot("sa", copenhagen(2026, 9, 10, 11))
+    later = world.slot("sa", copenhagen(2026, 9, 14, 13))
+    leader = browser(world.la)
+    html = leader.get("/servicetjek").get_data(as_text=True)
+    assert _radio_values(html) == [str(first.id), str(second.id)]
+    assert 'name="dato"' in html and "Vis ledige tider den" in html
+    assert "torsdag 10. september 2026 (2 ledige tider)" in html
+    assert "mandag 14. september 2026 (1 ledig tid)" in html
+    html = leader.get("/servicetjek?dato=2026-09-14").get_data(as_text=True)
+    assert _radio_values(html) == [str(later.id)]
+    assert "Ledige tider mandag 14. september 2026" in html
+    # The chosen day rides along with the booking form; booked from it, the time is hers.
+    response = post_form(
+        leader,
+        "/servicetjek?dato=2026-09-14",
+        f"/servicetjek/forloeb/{world.round.id}/book",
+        {"slot": str(later.id), "questions": "", "dato": "2026-09-14"},
+    )
+    assert response.status_code == 302
+    assert _booking_of(world.la).slot_id == later.id
+
+
+def test_a_refused_booking_shows_the_day_she_chose_from(world, browser):
+    world.slot("sa", copenhagen(2026, 9, 10, 9))
+    taken = world.slot("sa", copenhagen(2026, 9, 14, 13))
+    still_free = world.slot("sa", copenhagen(2026, 9, 14, 15))
+    booking_service.book(world.viewer("la2"), taken, "", now=NOW)
+    leader = browser(world.la)
+    response = post_form(
+        leader,
+        "/servicetjek?dato=2026-09-14",
+        f"/servicetjek/forloeb/{world.round.id}/book",
+        {"slot": str(taken.id), "questions": "Min skærm", "dato": "2026-09-14"},
+    )
+    assert response.status_code == 409
+    html = response.get_data(as_text=True)
+    assert _radio_values(html) == [str(still_free.id)] and "Min skærm" in html
+
+
+@pytest.mark.parametrize(
+    "day", ["", "\x00", "²⁰²⁶-09-14", "2026-02-30", "9999-99-99", "x" * 5000, "-1"]
+)
+def test_a_day_that_cannot_be_read_shows_the_first(world, browser, day):
+    first = world.slot("sa", copenhagen(2026, 9, 10, 9))
+    world.slot("sa", copenhagen(2026, 9, 14, 13))
+    leader = browser(world.la)
+    response = leader.get("/servicetjek", query_string={"dato": day})
+    assert response.status_code == 200
+    assert _radio_values(response.get_data(as_text=True)) == [str(first.id)]
