@@ -65,7 +65,7 @@ BUDGETS = {
     # the round, its organisations and course, the release plan, the enrolment form's lists, the
     # enrolled count, the competence wheel
     "coordinator: round page": 10,
-    "coordinator: round calendar": 6,
+    "coordinator: round calendar": 7,
     # the settings, seats and attendees; the planner's input (the corresponding areas, workshop 1 and
     # its seats) read once for the evaluation and the tables' explanations
     "coordinator: table plan": 10,
