@@ -5,8 +5,6 @@ may not see is 404, an event they see but may not change is 403."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -24,7 +22,7 @@ from course_app.core.forms import ButtonForm
 from course_app.core.i18n import COPENHAGEN, danish_sort_key
 from course_app.core.links import absolute_url
 from course_app.organisations.access import request_viewer
-from course_app.schedule import event_access, event_months, events, feeds, ics
+from course_app.schedule import event_access, event_pages, events, feeds, ics
 from course_app.schedule.event_access import Audience
 from course_app.schedule.event_models import Event, EventKind
 from course_app.schedule.event_text import KIND_LABELS, kind_label, when_text
@@ -228,10 +226,10 @@ def _addable_kinds(cohort: Cohort, cohort_orgs: frozenset[int]) -> list[tuple[st
 @login_required
 def round_events(cohort_id: int):
     cohort, cohort_orgs = _plannable_round(cohort_id)
-    listed = event_months.listing(
+    listed = event_pages.listing(
         (Event.cohort_id == cohort.id) & event_access.visible_condition(_audience()),
-        clock.local_day(clock.now()),
-        _wanted_month(),
+        clock.now(),
+        request.args.get("side"),
     )
     viewer = request_viewer()
     return render_template(
@@ -239,7 +237,9 @@ def round_events(cohort_id: int):
         cohort=cohort,
         listed=listed,
         settable={
-            event.id for event in listed.events if event_access.may_set(viewer, event, cohort_orgs)
+            event.id
+            for event in listed.page.items
+            if event_access.may_set(viewer, event, cohort_orgs)
         },
         # A kind the round has once is not offered again once it is there (edit it instead).
         kinds=[
@@ -248,17 +248,6 @@ def round_events(cohort_id: int):
             if KIND_SLUGS[slug] not in events.SINGLE_KINDS or KIND_SLUGS[slug] not in listed.kinds
         ],
     )
-
-
-def _wanted_month() -> dt.date | None:
-    """``?maaned=2027-01``; None for anything else."""
-    text = request.args.get("maaned", "")
-    if not (len(text) == 7 and text[4] == "-" and text.replace("-", "", 1).isascii()):
-        return None
-    year, month = text[:4], text[5:]
-    if not (year.isdigit() and month.isdigit() and 1 <= int(month) <= 12 and int(year) >= 1):
-        return None
-    return dt.date(int(year), int(month), 1)
 
 
 def _form_for(kind: EventKind, cohort: Cohort, cohort_orgs: frozenset[int], *, new: bool):

@@ -47,10 +47,6 @@ def configure_i18n(app: Flask) -> None:
     app.jinja_env.filters["date_long"] = lambda value: (
         format_date(value, "d. MMMM y") if value else ""
     )
-    # "januar 2027": a month to choose (a round's events a month at a time)
-    app.jinja_env.filters["month_name"] = lambda value: (
-        format_date(value, "LLLL y") if value else ""
-    )
     # "tirsdag 12. januar 2027": the day a module opens, an event's day
     app.jinja_env.filters["date_weekday"] = lambda value: (
         format_date(value, "EEEE d. MMMM y") if value else ""

@@ -349,7 +349,9 @@ def event_by_id(event_id: int) -> Event:
     return event
 
 
-def events_where(condition: ColumnElement[bool], *, limit: int | None = None) -> list[Event]:
+def events_where(
+    condition: ColumnElement[bool], *, limit: int | None = None, offset: int = 0
+) -> list[Event]:
     """Events matching an SQL condition (e.g. ``event_access.followed_condition``), in time order."""
     query = (
         select(Event)
@@ -357,6 +359,7 @@ def events_where(condition: ColumnElement[bool], *, limit: int | None = None) ->
         .options(*_with_parts())
         .order_by(Event.starts_at, Event.id)
         .limit(limit)
+        .offset(offset or None)
     )
     return list(db.session.scalars(query).unique())
 
