@@ -202,8 +202,15 @@ def test_unknown_and_known_e_mails_take_the_same_time(app, session, monkeypatch)
     for number in range(30):  # interleaved, so a busy moment hits both alike
         known.append(timed(person.email))
         unknown.append(timed(f"ukendt{number}@test.example"))
-    known_median, unknown_median = statistics.median(known), statistics.median(unknown)
-    assert abs(known_median - unknown_median) / known_median < 0.10, (known_median, unknown_median)
+    # The fastest of each: the work itself. Medians drifted apart by 18 % when CI ran three suites
+    # on two cores at once (a busy moment can still hit one side's samples more than the other's).
+    fastest_known, fastest_unknown = min(known), min(unknown)
+    assert abs(fastest_known - fastest_unknown) / fastest_known < 0.10, (
+        fastest_known,
+        fastest_unknown,
+        statistics.median(known),
+        statistics.median(unknown),
+    )
 
 
 def test_parallel_failures_are_all_counted(fresh_database_url, tmp_path):
