@@ -76,8 +76,7 @@ def recount_due(now: dt.datetime) -> int:
         if (
             stored is not None
             and stored.counted_at > now - RECOUNT_AFTER
-            and stored.figures.get("lesson_ids") == lesson_ids
-            and stored.figures.get("organisation_ids") == organisation_ids
+            and _counted(stored, organisation_ids, lesson_ids)
         ):
             continue
         _store(cohort.id, now, _count(cohort, organisation_ids, lesson_ids))
@@ -95,13 +94,19 @@ def usable_summary(options: ReportOptions, now: dt.datetime) -> Summary | None:
     stored = db.session.get(ProgressSummary, cohort.id)
     if stored is None or stored.counted_at <= now - USABLE_FOR:
         return None
-    figures = stored.figures
     organisation_ids = sorted(organisation.id for organisation in options.organisations)
-    if figures.get("organisation_ids") != organisation_ids or figures.get("lesson_ids") != sorted(
-        lesson_ids_of(options.outline)
-    ):
+    if not _counted(stored, organisation_ids, sorted(lesson_ids_of(options.outline))):
         return None
     return _read(stored)
+
+
+def _counted(stored: ProgressSummary, organisation_ids: list[int], lesson_ids: list[int]) -> bool:
+    """Whether the stored figures count exactly these organisations and lessons (sorted ids)."""
+    figures = stored.figures
+    return (
+        figures.get("organisation_ids") == organisation_ids
+        and figures.get("lesson_ids") == lesson_ids
+    )
 
 
 def _count(cohort: Cohort, organisation_ids: list[int], lesson_ids: list[int]) -> dict:
