@@ -27,6 +27,7 @@ from course_app.core.db import db
 from course_app.core.html import classify_video_url, render_markdown
 from course_app.courses import authoring, authoring_rules, block_authoring, outlines
 from course_app.courses import goals as goal_services
+from course_app.courses.film_moments import parse_start
 from course_app.courses.models import Block, BlockType, Course, Lesson, Module
 from course_app.learning.forms import VISIBILITY_CHOICES, AnswerFields
 from course_app.learning.preview import preview_page
@@ -246,6 +247,17 @@ def _material_choices(form, course: Course) -> None:
         ]
 
 
+def _film_choices(form, lesson: Lesson) -> None:
+    if hasattr(form, "video"):
+        form.video.choices = [
+            SelectChoice("", _("Filmen over spørgsmålet")),
+            *(
+                SelectChoice(film.key, film.data.get("title") or film.key)
+                for film in block_authoring.lesson_films(lesson)
+            ),
+        ]
+
+
 def _block_service_data(form) -> tuple[dict, bool]:
     data = form.data_for_service()
     return data, bool(data.pop("allow_link", False))
@@ -263,6 +275,7 @@ def block_new(course_id: int, lesson_key: str, block_type: str):
     form = _block_form(kind, None)
     _goal_choices(form, course)
     _material_choices(form, course)
+    _film_choices(form, lesson)
 
     def save(_data):
         data, allow_link = _block_service_data(form)
@@ -291,6 +304,7 @@ def block_edit(course_id: int, block_key: str):
     form = _block_form(block.type, block)
     _goal_choices(form, course)
     _material_choices(form, course)
+    _film_choices(form, block.lesson)
 
     def save(_data):
         data, allow_link = _block_service_data(form)
@@ -331,6 +345,7 @@ def module_preview(course_id: int, module_key: str):
         errors={},
         visibility_choices=VISIBILITY_CHOICES,
         play=request.args.get("vis"),
+        start=parse_start(request.args.get("t")),
         classify_video_url=classify_video_url,
         preview=True,
         preview_course=course,

@@ -145,6 +145,24 @@ class QuestionBlockForm(EditForm):
     markdown_fields = ("prompt",)
 
 
+class ReflectionBlockForm(QuestionBlockForm):
+    at = StringField(
+        _l("Tid i filmen (valgfri)"),
+        description=_l(
+            'Fx "12:30". Filmen standser her, og spørgsmålet vises. Uden tid står spørgsmålet, '
+            "hvor det står i lektionen."
+        ),
+    )
+    # Choices: the lesson's films (set by the view); the service checks the chosen one.
+    video = SelectField(
+        _l("Film"),
+        choices=[],
+        validate_choice=False,
+        default="",
+        description=_l("Den film, tiden hører til."),
+    )
+
+
 class ResourceBlockForm(EditForm):
     title = StringField(_l("Titel"))
     # Choices: the course's materials (set by the view); the service checks the chosen id.
@@ -167,7 +185,7 @@ class ResourceBlockForm(EditForm):
 BLOCK_FORMS = {
     "text": TextBlockForm,
     "video": VideoBlockForm,
-    "reflection": QuestionBlockForm,
+    "reflection": ReflectionBlockForm,
     "workshop_prep": QuestionBlockForm,
     "resource": ResourceBlockForm,
 }

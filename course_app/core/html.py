@@ -96,6 +96,16 @@ class VideoSource:
     mime_type: str | None = None
     provider: str | None = None
 
+    def starting_at(self, seconds: int | None) -> str:
+        """The embed (or file) address that starts the film at ``seconds``: YouTube's ``start``,
+        Vimeo's ``#t=``, a media fragment for a file. A link elsewhere is returned as it is."""
+        address = self.embed_url if self.kind == "embed" else self.url
+        if not seconds or self.kind == "link" or address is None:
+            return address or self.url
+        if self.provider == YOUTUBE.name:
+            return f"{address}?start={seconds}"
+        return f"{address.split('#')[0]}#t={seconds}{'s' if self.provider == VIMEO.name else ''}"
+
 
 def classify_video_url(url: str) -> VideoSource:
     parsed = urlparse(url.strip())

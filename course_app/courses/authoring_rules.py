@@ -45,6 +45,8 @@ MESSAGES = {
     "duration_minutes": _l("Skriv et helt antal minutter over 0."),
     "kind": _l("Vælg en type fra listen."),
     "goals": _l("Vælg kun læringsmål fra listen."),
+    "at": _l('Skriv tiden i filmen som "MM:SS" eller "T:MM:SS", fx "12:30".'),
+    "video": _l("Vælg en af lektionens film fra listen."),
 }
 _FALLBACK = _l("Feltet er ikke udfyldt rigtigt.")
 _RESOURCE_URL = _l("Skriv en fuld adresse, der begynder med https:// eller mailto:.")

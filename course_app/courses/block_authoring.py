@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from course_app.core.db import db
 from course_app.core.html import classify_video_url
@@ -25,6 +26,7 @@ from course_app.courses.authoring_rules import (
 from course_app.courses.change_log import apply_values, log_change, log_changes
 from course_app.courses.content_keys import unique_key
 from course_app.courses.file_schema import BLOCK_FIELDS, CHAPTER_FIELDS, parse_timestamp
+from course_app.courses.film_moments import Item, MomentProblem, moment_problem
 from course_app.courses.models import Block, BlockType, Lesson
 
 _CHAPTER_LINE = re.compile(r"^\s*(\S+)\s+(.+?)\s*$")
@@ -65,6 +67,58 @@ def chapter_lines(chapters: Sequence[Mapping[str, str]] | None) -> str:
     return "\n".join(f"{chapter['at']} {chapter['title']}" for chapter in chapters or [])
 
 
+_MOMENT_PROBLEMS = {
+    MomentProblem.VIDEO_WITHOUT_AT: (
+        "at",
+        _l("Skriv tiden i filmen, når du vælger en film – eller vælg ingen film."),
+    ),
+    MomentProblem.NO_FILM_ABOVE: (
+        "at",
+        _l("Der er ingen film over spørgsmålet i lektionen. Vælg filmen, spørgsmålet hører til."),
+    ),
+    MomentProblem.NOT_A_FILM: ("video", _l("Vælg en af lektionens film fra listen.")),
+    MomentProblem.AFTER_THE_END: (
+        "at",
+        _l("Tiden ligger efter filmens slutning. Ret tiden, eller ret filmens varighed."),
+    ),
+}
+
+
+def lesson_films(lesson: Lesson) -> list[Block]:
+    """The lesson's live films, in order: what a question's ``video`` may name."""
+    return [block for block in _live_blocks(lesson) if block.type == BlockType.VIDEO]
+
+
+def _live_blocks(lesson: Lesson) -> list[Block]:
+    return list(
+        db.session.scalars(
+            select(Block)
+            .where(Block.lesson_id == lesson.id, Block.retired_at.is_(None))
+            .order_by(Block.position, Block.id)
+        )
+    )
+
+
+def _check_moment(
+    lesson: Lesson, block: Block | None, values: Mapping[str, Any], errors: dict[str, Any]
+) -> None:
+    """A timed question (``at``) belongs to a film of its lesson and falls within it: judged
+    where the question stands (a new one at the end of the lesson)."""
+    if "at" not in values and "video" not in values:
+        return
+    items = [Item(each.key, each.type, each.data or {}) for each in _live_blocks(lesson)]
+    mine = next((i for i, item in enumerate(items) if block and item.key == block.key), None)
+    new = Item(block.key if block else None, BlockType.REFLECTION, values)
+    if mine is None:
+        items.append(new)
+        mine = len(items) - 1
+    else:
+        items[mine] = new
+    if problem := moment_problem(items, mine):
+        field_name, message = _MOMENT_PROBLEMS[problem]
+        errors.setdefault(field_name, message)
+
+
 def _material(course_id: int, value: Any, errors: dict[str, Any]) -> int | None:
     """The chosen material's id: one of this course's live materials, else an error at the field."""
     if value in (None, ""):
@@ -77,9 +131,16 @@ def _material(course_id: int, value: Any, errors: dict[str, Any]) -> int | None:
 
 
 def _block_data(
-    block_type: BlockType, data: Mapping[str, Any], *, allow_link: bool, course_id: int
+    block_type: BlockType,
+    data: Mapping[str, Any],
+    *,
+    allow_link: bool,
+    lesson: Lesson,
+    block: Block | None = None,
 ) -> dict[str, Any]:
-    """The block's ``data`` by the course-file rules: known keys only, empty optional ones left out."""
+    """The block's ``data`` by the course-file rules: known keys only, empty optional ones left out.
+    ``block``: the block being edited (None for a new one at the end of ``lesson``)."""
+    course_id = lesson.course_id
     fields = dict(BLOCK_FIELDS[block_type])
     values: dict[str, Any] = {}
     errors: dict[str, Any] = {}
@@ -123,6 +184,8 @@ def _block_data(
         and not allow_link
     ):
         errors["url"] = LINK_ONLY
+    if block_type == BlockType.REFLECTION and not {"at", "video"} & set(errors):
+        _check_moment(lesson, block, values, errors)
     if errors:
         raise InvalidData(errors)
     return values
@@ -147,7 +210,7 @@ def create_block(
     errors: dict[str, Any] = {}
     goals = goals_by_keys(lesson.course_id, data.get("goals"), errors)
     try:
-        values = _block_data(block_type, data, allow_link=allow_link, course_id=lesson.course_id)
+        values = _block_data(block_type, data, allow_link=allow_link, lesson=lesson)
     except InvalidData as invalid:
         raise InvalidData({**invalid.errors, **errors}) from None
     if errors:
@@ -175,7 +238,9 @@ def update_block(
     errors: dict[str, Any] = {}
     goals = goals_by_keys(block.course_id, data.get("goals"), errors)
     try:
-        values = _block_data(block.type, data, allow_link=allow_link, course_id=block.course_id)
+        values = _block_data(
+            block.type, data, allow_link=allow_link, lesson=block.lesson, block=block
+        )
     except InvalidData as invalid:
         raise InvalidData({**invalid.errors, **errors}) from None
     if errors:

@@ -53,6 +53,7 @@ from course_app.courses.file_schema import (
     parse_timestamp,
     resource_target_problem,
 )
+from course_app.courses.film_moments import Item, MomentProblem, moment_problem
 from course_app.courses.materials import ASSETS_DIR
 from course_app.courses.models import BlockType, ModuleMode
 from course_app.courses.release_rules import (
@@ -78,6 +79,36 @@ def _read_chapters(source: SourceFile, node: CommentedMap) -> None:
         if previous is not None and seconds <= previous:
             source.add(line, "chapters must be in time order: move this one or fix its 'at'")
         previous = seconds
+
+
+_MOMENT_PROBLEMS = {
+    MomentProblem.VIDEO_WITHOUT_AT: "'video' names the film of a question asked at a moment: add 'at'",
+    MomentProblem.NO_FILM_ABOVE: (
+        "'at' needs a film: put the question below a video block of this lesson, "
+        "or name one with 'video'"
+    ),
+    MomentProblem.NOT_A_FILM: "'video' must be the id of a video block of this lesson",
+    MomentProblem.AFTER_THE_END: "'at' lies after the end of the film (see its 'duration_minutes')",
+}
+
+
+def _read_film_moments(source: SourceFile, lesson: CommentedMap) -> None:
+    """Each timed question belongs to a film of its own lesson and falls within the film."""
+    nodes = [node for _index, node in child_items(lesson, "blocks")]
+    items = [
+        Item(node.get("id"), node.get("type"), node)
+        if isinstance(node, CommentedMap)
+        else Item(None, None, {})
+        for node in nodes
+    ]
+    for index, node in enumerate(nodes):
+        if items[index].type != BlockType.REFLECTION:
+            continue
+        if problem := moment_problem(items, index):
+            key = "at" if "at" in node else "video"
+            if problem == MomentProblem.NOT_A_FILM:
+                key = "video"
+            source.add(source.value_line(node, key), _MOMENT_PROBLEMS[problem])
 
 
 def _read_resource_target(source: SourceFile, block: CommentedMap, line: int) -> None:
@@ -168,6 +199,7 @@ def _read_lesson(context: WalkContext, folder: Path, name: str, position: int) -
         _read_block(source, item, index, source.item_line(lesson["blocks"], index))
         for index, item in child_items(lesson, "blocks")
     ]
+    _read_film_moments(source, lesson)
     if len(context.problems) > before or key is None:
         return None
     return LessonData(

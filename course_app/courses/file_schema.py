@@ -302,7 +302,12 @@ BLOCK_FIELDS: dict[BlockType, dict[str, Field]] = {
         "speaker": optional(_text),
         "chapters": optional(_list),
     },
-    BlockType.REFLECTION: _QUESTION_FIELDS,
+    # ``at``: a moment of a film of the lesson (``video``, else the film above); courses/film_moments.py.
+    BlockType.REFLECTION: {
+        **_QUESTION_FIELDS,
+        "at": optional(_timestamp),
+        "video": optional(check_id),
+    },
     BlockType.WORKSHOP_PREP: _QUESTION_FIELDS,
     # Exactly one of ``url`` (a link elsewhere) and ``material`` (a file in ``assets/``, see
     # ``courses/materials.py``); ``resource_target_problem`` checks that.

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from course_app.core.db import db
 from course_app.courses import outline_cache
+from course_app.courses.film_moments import FilmLayout, film_layout
 from course_app.courses.models import Block, Course, Lesson, Module, PublicationStatus
 
 
@@ -18,6 +20,11 @@ from course_app.courses.models import Block, Course, Lesson, Module, Publication
 class LessonOutline:
     lesson: Lesson
     blocks: list[Block] = field(default_factory=list)
+
+    @cached_property
+    def layout(self) -> FilmLayout:
+        """The blocks as the page shows them: timed questions with their film, in time order."""
+        return film_layout(self.blocks)
 
     @property
     def questions(self) -> list[Block]:

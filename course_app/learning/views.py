@@ -13,6 +13,7 @@ from course_app.core.db import db
 from course_app.core.errors import NotFound, ServiceError
 from course_app.core.forms import ButtonForm
 from course_app.core.html import classify_video_url
+from course_app.courses.film_moments import parse_start
 from course_app.learning import services
 from course_app.learning.forms import VISIBILITY_CHOICES, AnswerFields, AnswerForm
 from course_app.learning.timeline import ModuleLocked
@@ -105,6 +106,7 @@ def render_module_page(
             changed=changed,
             visibility_choices=VISIBILITY_CHOICES,
             play=request.args.get("vis"),
+            start=parse_start(request.args.get("t")),
             classify_video_url=classify_video_url,
         ),
         status,

@@ -1,0 +1,124 @@
+"""Questions at a moment of a film: a reflection with ``at: "12:30"`` (docs/course-format.md).
+
+A timed question belongs to the film it names with ``video`` (a video block of its own lesson), else
+to the nearest film above it. The rules here work on plain (key, type, data) items, so the course
+files' reader, the block form and the leader's page judge a question the same way; each caller says
+a problem in its own words (the files in English, the browser in Danish).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from course_app.courses.file_schema import parse_timestamp
+from course_app.courses.models import BlockType
+
+# The longest start a seek link may ask for: a day of film is far beyond any lesson.
+MAX_START_SECONDS = 24 * 3600
+
+
+@dataclass(frozen=True)
+class Item:
+    """One block of a lesson as the rules see it."""
+
+    key: Any
+    type: Any
+    data: Mapping[str, Any]
+
+    @property
+    def is_film(self) -> bool:
+        return self.type == BlockType.VIDEO
+
+
+class MomentProblem(enum.Enum):
+    VIDEO_WITHOUT_AT = "video-without-at"  # ``video`` given, but no ``at``
+    NO_FILM_ABOVE = "no-film-above"  # ``at`` without ``video``, and no film above the question
+    NOT_A_FILM = "not-a-film"  # ``video`` names no film of this lesson
+    AFTER_THE_END = "after-the-end"  # ``at`` beyond the film's length (``duration_minutes``)
+
+
+def film_of(items: Sequence[Item], index: int) -> Item | None:
+    """The film the question at ``index`` belongs to, or None when it names none that exists."""
+    named = items[index].data.get("video")
+    if named is not None:
+        return next((item for item in items if item.is_film and item.key == named), None)
+    return next((item for item in reversed(items[:index]) if item.is_film), None)
+
+
+def moment_problem(items: Sequence[Item], index: int) -> MomentProblem | None:
+    """What is wrong with the question's moment, if anything (a badly written ``at`` is the
+    format's check, not this one's)."""
+    data = items[index].data
+    if "at" not in data:
+        return MomentProblem.VIDEO_WITHOUT_AT if "video" in data else None
+    film = film_of(items, index)
+    if film is None:
+        return MomentProblem.NOT_A_FILM if "video" in data else MomentProblem.NO_FILM_ABOVE
+    seconds = parse_timestamp(data["at"]) if isinstance(data["at"], str) else None
+    if seconds is not None and seconds > film_seconds(film.data, default=seconds):
+        return MomentProblem.AFTER_THE_END
+    return None
+
+
+def film_seconds(data: Mapping[str, Any], *, default: int) -> int:
+    """The film's length in seconds from ``duration_minutes``, or ``default`` when it has none."""
+    minutes = data.get("duration_minutes")
+    if isinstance(minutes, int) and not isinstance(minutes, bool) and minutes > 0:
+        return minutes * 60
+    return default
+
+
+@dataclass(frozen=True)
+class Moment:
+    """A question shown at a moment of its film."""
+
+    seconds: int
+    label: str  # as the author wrote it: "12:30"
+    question: Any
+
+
+@dataclass(frozen=True)
+class FilmLayout:
+    """How a lesson's page shows its blocks: in order, each timed question moved to just after
+    its film, where the film's questions stand in time order."""
+
+    blocks: list[Any]
+    moments: dict[Any, list[Moment]]
+
+
+def film_layout(blocks: Sequence[Any]) -> FilmLayout:
+    """``blocks``: the lesson's blocks in order (anything with ``key``, ``type`` and ``data``).
+    A timed question whose film is gone (deleted since) stays where it stands, without a time."""
+    items = [Item(block.key, block.type, block.data or {}) for block in blocks]
+    moments: dict[Any, list[Moment]] = {}
+    shown: list[Any] = []
+    for index, block in enumerate(blocks):
+        moment = _moment(items, index, block)
+        if moment is None:
+            shown.append(block)
+        else:
+            moments.setdefault(film_of(items, index).key, []).append(moment)
+    for film_moments in moments.values():
+        film_moments.sort(key=lambda moment: moment.seconds)
+    return FilmLayout(shown, moments)
+
+
+def _moment(items: Sequence[Item], index: int, block: Any) -> Moment | None:
+    item = items[index]
+    if item.type != BlockType.REFLECTION or not isinstance(item.data.get("at"), str):
+        return None
+    seconds = parse_timestamp(item.data["at"])
+    if seconds is None or film_of(items, index) is None:
+        return None
+    return Moment(seconds, item.data["at"], block)
+
+
+def parse_start(value: str | None) -> int | None:
+    """A seek link's start (``?t=750``): whole seconds up to a day, else None (ignored quietly)."""
+    if not value or len(value) > 6 or not (value.isascii() and value.isdigit()):
+        return None
+    seconds = int(value)
+    return seconds if seconds <= MAX_START_SECONDS else None
