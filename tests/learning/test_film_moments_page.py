@@ -148,3 +148,21 @@ def test_a_timed_question_is_answered_as_before(client, session):
 
     assert response.status_code == 302
     assert "Indsendt" in _page(client, cohort)
+
+
+# The policy the film script works within, written out: driving the players must not loosen it.
+MODULE_PAGE_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; "
+    "frame-src https://www.youtube-nocookie.com https://player.vimeo.com; media-src 'self' https:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def test_the_module_page_keeps_the_site_policy(client, session):
+    cohort, leader = _setup(session)
+    sign_in(client, leader.email)
+
+    for query in ("", "?vis=film-video&t=750"):
+        response = client.get(f"/forloeb/{cohort.id}/moduler/modul-a{query}")
+        assert response.headers["Content-Security-Policy"] == MODULE_PAGE_POLICY

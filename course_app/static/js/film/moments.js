@@ -1,0 +1,208 @@
+// Questions during the film (progressive enhancement of the module page; everything works without
+// it). Once the leader has clicked to load a film, the film pauses at each question's moment, the
+// question opens below the player and takes focus (unless the leader is typing elsewhere), and a live
+// region says so. The answer is saved in the background (the same form and CSRF token as without
+// JavaScript) and the film goes on; "Spring over" goes on without answering. Time links (chapters and
+// questions) seek the film instead of reloading the page.
+import * as players from "./players.js";
+
+const films = new Map(); // figure id -> film state
+
+function typing() {
+  const active = document.activeElement;
+  return Boolean(active && (active.isContentEditable || active.matches("textarea, input, select")));
+}
+
+function text(section, name, value) {
+  const template = (section && section.dataset[name]) || "";
+  return value === undefined ? template : template.replace("%s", value);
+}
+
+class Film {
+  constructor(figure) {
+    this.figure = figure;
+    this.section = document.querySelector(`.film-questions[data-film="${figure.id}"]`);
+    this.moments = [];
+    for (const form of this.section ? this.section.querySelectorAll("form.block-question") : []) {
+      const link = form.querySelector("[data-seek]");
+      if (link) this.moments.push({ id: form.id, seconds: Number(link.dataset.seek), label: link.textContent.trim() });
+    }
+    this.moments.sort((a, b) => a.seconds - b.seconds);
+    this.asked = new Set();
+    this.open = null;
+    this.playing = false;
+    this.last = null;
+    this.controls = null;
+    this.status = document.createElement("p");
+    this.status.className = "film-status";
+    this.status.setAttribute("role", "status");
+    figure.appendChild(this.status);
+  }
+
+  say(message) {
+    this.status.textContent = message;
+  }
+
+  connect(element) {
+    this.controls = players.connect(element, (event) => this.on(event));
+    return this.controls;
+  }
+
+  on(event) {
+    if (event.type === "play") {
+      this.playing = true;
+      if (this.open) this.close({ resume: false });
+    }
+    if (event.type === "pause" || event.type === "ended") this.playing = false;
+    if (event.type === "seek") this.last = null;
+    if (event.type !== "time") return;
+    const now = event.seconds;
+    if (this.playing && this.last !== null && now >= this.last) {
+      const due = this.moments.find((m) => !this.asked.has(m.id) && m.seconds > this.last && m.seconds <= now);
+      if (due) this.ask(due);
+    }
+    this.last = now;
+  }
+
+  ask(moment) {
+    this.asked.add(moment.id);
+    this.controls.pause();
+    this.playing = false;
+    const form = document.getElementById(moment.id);
+    if (!form) return;
+    this.open = moment;
+    form.classList.add("film-question-open");
+    this.addSkip(form);
+    this.say(text(this.section, "textPaused", moment.label));
+    if (!typing()) {
+      form.scrollIntoView({ block: "nearest" });
+      (form.querySelector("textarea:not([disabled])") || form).focus({ preventScroll: true });
+    }
+  }
+
+  addSkip(form) {
+    if (form.querySelector(".film-skip")) return;
+    const skip = document.createElement("button");
+    skip.type = "button";
+    skip.className = "button button-tertiary film-skip";
+    skip.textContent = text(this.section, "textSkip");
+    skip.addEventListener("click", () => this.close({ resume: true, message: text(this.section, "textResumed") }));
+    form.querySelector(".button-row")?.appendChild(skip);
+  }
+
+  close({ resume, message }) {
+    const form = this.open && document.getElementById(this.open.id);
+    if (form) {
+      form.classList.remove("film-question-open");
+      form.querySelector(".film-skip")?.remove();
+    }
+    this.open = null;
+    if (message) this.say(message);
+    if (resume) {
+      this.controls.element.focus({ preventScroll: true });
+      this.controls.play();
+    }
+  }
+
+  // The answer form of an open question, sent in the background: the page's own form and token.
+  async submit(form, submitter) {
+    const data = new FormData(form);
+    if (submitter && submitter.name) data.append(submitter.name, submitter.value);
+    const buttons = form.querySelectorAll("button, input[type=submit]");
+    buttons.forEach((button) => (button.disabled = true));
+    let response;
+    try {
+      response = await fetch(form.action, { method: "POST", body: data, credentials: "same-origin" });
+    } catch {
+      buttons.forEach((button) => (button.disabled = false));
+      form.submit(); // the network failed: the ordinary post keeps the typed text on the page
+      return;
+    }
+    const page = new DOMParser().parseFromString(await response.text(), "text/html");
+    const fresh = page.getElementById(form.id);
+    const saved = response.ok && response.redirected;
+    if (fresh) {
+      if (this.open && this.open.id === form.id && !saved) this.addSkip(fresh);
+      if (this.open && this.open.id === form.id && !saved) fresh.classList.add("film-question-open");
+      form.replaceWith(fresh);
+    } else {
+      buttons.forEach((button) => (button.disabled = false));
+    }
+    if (saved) {
+      this.close({ resume: true, message: text(this.section, "textSaved") });
+    } else {
+      this.say(text(this.section, "textRefused"));
+      fresh?.querySelector("textarea")?.focus();
+    }
+  }
+
+  seek(seconds) {
+    this.last = null;
+    this.asked.forEach((id) => {
+      const moment = this.moments.find((m) => m.id === id);
+      if (moment && moment.seconds >= seconds) this.asked.delete(id);
+    });
+    if (this.open) this.close({ resume: false });
+    this.controls.seek(seconds);
+    this.controls.play();
+  }
+}
+
+function load(figure, trigger, start) {
+  const film = films.get(figure.id);
+  const frame = document.createElement("iframe");
+  frame.src = players.embedAddress(trigger.dataset.embedUrl, start);
+  frame.title = trigger.dataset.embedTitle || "Video";
+  frame.allow = "fullscreen; picture-in-picture; autoplay";
+  frame.referrerPolicy = "strict-origin-when-cross-origin";
+  const wrapper = document.createElement("div");
+  wrapper.className = "video-frame";
+  wrapper.appendChild(frame);
+  trigger.closest(".video-consent").replaceWith(wrapper);
+  film.connect(frame);
+  frame.focus();
+}
+
+export function start() {
+  for (const figure of document.querySelectorAll("figure.block-video")) {
+    const film = new Film(figure);
+    films.set(figure.id, film);
+    const video = figure.querySelector("video");
+    const frame = figure.querySelector(".video-frame iframe");
+    if (video) film.connect(video);
+    if (frame) {
+      if (players.needsInterface(frame)) players.reloadWithInterface(frame);
+      film.connect(frame);
+    }
+  }
+
+  document.addEventListener("click", (event) => {
+    const trigger = event.target.closest("[data-embed-url]");
+    if (trigger) {
+      event.preventDefault();
+      load(trigger.closest("figure.block-video"), trigger, 0);
+      return;
+    }
+    const link = event.target.closest("a[data-seek][data-film]");
+    const film = link && films.get(link.dataset.film);
+    if (!film) return;
+    event.preventDefault();
+    const seconds = Number(link.dataset.seek);
+    if (film.controls) {
+      film.seek(seconds);
+      film.controls.element.scrollIntoView({ block: "nearest" });
+      return;
+    }
+    const consent = film.figure.querySelector("[data-embed-url]");
+    if (consent) load(film.figure, consent, seconds);
+  });
+
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    const section = form.closest(".film-questions");
+    const film = section && films.get(section.dataset.film);
+    if (!film || !film.controls || !form.matches("form.block-question")) return;
+    event.preventDefault();
+    film.submit(form, event.submitter);
+  });
+}
