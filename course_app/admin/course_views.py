@@ -202,7 +202,13 @@ def lesson_new(course_id: int, module_key: str):
 def lesson_edit(course_id: int, lesson_key: str):
     course = editable_course(course_id)
     lesson = course_item(course, "lektioner", lesson_key)
-    form = _outline_form(LessonForm, course, lesson)
+    form = _outline_form(
+        LessonForm,
+        course,
+        lesson,
+        completion=lesson.completion.value,
+        watched_percent=lesson.watched_percent,
+    )
 
     def save(data):
         authoring.update_lesson(lesson, data, actor=current_user)

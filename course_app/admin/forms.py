@@ -97,6 +97,30 @@ class LessonForm(EditForm):
         description=_l("Vises øverst i lektionen, før blokkene. Du kan bruge Markdown."),
     )
     goals = MultiCheckboxField(_l("Læringsmål"), choices=[])
+    completion = SelectField(
+        _l("Hvornår er lektionen færdig?"),
+        choices=[
+            SelectChoice("self", _l("Når deltageren markerer den som færdig")),
+            SelectChoice(
+                "watched", _l("Når deltageren har set filmen (en del af den, se herunder)")
+            ),
+        ],
+        default="self",
+        description=_l(
+            "Med »set filmen« tæller platformen de sekunder, deltageren faktisk har afspillet; "
+            "at spole frem tæller ikke. Uden JavaScript markerer deltageren selv lektionen."
+        ),
+    )
+    watched_percent = WholeNumberField(
+        _l("Hvor meget af filmen skal være set (procent)?"),
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=100, message=_l("Skriv en procent fra 1 til 100, fx 90.")),
+        ],
+        description=_l(
+            "Står feltet tomt, gælder 90 procent. Bruges kun, når lektionen er færdig, når filmen er set."
+        ),
+    )
     markdown_fields = ("intro",)
 
 

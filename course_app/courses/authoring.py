@@ -26,9 +26,16 @@ from course_app.courses.authoring_rules import (
 )
 from course_app.courses.change_log import apply_values, log_change, log_changes
 from course_app.courses.content_keys import unique_key
-from course_app.courses.file_schema import COURSE_FIELDS, ID_PATTERN, LANGUAGES, MODES
+from course_app.courses.file_schema import (
+    COMPLETION_RULES,
+    COURSE_FIELDS,
+    ID_PATTERN,
+    LANGUAGES,
+    MODES,
+)
 from course_app.courses.models import (
     Block,
+    CompletionRule,
     Course,
     Lesson,
     Module,
@@ -168,9 +175,31 @@ def create_lesson(module: Module, data: Mapping[str, Any], *, actor) -> Lesson:
     return lesson
 
 
+def _completion_values(data: Mapping[str, Any], errors: dict[str, Any]) -> dict[str, Any]:
+    """When the lesson may be marked done: ``completion`` "self" or "watched" and, with "watched",
+    ``watched_percent`` (1–100; empty: the default)."""
+    rule = clean_text(data.get("completion")) or CompletionRule.SELF.value
+    if rule not in COMPLETION_RULES:
+        errors["completion"] = MESSAGES["completion"]
+        return {}
+    percent = data.get("watched_percent")
+    if rule != CompletionRule.WATCHED or percent in (None, ""):
+        return {"completion": CompletionRule(rule), "watched_percent": None}
+    if not isinstance(percent, int) or isinstance(percent, bool) or not 1 <= percent <= 100:
+        errors["watched_percent"] = MESSAGES["watched_percent"]
+        return {}
+    return {"completion": CompletionRule(rule), "watched_percent": percent}
+
+
 def update_lesson(lesson: Lesson, data: Mapping[str, Any], *, actor) -> Lesson:
     """Edits go live when saved; progress and answers point at the lesson's row and stay."""
-    _save_edit(lesson, _outline_values(lesson.course_id, data), actor)
+    values = _outline_values(lesson.course_id, data)
+    if "completion" in data:
+        errors: dict[str, Any] = {}
+        values.update(_completion_values(data, errors))
+        if errors:
+            raise InvalidData(errors)
+    _save_edit(lesson, values, actor)
     return lesson
 
 

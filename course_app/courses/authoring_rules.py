@@ -47,6 +47,8 @@ MESSAGES = {
     "goals": _l("Vælg kun læringsmål fra listen."),
     "at": _l('Skriv tiden i filmen som "MM:SS" eller "T:MM:SS", fx "12:30".'),
     "video": _l("Vælg en af lektionens film fra listen."),
+    "completion": _l("Vælg, hvornår lektionen er færdig."),
+    "watched_percent": _l("Skriv en procent fra 1 til 100, fx 90."),
 }
 _FALLBACK = _l("Feltet er ikke udfyldt rigtigt.")
 _RESOURCE_URL = _l("Skriv en fuld adresse, der begynder med https:// eller mailto:.")

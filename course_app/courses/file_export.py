@@ -43,6 +43,7 @@ from course_app.courses.materials import ASSETS_DIR
 from course_app.courses.models import (
     Block,
     BlockType,
+    CompletionRule,
     Course,
     LearningGoal,
     Lesson,
@@ -246,11 +247,14 @@ class _Writer:
         return markdown_file(front | {"lessons": lesson_files}, module.intro)
 
     def _lesson_md(self, lesson: Lesson) -> str:
+        watched = lesson.completion == CompletionRule.WATCHED
         front = _without_empty(
             {
                 "id": lesson.key,
                 "title": _clean(lesson.title),
                 "goals": self._goal_keys(lesson.goals),
+                "completion": CompletionRule.WATCHED.value if watched else None,
+                "watched_percent": lesson.watched_percent if watched else None,
             },
             keep=("title",),
         )

@@ -28,6 +28,7 @@ from course_app.courses.file_reader import read_course_dir
 from course_app.courses.file_schema import CourseData, Problem
 from course_app.courses.models import (
     Block,
+    CompletionRule,
     Course,
     LearningGoal,
     Lesson,
@@ -179,6 +180,8 @@ class _Importer:
                     "module": modules[module.key],
                     "title": lesson.title,
                     "intro": lesson.intro,
+                    "completion": CompletionRule(lesson.completion),
+                    "watched_percent": lesson.watched_percent,
                     "source_name": lesson.source_name,
                     "position": lesson.position,
                     "status": PublicationStatus.PUBLISHED,

@@ -55,7 +55,7 @@ from course_app.courses.file_schema import (
 )
 from course_app.courses.film_moments import Item, MomentProblem, moment_problem
 from course_app.courses.materials import ASSETS_DIR
-from course_app.courses.models import BlockType, ModuleMode
+from course_app.courses.models import BlockType, CompletionRule, ModuleMode
 from course_app.courses.release_rules import (
     ReleaseKind,
     ReleaseRule,
@@ -200,6 +200,11 @@ def _read_lesson(context: WalkContext, folder: Path, name: str, position: int) -
         for index, item in child_items(lesson, "blocks")
     ]
     _read_film_moments(source, lesson)
+    if "watched_percent" in lesson and lesson.get("completion") != CompletionRule.WATCHED:
+        source.add(
+            source.value_line(lesson, "watched_percent"),
+            "'watched_percent' goes with 'completion: watched': add that, or remove this",
+        )
     if len(context.problems) > before or key is None:
         return None
     return LessonData(
@@ -210,6 +215,8 @@ def _read_lesson(context: WalkContext, folder: Path, name: str, position: int) -
         position=position,
         goals=goals,
         blocks=tuple(block for block in blocks if block is not None),
+        completion=str(lesson.get("completion", CompletionRule.SELF)),
+        watched_percent=lesson.get("watched_percent"),
     )
 
 

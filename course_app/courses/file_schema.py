@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from course_app.courses.models import BlockType, ModuleMode
+from course_app.courses.models import BlockType, CompletionRule, ModuleMode
 from course_app.courses.release_rules import release_problem
 
 FORMAT_VERSION = 1
@@ -26,6 +26,7 @@ ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 LANGUAGES = ("da", "en")
 MODES = tuple(mode.value for mode in ModuleMode)
 BLOCK_TYPES = tuple(block_type.value for block_type in BlockType)
+COMPLETION_RULES = tuple(rule.value for rule in CompletionRule)
 RESOURCE_KINDS = ("pdf", "slides", "video", "link", "document")
 MAX_TITLE_LENGTH = 300
 MAX_DESCRIPTION_LENGTH = 5000  # a learning goal's; the browser's goal form has the same limit
@@ -78,6 +79,8 @@ class LessonData:
     position: int
     goals: tuple[str, ...]
     blocks: tuple[BlockData, ...]
+    completion: str = "self"
+    watched_percent: int | None = None
 
 
 @dataclass(frozen=True)
@@ -170,6 +173,12 @@ def _positive_int(value: Any) -> str | None:
     if isinstance(value, int) and not isinstance(value, bool) and value > 0:
         return None
     return f"must be a whole number above 0 (got {kind_of(value)})"
+
+
+def _percent(value: Any) -> str | None:
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 100:
+        return None
+    return f"must be a whole number from 1 to 100 (got {kind_of(value)})"
 
 
 def _list(value: Any) -> str | None:
@@ -283,6 +292,10 @@ LESSON_FIELDS = {
     "id": Field(check_id),
     "title": Field(_title),
     "goals": optional(check_string_list),
+    # When the lesson may be marked done: "self" (the default) or "watched" (a share of its films
+    # played, ``watched_percent``, default 90); see docs/course-format.md.
+    "completion": optional(_choice(*COMPLETION_RULES)),
+    "watched_percent": optional(_percent),
     "blocks": Field(_list),
 }
 # Keys every block has; they are stored as columns, not in the block's ``data``.

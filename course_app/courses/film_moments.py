@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from course_app.core.html import classify_video_url
 from course_app.courses.file_schema import parse_timestamp
 from course_app.courses.models import BlockType
 
@@ -122,3 +123,22 @@ def parse_start(value: str | None) -> int | None:
         return None
     seconds = int(value)
     return seconds if seconds <= MAX_START_SECONDS else None
+
+
+def format_timestamp(seconds: int) -> str:
+    """Seconds as the course files write a time: "MM:SS", or "H:MM:SS" from an hour on."""
+    hours, rest = divmod(max(0, int(seconds)), 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+
+
+def is_playable(data: Mapping[str, Any]) -> bool:
+    """A film the page plays (an embed or a file), not a placeholder or a link elsewhere: only such
+    a film can pause, seek or report what was played."""
+    return not data.get("placeholder") and classify_video_url(data.get("url", "")).kind != "link"
+
+
+def playable_films(blocks: Sequence[Any]) -> list[Any]:
+    return [
+        block for block in blocks if block.type == BlockType.VIDEO and is_playable(block.data or {})
+    ]

@@ -54,6 +54,17 @@ class BlockType(enum.StrEnum):
 QUESTION_TYPES = frozenset({BlockType.REFLECTION, BlockType.WORKSHOP_PREP})
 
 
+class CompletionRule(enum.StrEnum):
+    """When a lesson may be marked done (besides its required answers): when the leader says so,
+    or once she has played a share of its films (``progress.film_views``)."""
+
+    SELF = "self"
+    WATCHED = "watched"
+
+
+DEFAULT_WATCHED_PERCENT = 90
+
+
 class Course(Base):
     __tablename__ = "courses"
 
@@ -153,10 +164,21 @@ class Lesson(OutlineItem, Base):
         ForeignKey("modules.id", ondelete="RESTRICT"), index=True
     )
 
+    # ``completion: watched`` in the files: done once ``watched_percent`` (None: the default, 90)
+    # of each of its films has been played.
+    completion: Mapped[CompletionRule] = mapped_column(
+        string_enum(CompletionRule, length=16), default=CompletionRule.SELF
+    )
+    watched_percent: Mapped[int | None] = mapped_column(Integer)
+
     module: Mapped[Module] = relationship()
     goals: Mapped[list[LearningGoal]] = relationship(
         secondary=lesson_goals, order_by=LearningGoal.position
     )
+
+    @property
+    def watched_share(self) -> float:
+        return (self.watched_percent or DEFAULT_WATCHED_PERCENT) / 100
 
 
 class Block(Base):

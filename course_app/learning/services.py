@@ -10,16 +10,20 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 
 from course_app.cohorts.models import Enrolment
 from course_app.cohorts.read_only import require_open_round
-from course_app.core.db import utcnow
-from course_app.core.errors import NotFound
+from course_app.core.db import db, utcnow
+from course_app.core.errors import NotFound, ServiceError
 from course_app.core.spreadsheet import Cell, local_time
-from course_app.courses.models import Block
+from course_app.courses.film_moments import playable_films
+from course_app.courses.models import Block, BlockType, CompletionRule
 from course_app.learning.timeline import Timeline, record_opens, require_open, timeline
 from course_app.organisations.access import Viewer, current_group_id
+from course_app.progress import film_views
 from course_app.progress import services as progress
+from course_app.progress.models import FilmView
 from course_app.progress.services import CourseProgress, LessonStatus, ModuleStatus
 from course_app.reflections import services as reflections
 from course_app.reflections.models import AnswerStatus, ReflectionAnswer
@@ -41,6 +45,8 @@ class ModulePage:
     retired_answers: list[tuple[Block, ReflectionAnswer]] = field(default_factory=list)
     # Which modules are open (previous/next links to a locked module show its opening day).
     timeline: Timeline | None = None
+    # Where the leader is in each film that can be played on the page (by block id): "Fortsæt fra".
+    film_views: dict[int, FilmView] = field(default_factory=dict)
 
     def unanswered_required(self, lesson: LessonStatus) -> int:
         return reflections.unanswered_required(lesson.outline, self.answers)
@@ -74,9 +80,13 @@ def module_page(
         group_id = viewer.current_group_id
     else:
         group_id = current_group_id(enrolment.user_id)
+    films = [
+        block.id for lesson in module.lessons for block in playable_films(lesson.outline.blocks)
+    ]
     return ModulePage(
         progress=course_progress,
         module=module,
+        film_views=film_views.views_of(enrolment.id, films),
         answers=answers.by_block,
         previous_module=course_progress.modules[index - 1] if index > 0 else None,
         next_module=course_progress.modules[index + 1] if index + 1 < len(keys) else None,
@@ -158,17 +168,50 @@ def lesson_module_key(enrolment: Enrolment, lesson_key: str) -> str:
     return lesson.outline.lesson.module.key
 
 
+class NotWatched(ServiceError):
+    """A lesson done by watching (``completion: watched``) whose film has not been played enough."""
+
+
+def _require_watched(enrolment: Enrolment, lesson: LessonStatus) -> None:
+    """Each film the page can play must have been played for the lesson's share of its length."""
+    rules = lesson.outline.lesson
+    films = playable_films(lesson.outline.blocks)
+    views = film_views.views_of(enrolment.id, [film.id for film in films])
+    for film in films:
+        minutes = film.data.get("duration_minutes")
+        seen = film_views.played_share(views.get(film.id), minutes * 60 if minutes else None)
+        if seen < rules.watched_share:
+            raise NotWatched(
+                _l(
+                    "Du har set %(seen)s %% af filmen »%(film)s«. Se mindst %(needed)s %%, før du "
+                    "markerer lektionen som færdig.",
+                    seen=int(seen * 100),
+                    film=film.data.get("title", ""),
+                    needed=round(rules.watched_share * 100),
+                )
+            )
+
+
 def complete_lesson(
-    enrolment: Enrolment, lesson_key: str, *, done: bool = True, now: dt.datetime | None = None
+    enrolment: Enrolment,
+    lesson_key: str,
+    *,
+    done: bool = True,
+    now: dt.datetime | None = None,
+    film_script: bool = False,
 ) -> None:
     """Mark a lesson done (or not done again). Refused in a locked module and in a closed round
-    (``RoundClosed``); finishing a module opens the modules that wait for it, for good."""
+    (``RoundClosed``); finishing a module opens the modules that wait for it, for good. A lesson
+    done by watching needs its films played (``NotWatched``) when the page ran the film script
+    (``film_script``), which alone can tell; without it the leader's word counts, as the page says."""
     now = now or utcnow()
     require_open_round(enrolment.cohort)
     course_progress = progress.course_progress(enrolment)
     lesson = _find_lesson(course_progress, lesson_key)
     before = timeline(enrolment, course_progress, now)
     require_open(before, _module_of(course_progress, lesson))
+    if done and film_script and lesson.outline.lesson.completion == CompletionRule.WATCHED:
+        _require_watched(enrolment, lesson)
     if done:
         answers = reflections.answers_by_block(
             enrolment, [block.id for block in lesson.outline.questions]
@@ -182,6 +225,35 @@ def complete_lesson(
         progress.mark_lesson_not_done(enrolment, lesson.outline.lesson)
     after = timeline(enrolment, progress.course_progress(enrolment), now)
     record_opens(enrolment, before, after, now)
+
+
+def _find_film(course_progress: CourseProgress, block_key: str) -> tuple[LessonStatus, Block]:
+    for module in course_progress.modules:
+        for lesson in module.lessons:
+            for block in lesson.outline.blocks:
+                if block.key == block_key and block.type == BlockType.VIDEO:
+                    return lesson, block
+    raise NotFound(_l("Filmen findes ikke."))
+
+
+def record_film_view(
+    enrolment: Enrolment, block_key: str, data: object, *, now: dt.datetime | None = None
+) -> bool:
+    """Store the film script's report of where the leader is in a film of her course and what she
+    has played (``progress.film_views``). Only a film she can see, in an open module of an open
+    round; False when nothing was written (too soon after the last report, or the same report
+    twice at once)."""
+    now = now or utcnow()
+    require_open_round(enrolment.cohort)
+    course_progress = progress.course_progress(enrolment)
+    lesson, block = _find_film(course_progress, block_key)
+    require_open(timeline(enrolment, course_progress, now), _module_of(course_progress, lesson))
+    report = film_views.read_report(data)
+    try:
+        with db.session.begin_nested():
+            return film_views.record(enrolment.id, block.id, report, now)
+    except IntegrityError:  # the first report, sent twice at once: the other one was stored
+        return False
 
 
 def question_block(enrolment: Enrolment, block_key: str) -> Block:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -18,6 +20,7 @@ from course_app.learning import services
 from course_app.learning.forms import VISIBILITY_CHOICES, AnswerFields, AnswerForm
 from course_app.learning.timeline import ModuleLocked
 from course_app.organisations.access import request_viewer
+from course_app.progress import film_views
 from course_app.reflections.services import AnswerChanged
 from course_app.schedule import events
 
@@ -201,6 +204,39 @@ def answer(cohort_id: int, block_key: str):
     )
 
 
+def _json(text: str | None) -> object:
+    try:
+        return json.loads(text) if text and len(text) <= 10_000 else None
+    except ValueError:
+        return None
+
+
+@bp.post("/forloeb/<int:cohort_id>/film/<block_key>")
+@login_required
+def film_view(cohort_id: int, block_key: str):
+    """The film script's report of where the leader is in a film and what she has played: JSON with
+    the CSRF token in a header, or the same JSON in a form field ``report`` beside ``csrf_token``
+    (as a beacon sends it). 204 when stored; 202 when it came too soon after the last one and was
+    dropped quietly (the script sends what it played again with its next report)."""
+    enrolment = _own_enrolment(cohort_id)
+    report = request.get_json(silent=True) if request.is_json else _json(request.form.get("report"))
+    try:
+        stored = services.record_film_view(enrolment, block_key, report, now=clock.now())
+    except NotFound:
+        abort(404)
+    except ModuleLocked:
+        db.session.rollback()
+        return {"error": "locked"}, 403
+    except film_views.BadReport:
+        db.session.rollback()
+        return {"error": "bad report"}, 400
+    except ServiceError:  # a closed round
+        db.session.rollback()
+        return {"error": "closed"}, 409
+    db.session.commit()
+    return ("", 204) if stored else ("", 202)
+
+
 @bp.post("/forloeb/<int:cohort_id>/lektioner/<lesson_key>/<any(faerdig, 'ikke-faerdig'):action>")
 @login_required
 def complete(cohort_id: int, lesson_key: str, action: str):
@@ -218,7 +254,13 @@ def complete(cohort_id: int, lesson_key: str, action: str):
     if not ButtonForm().validate_on_submit():
         abort(400)
     try:
-        services.complete_lesson(enrolment, lesson_key, done=action == "faerdig", now=clock.now())
+        services.complete_lesson(
+            enrolment,
+            lesson_key,
+            done=action == "faerdig",
+            now=clock.now(),
+            film_script=request.form.get("filmscript") == "1",  # set by static/js/film/moments.js
+        )
     except ModuleLocked as locked:
         db.session.rollback()
         return render_locked_page(enrolment, locked)

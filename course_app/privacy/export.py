@@ -34,7 +34,8 @@ from course_app.organisations.models import (
     RoleAssignment,
 )
 from course_app.privacy import export_service_check, export_workshops
-from course_app.progress.models import LessonProgress
+from course_app.progress import film_views
+from course_app.progress.models import FilmView, LessonProgress
 from course_app.reflections.models import Comment, MeetingNote, ReflectionAnswer
 from course_app.resources.models import Resource
 from course_app.schedule.event_models import CalendarFeed, Event
@@ -51,6 +52,7 @@ EXPORTED_TABLES = frozenset(
         "group_memberships",  # [group_memberships], moves included (each period is a row)
         "enrolments",  # [enrolments]
         "lesson_progress",  # [progress]
+        "film_views",  # [film_views]: where she stopped in each film, the seconds she played
         "module_unlocks",  # [module_unlocks]
         "reflection_answers",  # [answers], every one, with its visibility
         "comments",  # [comments] she wrote (not the answers they are on)
@@ -194,6 +196,27 @@ def _progress(user: User) -> list[dict[str, Any]]:
             completed_at=p.completed_at,
         )
         for p, round_name, module, lesson in rows
+    ]
+
+
+def _film_views(user: User) -> list[dict[str, Any]]:
+    rows = db.session.execute(
+        select(FilmView, Cohort.name, Block.data)
+        .join(Enrolment, Enrolment.id == FilmView.enrolment_id)
+        .join(Cohort, Cohort.id == Enrolment.cohort_id)
+        .join(Block, Block.id == FilmView.block_id)
+        .where(_mine(user))
+        .order_by(Cohort.starts_on, FilmView.id)
+    ).all()
+    return [
+        _row(
+            round=round_name,
+            film=(data or {}).get("title"),
+            position_seconds=view.position_seconds,
+            played_seconds=film_views.played_seconds(view),
+            updated_at=view.updated_at,
+        )
+        for view, round_name, data in rows
     ]
 
 
@@ -399,6 +422,7 @@ def personal_data(user: User) -> list[Section]:
         Section("group_memberships", _l("Ledergrupper"), _memberships(user)),
         Section("enrolments", _l("Tilmeldinger til forløb"), _enrolments(user)),
         Section("progress", _l("Fremdrift"), _progress(user)),
+        Section("film_views", _l("Film, du har set"), _film_views(user)),
         Section("module_unlocks", _l("Åbnede moduler"), _unlocks(user)),
         Section("answers", _l("Dine svar"), _answers(user)),
         Section("comments", _l("Dine kommentarer"), _comments(user)),

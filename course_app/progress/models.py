@@ -61,3 +61,24 @@ class ProgressSummary(Base):
     # {"lesson_ids": [...], "sizes": [[organisation, enrolled]], "progress": [[organisation, module,
     # started, done, lessons done]], "done_per_day": [["YYYY-MM-DD", module, lessons done]]}
     figures: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class FilmView(Base):
+    """How far a leader has come in one film: where she stopped (to offer "Fortsæt fra") and the
+    seconds she has actually played, as merged [start, end] intervals (``progress.film_views``),
+    which a lesson with ``completion: watched`` counts. Written by the film script while she plays."""
+
+    __tablename__ = "film_views"
+    __table_args__ = (UniqueConstraint("enrolment_id", "block_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(
+        ForeignKey("enrolments.id", ondelete="CASCADE"), index=True
+    )
+    block_id: Mapped[int] = mapped_column(ForeignKey("blocks.id", ondelete="CASCADE"), index=True)
+    position_seconds: Mapped[int] = mapped_column(default=0)
+    # [[start, end], …] in whole seconds, sorted, not overlapping.
+    played: Mapped[list[list[int]]] = mapped_column(JSON, default=list)
+    # The film's length as its player reported it (None until one did).
+    duration_seconds: Mapped[int | None] = mapped_column()
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)

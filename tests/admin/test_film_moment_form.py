@@ -121,3 +121,42 @@ def test_editing_keeps_the_moment_checked_where_the_question_stands(client, worl
     assert response.status_code == 302
     session.refresh(block)
     assert "at" not in block.data
+
+
+def test_a_lesson_can_be_done_by_watching(client, world, session):
+    sign_in(client, world.editor.email)
+    url = _url(world, "/lektioner/lektion-film")
+    page = client.get(url).get_data(as_text=True)
+    assert "Hvornår er lektionen færdig?" in page
+
+    for typed, message in (
+        ("0", "Skriv en procent fra 1 til 100"),
+        ("9" * 400, "Skriv en procent"),
+    ):
+        data = {"title": "Film og refleksion", "completion": "watched", "watched_percent": typed}
+        response = post_form(client, url, url, {**data, "save": "Gem"})
+        assert response.status_code == 400 and message in response.get_data(as_text=True)
+    response = post_form(
+        client,
+        url,
+        url,
+        {
+            "title": "Film og refleksion",
+            "completion": "watched",
+            "watched_percent": "75",
+            "save": "Gem",
+        },
+    )
+
+    assert response.status_code == 302
+    lesson = session.scalar(
+        select(Lesson).where(Lesson.course_id == world.course.id, Lesson.key == "lektion-film")
+    )
+    session.refresh(lesson)
+    assert (lesson.completion.value, lesson.watched_percent) == ("watched", 75)
+    assert 'value="75"' in client.get(url).get_data(as_text=True)
+    post_form(
+        client, url, url, {"title": "Film og refleksion", "completion": "self", "save": "Gem"}
+    )
+    session.refresh(lesson)
+    assert (lesson.completion.value, lesson.watched_percent) == ("self", None)

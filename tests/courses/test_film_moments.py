@@ -206,3 +206,40 @@ def test_the_layout_moves_timed_questions_after_their_film_in_time_order() -> No
 )
 def test_a_seek_links_start_is_whole_seconds_up_to_a_day(value: Any, expected: Any) -> None:
     assert parse_start(value) == expected
+
+
+# --- completion: watched ---------------------------------------------------------------------------
+
+LESSON_GOALS = "goals: [goal-a, goal-b]\n"
+
+
+def test_a_lesson_done_by_watching_is_read_and_exported_byte_for_byte(session, course_dir):
+    edit(
+        course_dir / FILM, LESSON_GOALS, LESSON_GOALS + "completion: watched\nwatched_percent: 80\n"
+    )
+
+    data, problems = read_course_dir(course_dir)
+    assert problems == []
+    lesson = data.modules[0].lessons[1]
+    assert (lesson.completion, lesson.watched_percent) == ("watched", 80)
+    course = import_course(course_dir).course
+
+    assert encoded(course_to_files(course)) == folder_files(course_dir)
+
+
+@pytest.mark.parametrize(
+    ("extra", "marker", "fragment"),
+    [
+        ("completion: seen\n", "completion: seen", "must be one of self, watched"),
+        ("completion: watched\nwatched_percent: 0\n", "watched_percent: 0", "from 1 to 100"),
+        ("completion: watched\nwatched_percent: 101\n", "watched_percent: 101", "from 1 to 100"),
+        ('completion: watched\nwatched_percent: "90"\n', "watched_percent:", "from 1 to 100"),
+        ("watched_percent: 90\n", "watched_percent: 90", "goes with 'completion: watched'"),
+    ],
+    ids=["unknown-rule", "zero", "over-100", "text", "without-watched"],
+)
+def test_a_bad_completion_rule_names_file_and_line(course_dir, extra, marker, fragment):
+    path = course_dir / FILM
+    edit(path, LESSON_GOALS, LESSON_GOALS + extra)
+
+    _only_problem_at(course_dir, path, marker, fragment)

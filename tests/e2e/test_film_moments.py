@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from course_app.core.db import db
 from course_app.courses import outline_cache
-from course_app.courses.models import Block
+from course_app.courses.models import Block, CompletionRule, Lesson
 from tests.e2e import fake_players
 from tests.e2e.conftest import (
     DESKTOP,
@@ -68,6 +68,8 @@ def live_server(database_factory, tmp_path_factory) -> Iterator[str]:
                 {"at": "00:09", "title": "Til sidst"},
             ],
         )
+        lesson = db.session.scalar(select(Lesson).where(Lesson.key == "film-1-anja-pors"))
+        lesson.completion = CompletionRule.WATCHED
         _set(FIRST, at="00:03")
         _set(SECOND, at="00:07")
         _set(THIRD, at="00:10")
@@ -154,10 +156,10 @@ def _play(page) -> None:
     _video(page, "(video.muted = true, video.play(), true)")
 
 
-def _wait_for_pause(page, near: float) -> None:
+def _wait_for_pause(page, near: float, slack: float = 1) -> None:
     # (Playwright's wait_for_function evaluates a string, which the page's CSP forbids.)
     expect(page.locator(f"{FILM} video")).to_have_js_property("paused", True, timeout=20_000)
-    assert near <= _video(page, "video.currentTime") < near + 1
+    assert near <= _video(page, "video.currentTime") < near + slack
 
 
 def _wait_for_playing(page) -> None:
@@ -336,3 +338,54 @@ def test_without_javascript_the_questions_stand_with_their_times(
         assert page.locator(f"{FILM} video").get_attribute("src") == f"{CLIP_URL}#t=7"
     finally:
         context.close()
+
+
+def test_reloading_offers_to_go_on_where_the_film_stopped(film_page):
+    page = film_page
+    _open_film(page)
+    _play(page)
+    _wait_for_pause(page, 3)
+    page.get_by_role("button", name="Spring over og se videre").click()
+    _wait_for_pause(page, 7)  # paused: the position is reported
+    page.wait_for_timeout(500)
+
+    page.reload()
+
+    go_on = page.locator(f"{FILM} .film-resume").get_by_role("link")
+    expect(go_on).to_have_text("Fortsæt fra 00:07")
+    expect(page.locator(".film-status").first).to_be_attached()
+    go_on.click()
+    _wait_for_playing(page)
+    assert 7 <= _video(page, "video.currentTime") < 9
+
+
+def test_a_lesson_done_by_watching_is_done_only_after_the_film_has_been_played(film_page):
+    page = film_page
+    _open_film(page)
+    lesson = page.locator("#lektion-film-1-anja-pors")
+    expect(lesson.locator(".film-rule")).to_have_text(
+        "Du kan markere lektionen som færdig, når du har set mindst 90 % af filmen."
+    )
+    for key in (FIRST, SECOND):  # the required answers first
+        page.locator(f"#svar-{key}").fill("Mit svar.")
+        page.locator(f"#indsend-{key}").click()
+        expect(page.locator(f"#blok-{key} .answer-status")).to_contain_text("Indsendt")
+
+    _video(page, "(video.muted = true, video.currentTime = 11.5, video.play(), true)")  # the end
+    expect(page.locator(f"{FILM} video")).to_have_js_property("ended", True)
+    page.wait_for_timeout(3_000)  # the report (sent again if it came too soon)
+    lesson.get_by_role("button", name="Markér som færdig").click()
+
+    expect(page.locator(".flash-messages")).to_contain_text("Se mindst 90 %, før du markerer")
+    expect(lesson.locator(".lesson-footer")).not_to_contain_text("Du har gennemført lektionen.")
+
+    _video(page, "(video.playbackRate = 4, video.currentTime = 0, video.play(), true)")
+    for moment in (3, 7, 10):
+        _wait_for_pause(page, moment, slack=2.5)  # four times as fast: time moves in bigger steps
+        page.get_by_role("button", name="Spring over og se videre").click()
+    expect(page.locator(f"{FILM} video")).to_have_js_property("ended", True, timeout=20_000)
+    page.wait_for_timeout(3_000)
+    lesson.get_by_role("button", name="Markér som færdig").click()
+
+    expect(page.locator(".flash-messages")).to_contain_text("Lektionen er markeret som færdig.")
+    expect(lesson.locator(".lesson-footer")).to_contain_text("Du har gennemført lektionen.")

@@ -330,6 +330,19 @@ def build_world(app: Flask) -> World:
             people[role], groups["g2" if role == "moved" else ROLE_GROUP.get(role, "g1")]
         )
     learning.complete_lesson(enrolments["l5"], "film-1-lektion")
+    film_lesson = db.session.scalar(
+        select(Lesson).where(Lesson.course_id == course.id, Lesson.key == "film-2-lektion")
+    )
+    film = {"title": "Film 2", "url": "https://vimeo.com/12345", "duration_minutes": 10}
+    db.session.add(
+        Block(
+            course_id=course.id,
+            lesson_id=film_lesson.id,
+            key="film-2-video",
+            type="video",
+            data=film,
+        )
+    )
     cohorts.enrol(people["l4"], c2)
     for role in ("fac1", "fac2", "coord_a", "coord_b", "admin", "editor", "sup"):
         people[role] = factories.user(org=orgs.get(ROLE_ORG.get(role, "")), name=NAMES[role])
@@ -743,6 +756,9 @@ PAGE = Outcome(200)
 REDIRECT = Outcome(302)  # a redirect that changes nothing
 WROTE = Outcome(302, writes=True)  # the change was made, then a redirect
 SHOWN = Outcome(200, writes=True)  # the change was made, and a page says so
+STORED = Outcome(
+    204, writes=True
+)  # the change was made, nothing to show (the film script's report)
 INVALID = Outcome(400)
 CONFLICT = Outcome(409)  # refused because of the state of things (a slot taken, a booking made)
 FORBIDDEN = Outcome(403)  # a role-gated page with no object, or one whose object is not secret
@@ -1261,6 +1277,16 @@ ROUTES: dict[str, dict[str, Spec]] = {
                 "visibility": "group",
                 "submit_answer": "Indsend",
             },
+        )
+    },
+    "learning.film_view": {
+        "POST": Spec(
+            {
+                "c1": lambda w: f"/forloeb/{w.c1}/film/film-2-video",
+                "c2": lambda w: f"/forloeb/{w.c2}/film/film-video",
+            },
+            {"c1": given(STORED, *LEADERS), "c2": given(STORED, "l4")},
+            data=form(report='{"position": 12, "played": [[0, 12]], "duration": 600}'),
         )
     },
     "learning.complete": {

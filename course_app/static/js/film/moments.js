@@ -3,8 +3,12 @@
 // question opens below the player and takes focus (unless the leader is typing elsewhere), and a live
 // region says so. The answer is saved in the background (the same form and CSRF token as without
 // JavaScript) and the film goes on; "Spring over" goes on without answering. Time links (chapters and
-// questions) seek the film instead of reloading the page.
+// questions) seek the film instead of reloading the page. While the film plays, where the leader is
+// and the stretches she has played are reported every ten seconds and when it stops (progress
+// .film_views on the server), for "Fortsæt fra" and for lessons completed by watching.
 import * as players from "./players.js";
+
+const REPORT_EVERY_MS = 10_000;
 
 const films = new Map(); // figure id -> film state
 
@@ -33,6 +37,7 @@ class Film {
     this.playing = false;
     this.last = null;
     this.controls = null;
+    this.reporting = new Report(figure);
     this.status = document.createElement("p");
     this.status.className = "film-status";
     this.status.setAttribute("role", "status");
@@ -49,6 +54,7 @@ class Film {
   }
 
   on(event) {
+    this.reporting.on(event);
     if (event.type === "play") {
       this.playing = true;
       if (this.open) this.close({ resume: false });
@@ -121,15 +127,18 @@ class Film {
     const page = new DOMParser().parseFromString(await response.text(), "text/html");
     const fresh = page.getElementById(form.id);
     const saved = response.ok && response.redirected;
+    const asked = Boolean(this.open && this.open.id === form.id); // the film stopped for it
     if (fresh) {
-      if (this.open && this.open.id === form.id && !saved) this.addSkip(fresh);
-      if (this.open && this.open.id === form.id && !saved) fresh.classList.add("film-question-open");
+      if (asked && !saved) this.addSkip(fresh);
+      if (asked && !saved) fresh.classList.add("film-question-open");
       form.replaceWith(fresh);
     } else {
       buttons.forEach((button) => (button.disabled = false));
     }
-    if (saved) {
+    if (saved && asked) {
       this.close({ resume: true, message: text(this.section, "textSaved") });
+    } else if (saved) {
+      this.say(text(this.section, "textStored"));
     } else {
       this.say(text(this.section, "textRefused"));
       fresh?.querySelector("textarea")?.focus();
@@ -138,6 +147,7 @@ class Film {
 
   seek(seconds) {
     this.last = null;
+    this.reporting.on({ type: "seek", seconds });
     this.asked.forEach((id) => {
       const moment = this.moments.find((m) => m.id === id);
       if (moment && moment.seconds >= seconds) this.asked.delete(id);
@@ -145,6 +155,82 @@ class Film {
     if (this.open) this.close({ resume: false });
     this.controls.seek(seconds);
     this.controls.play();
+  }
+}
+
+// What the leader has played of one film, reported to the server: the stretches played since the
+// last report (a seek or a jump ends a stretch, so seeking ahead counts nothing) and where she is.
+class Report {
+  constructor(figure) {
+    this.address = figure.dataset.filmReport;
+    this.token = figure.dataset.csrf;
+    this.stretches = [];
+    this.stretch = null; // [start, end] being played
+    this.position = null;
+    this.duration = null;
+    this.timer = null;
+    if (this.address) window.addEventListener("pagehide", () => this.send());
+  }
+
+  on(event) {
+    if (!this.address) return;
+    if (event.duration) this.duration = event.duration;
+    const seconds = event.seconds;
+    if (event.type === "seek") this.end();
+    if (event.type === "play") {
+      this.stretch = [seconds, seconds];
+      this.timer ??= window.setInterval(() => this.send(), REPORT_EVERY_MS);
+    }
+    if (event.type === "time" && typeof seconds === "number") {
+      this.position = seconds;
+      const stretch = this.stretch;
+      if (stretch && seconds >= stretch[1] && seconds - stretch[1] <= 5) stretch[1] = seconds;
+      else if (stretch) {
+        this.end();
+        this.stretch = [seconds, seconds];
+      }
+    }
+    if (event.type === "pause" || event.type === "ended") {
+      this.end();
+      this.stretch = null;
+      window.clearInterval(this.timer);
+      this.timer = null;
+      this.send();
+    }
+  }
+
+  end() {
+    if (this.stretch && this.stretch[1] > this.stretch[0]) this.stretches.push(this.stretch);
+    this.stretch = this.stretch ? [this.stretch[1], this.stretch[1]] : null;
+  }
+
+  async send() {
+    if (this.position === null) return;
+    if (this.stretch && this.stretch[1] > this.stretch[0]) this.end();
+    const played = this.stretches.slice(-20);
+    const body = JSON.stringify({ position: this.position, played, duration: this.duration });
+    this.stretches = [];
+    try {
+      const response = await fetch(this.address, {
+        method: "POST",
+        body,
+        keepalive: true,
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": this.token },
+      });
+      if (response.status === 202) this.again(played); // dropped as too soon: send them again
+    } catch {
+      this.again(played);
+    }
+  }
+
+  again(played) {
+    this.stretches.unshift(...played);
+    if (this.retry) return;
+    this.retry = window.setTimeout(() => {
+      this.retry = null;
+      this.send();
+    }, 2_500);
   }
 }
 
@@ -164,6 +250,12 @@ function load(figure, trigger, start) {
 }
 
 export function start() {
+  // A lesson done by watching: tell the server this page can see what was played.
+  for (const form of document.querySelectorAll("form[data-film-rule]")) {
+    const flag = document.createElement("input");
+    Object.assign(flag, { type: "hidden", name: "filmscript", value: "1" });
+    form.appendChild(flag);
+  }
   for (const figure of document.querySelectorAll("figure.block-video")) {
     const film = new Film(figure);
     films.set(figure.id, film);
