@@ -49,6 +49,7 @@ from course_app.courses.models import (
     Lesson,
     Module,
     ModuleMode,
+    PublicationStatus,
 )
 from course_app.courses.release_rules import rule_from_data
 from course_app.courses.yaml_writer import FlowList, markdown_file, normalise_newlines, yaml_text
@@ -224,6 +225,7 @@ class _Writer:
                     "format": FORMAT_VERSION,
                     "id": course.slug,
                     "title": _clean(course.title),
+                    "status": _draft(course),
                     "language": course.language,
                     "summary": _clean(course.summary),
                     "learning_goals": goals,
@@ -238,6 +240,7 @@ class _Writer:
             {
                 "id": module.key,
                 "title": _clean(module.title),
+                "status": _draft(module),
                 "mode": ModuleMode(module.mode).value,
                 "goals": self._goal_keys(module.goals),
                 "release": rule_from_data(module.release).to_data(),
@@ -252,6 +255,7 @@ class _Writer:
             {
                 "id": lesson.key,
                 "title": _clean(lesson.title),
+                "status": _draft(lesson),
                 "goals": self._goal_keys(lesson.goals),
                 "completion": CompletionRule.WATCHED.value if watched else None,
                 "watched_percent": lesson.watched_percent if watched else None,
@@ -279,6 +283,12 @@ class _Writer:
             values[name] = _clean(value)
         values["goals"] = self._goal_keys(block.goals)
         return _without_empty(values, keep=tuple(name for name, f in fields.items() if f.required))
+
+
+def _draft(item: Course | Module | Lesson) -> str | None:
+    """``status: draft`` for a draft, so that importing the files elsewhere does not publish it;
+    nothing for a published item (the default)."""
+    return PublicationStatus.DRAFT.value if item.status == PublicationStatus.DRAFT else None
 
 
 def _chapter(chapter: Any) -> Any:

@@ -165,7 +165,7 @@ class _Importer:
                     "intro": module.intro,
                     "source_name": module.source_name,
                     "position": module.position,
-                    "status": PublicationStatus.PUBLISHED,
+                    "status": PublicationStatus(module.status),
                 },
                 module.goals,
             )
@@ -184,7 +184,7 @@ class _Importer:
                     "watched_percent": lesson.watched_percent,
                     "source_name": lesson.source_name,
                     "position": lesson.position,
-                    "status": PublicationStatus.PUBLISHED,
+                    "status": PublicationStatus(lesson.status),
                 },
                 lesson.goals,
             )
@@ -237,7 +237,7 @@ class _Importer:
             "title": data.title,
             "language": data.language,
             "summary": data.summary,
-            "status": PublicationStatus.PUBLISHED,
+            "status": PublicationStatus(data.status),
         }
         if course is None:
             course = Course(slug=data.key, **values)

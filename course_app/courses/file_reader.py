@@ -55,7 +55,7 @@ from course_app.courses.file_schema import (
 )
 from course_app.courses.film_moments import Item, MomentProblem, moment_problem
 from course_app.courses.materials import ASSETS_DIR
-from course_app.courses.models import BlockType, CompletionRule, ModuleMode
+from course_app.courses.models import BlockType, CompletionRule, ModuleMode, PublicationStatus
 from course_app.courses.release_rules import (
     ReleaseKind,
     ReleaseRule,
@@ -109,6 +109,11 @@ def _read_film_moments(source: SourceFile, lesson: CommentedMap) -> None:
             if problem == MomentProblem.NOT_A_FILM:
                 key = "video"
             source.add(source.value_line(node, key), _MOMENT_PROBLEMS[problem])
+
+
+def _status(node: CommentedMap) -> str:
+    """An item's ``status`` (checked by its schema): "draft", or published when not given."""
+    return str(node.get("status", PublicationStatus.PUBLISHED))
 
 
 def _read_resource_target(source: SourceFile, block: CommentedMap, line: int) -> None:
@@ -217,6 +222,7 @@ def _read_lesson(context: WalkContext, folder: Path, name: str, position: int) -
         blocks=tuple(block for block in blocks if block is not None),
         completion=str(lesson.get("completion", CompletionRule.SELF)),
         watched_percent=lesson.get("watched_percent"),
+        status=_status(lesson),
     )
 
 
@@ -280,6 +286,7 @@ def _read_module(context: WalkContext, name: str, position: int) -> ModuleData |
         goals=goals,
         lessons=tuple(lesson for lesson in lessons if lesson is not None),
         release=release,
+        status=_status(module),
     )
 
 
@@ -394,5 +401,6 @@ def read_course_dir(path: Path) -> tuple[CourseData | None, list[Problem]]:
         goals=tuple(goal for goal in goals if goal is not None),
         modules=tuple(module for module in modules if module is not None),
         materials=dict(sorted(context.materials.items())),
+        status=_status(course),
     )
     return data, []

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from course_app.courses.models import BlockType, CompletionRule, ModuleMode
+from course_app.courses.models import BlockType, CompletionRule, ModuleMode, PublicationStatus
 from course_app.courses.release_rules import release_problem
 
 FORMAT_VERSION = 1
@@ -27,6 +27,7 @@ LANGUAGES = ("da", "en")
 MODES = tuple(mode.value for mode in ModuleMode)
 BLOCK_TYPES = tuple(block_type.value for block_type in BlockType)
 COMPLETION_RULES = tuple(rule.value for rule in CompletionRule)
+STATUSES = tuple(status.value for status in PublicationStatus)
 RESOURCE_KINDS = ("pdf", "slides", "video", "link", "document")
 MAX_TITLE_LENGTH = 300
 MAX_DESCRIPTION_LENGTH = 5000  # a learning goal's; the browser's goal form has the same limit
@@ -81,6 +82,7 @@ class LessonData:
     blocks: tuple[BlockData, ...]
     completion: str = "self"
     watched_percent: int | None = None
+    status: str = "published"
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,7 @@ class ModuleData:
     lessons: tuple[LessonData, ...]
     # The release rule as written (``release_rules``); None: always open.
     release: dict[str, Any] | None = field(default=None, hash=False)
+    status: str = "published"
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,7 @@ class CourseData:
     modules: tuple[ModuleData, ...]
     # The material files the blocks name: file name in ``assets/`` → its path.
     materials: Mapping[str, Path] = field(default_factory=dict, hash=False)
+    status: str = "published"
 
 
 # --- Value checks: each returns what is wrong, or None --------------------------------------------
@@ -274,6 +278,8 @@ COURSE_FIELDS = {
     "format": Field(_format_version),
     "id": Field(check_id),
     "title": Field(_title),
+    # "draft": imported as a draft, not shown to leaders (export writes it for drafts); default published.
+    "status": optional(_choice(*STATUSES)),
     "language": Field(_choice(*LANGUAGES)),
     "summary": Field(_text),
     "learning_goals": optional(_list),
@@ -283,6 +289,7 @@ GOAL_FIELDS = {"id": Field(check_id), "title": Field(_title), "description": opt
 MODULE_FIELDS = {
     "id": Field(check_id),
     "title": Field(_title),
+    "status": optional(_choice(*STATUSES)),
     "mode": Field(_choice(*MODES)),
     "goals": optional(check_string_list),
     "release": optional(release_problem),
@@ -291,6 +298,7 @@ MODULE_FIELDS = {
 LESSON_FIELDS = {
     "id": Field(check_id),
     "title": Field(_title),
+    "status": optional(_choice(*STATUSES)),
     "goals": optional(check_string_list),
     # When the lesson may be marked done: "self" (the default) or "watched" (a share of its films
     # played, ``watched_percent``, default 90); see docs/course-format.md.

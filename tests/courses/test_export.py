@@ -125,12 +125,28 @@ def test_retired_content_is_not_exported(session: Any, tmp_path: Path) -> None:
     assert [block.key for block in data.modules[0].lessons[0].blocks] == ["film-video"]
 
 
-def test_drafts_are_exported(session: Any) -> None:
+def test_drafts_are_exported_as_drafts_and_imported_as_drafts(
+    session: Any, tmp_path: Path
+) -> None:
     course = import_course(MINIMAL).course
     _row(Lesson, "welcome").status = PublicationStatus.DRAFT
+    _row(Module, "workshop").status = PublicationStatus.DRAFT
     session.flush()
 
-    assert "01-start/welcome.md" in course_to_files(course)
+    files = course_to_files(course)
+
+    assert "title: Welcome\nstatus: draft\n" in files["01-start/welcome.md"]
+    assert "status:" not in files["01-start/film.md"]  # published: the default, not written
+    assert "status: draft\n" in files["02-workshop/module.md"]
+    export_course(course, tmp_path / "out")
+    # Published again in this database; importing the files makes it a draft once more.
+    _row(Lesson, "welcome").status = PublicationStatus.PUBLISHED
+    session.flush()
+    import_course(tmp_path / "out" / "minimal")
+    assert _row(Lesson, "welcome").status == PublicationStatus.DRAFT
+    assert _row(Module, "workshop").status == PublicationStatus.DRAFT
+    assert _row(Lesson, "film").status == PublicationStatus.PUBLISHED
+    assert course_to_files(course) == files
 
 
 def _course_without_source_names(session: Any) -> Course:
@@ -191,6 +207,7 @@ def test_names_are_derived_for_items_without_source_name(session: Any, tmp_path:
         "---\n"
         "id: start\n"
         "title: Start\n"
+        "status: draft\n"  # made in the browser: a draft until published
         "mode: individual\n"
         "goals: [maal]\n"
         "lessons:\n"
@@ -218,6 +235,7 @@ def test_course_yml_and_lesson_layout(session: Any, tmp_path: Path) -> None:
         title="Kursus: layout",
         language="en",
         summary="Første linje.\nAnden linje.\n",
+        status=PublicationStatus.PUBLISHED,
     )
     session.add(course)
     session.flush()
@@ -235,8 +253,16 @@ def test_course_yml_and_lesson_layout(session: Any, tmp_path: Path) -> None:
         intro="\n\nIntro med\n---\nlinje.  \n\n",
         source_name="m",
         goals=list(reversed(goals)),
+        status=PublicationStatus.PUBLISHED,
     )
-    lesson = Lesson(course_id=course.id, module=module, key="l", title="L", source_name="l.md")
+    lesson = Lesson(
+        course_id=course.id,
+        module=module,
+        key="l",
+        title="L",
+        source_name="l.md",
+        status=PublicationStatus.PUBLISHED,
+    )
     video = Block(
         course_id=course.id,
         lesson=lesson,

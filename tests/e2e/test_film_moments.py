@@ -389,3 +389,31 @@ def test_a_lesson_done_by_watching_is_done_only_after_the_film_has_been_played(f
 
     expect(page.locator(".flash-messages")).to_contain_text("Lektionen er markeret som færdig.")
     expect(lesson.locator(".lesson-footer")).to_contain_text("Du har gennemført lektionen.")
+
+
+def test_messages_from_elsewhere_are_ignored(film_page):
+    """A time posted by the page itself (another origin than the player's, another source than its
+    frame) does not stop the film, though it names a moment with a question."""
+    page = film_page
+    _open_film(page)
+    figure = page.locator("#blok-kl-digital-ledelse-video")
+    figure.get_by_role("link", name="Afspil video").click()
+    player = figure.frame_locator("iframe").locator("body")
+    _wait_for_message(player, {"event": "listening", "id": 1, "channel": "widget"})
+
+    for state, seconds in ((1, 1.0), (1, 4.5)):
+        info = {"currentTime": seconds, "playerState": state}
+        page.evaluate(
+            "(info) => window.postMessage(JSON.stringify({event: 'infoDelivery', info}), '*')",
+            info,
+        )
+    page.wait_for_timeout(500)
+
+    expect(figure.locator(".film-status")).to_have_text("")
+    assert {
+        "event": "command",
+        "func": "pauseVideo",
+        "args": [],
+        "id": 1,
+        "channel": "widget",
+    } not in (player.evaluate("() => window.received"))

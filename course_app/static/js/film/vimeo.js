@@ -1,6 +1,7 @@
 // Vimeo's player, driven through its documented postMessage interface ({ method, value } out,
 // { event, data } back) from our own script: no script from Vimeo runs in the page. The player says
 // "ready" first; then we ask for the events we use.
+import { fromFrame } from "./messages.js";
 
 export const ORIGIN = "https://player.vimeo.com";
 const EVENTS = ["timeupdate", "play", "pause", "seeked", "ended"];
@@ -9,16 +10,6 @@ export function address(embedUrl, start) {
   const url = new URL(embedUrl);
   url.hash = start ? `t=${start}s` : "";
   return url.href;
-}
-
-export function parse(event, frame) {
-  if (event.origin !== ORIGIN || event.source !== frame.contentWindow) return null;
-  try {
-    const data = typeof event.data === "string" ? JSON.parse(event.data) : event.data;
-    return data && typeof data === "object" ? data : null;
-  } catch {
-    return null;
-  }
 }
 
 export function connect(frame, emit) {
@@ -33,7 +24,7 @@ export function connect(frame, emit) {
   subscribe();
 
   window.addEventListener("message", (event) => {
-    const data = parse(event, frame);
+    const data = fromFrame(event, frame, ORIGIN);
     if (!data || typeof data.event !== "string") return;
     const details = data.data && typeof data.data === "object" ? data.data : {};
     if (typeof details.seconds === "number") seconds = details.seconds;

@@ -2,6 +2,7 @@
 // IFrame Player API) from our own script: no script from YouTube runs in the page. The player answers
 // only once told we listen, so that is repeated until it speaks; it reports the time about four
 // times a second (infoDelivery), which has no seek event, so a jump in time is read as a seek.
+import { fromFrame } from "./messages.js";
 
 export const ORIGIN = "https://www.youtube-nocookie.com";
 const PLAYING = 1;
@@ -15,16 +16,6 @@ export function address(embedUrl, start) {
   if (start) url.searchParams.set("start", String(start));
   else url.searchParams.delete("start");
   return url.href;
-}
-
-export function parse(event, frame) {
-  if (event.origin !== ORIGIN || event.source !== frame.contentWindow) return null;
-  try {
-    const data = typeof event.data === "string" ? JSON.parse(event.data) : event.data;
-    return data && typeof data === "object" ? data : null;
-  } catch {
-    return null;
-  }
 }
 
 export function connect(frame, emit) {
@@ -67,7 +58,7 @@ export function connect(frame, emit) {
   };
 
   window.addEventListener("message", (event) => {
-    const data = parse(event, frame);
+    const data = fromFrame(event, frame, ORIGIN);
     if (!data) return;
     if (hello) {
       window.clearInterval(hello);
