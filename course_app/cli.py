@@ -26,6 +26,7 @@ from course_app.backup import services as backups
 from course_app.commands import assessments as assessment_commands
 from course_app.commands import cohorts as cohort_commands
 from course_app.commands import privacy as privacy_commands
+from course_app.commands import resources as resource_commands
 from course_app.commands import schedule as schedule_commands
 from course_app.commands.importing import run_import
 from course_app.commands.options import moment_option
@@ -93,6 +94,7 @@ cli.add_command(assessment_commands.assessments_group)
 cli.add_command(cohort_commands.cohorts_group)
 cli.add_command(schedule_commands.schedule_group)
 cli.add_command(privacy_commands.privacy_group)
+cli.add_command(resource_commands.resources_group)
 
 
 def main() -> None:

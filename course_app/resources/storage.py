@@ -83,3 +83,29 @@ def save(stream: BinaryIO, *, max_bytes: int) -> StoredFile:
 
 def remove(name: str) -> None:
     path_of(name).unlink(missing_ok=True)
+
+
+# A file younger than this may belong to an upload whose row is not committed yet.
+ORPHAN_MIN_AGE_SECONDS = 3600
+
+
+@dataclass(frozen=True)
+class Orphan:
+    path: Path
+    size: int
+
+
+def orphans(known: set[str], *, now: float) -> list[Orphan]:
+    """Files in storage no row names (``known``: every stored name in the database), and uploads
+    left half-written by a crash, both older than an hour; other files are never touched."""
+    found = []
+    for path in sorted(root().iterdir()):
+        if not path.is_file():
+            continue
+        ours = _STORED_NAME.match(path.name) or (
+            path.name.startswith(".upload-") and path.name.endswith(".part")
+        )
+        stat = path.stat()
+        if ours and path.name not in known and now - stat.st_mtime >= ORPHAN_MIN_AGE_SECONDS:
+            found.append(Orphan(path, stat.st_size))
+    return found
