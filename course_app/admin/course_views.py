@@ -19,13 +19,14 @@ from course_app.admin.forms import (
     LessonForm,
     ModuleForm,
     MoveForm,
+    MoveToForm,
     RestoreForm,
     StatusForm,
 )
 from course_app.admin.items import course_item, editable_course, outline_url
 from course_app.core.db import db
 from course_app.core.html import classify_video_url, render_markdown
-from course_app.courses import authoring, authoring_rules, block_authoring, outlines
+from course_app.courses import authoring, authoring_rules, block_authoring, outlines, relocation
 from course_app.courses import goals as goal_services
 from course_app.courses.film_moments import parse_start
 from course_app.courses.models import Block, BlockType, Course, Lesson, Module
@@ -222,6 +223,9 @@ def lesson_edit(course_id: int, lesson_key: str):
         course=course,
         module=lesson.module,
         lesson=lesson,
+        move_form=_move_form(
+            (module.key, module.title) for module in relocation.modules_elsewhere(lesson)
+        ),
     )
 
 
@@ -251,6 +255,12 @@ def _material_choices(form, course: Course) -> None:
             SelectChoice("", _("Intet materiale – brug adressen herunder")),
             *(SelectChoice(value, label) for value, label in resources.material_choices(course.id)),
         ]
+
+
+def _move_form(targets) -> MoveToForm:
+    form = MoveToForm(formdata=None)
+    form.target.choices = [SelectChoice(key, label) for key, label in targets]
+    return form
 
 
 def _film_choices(form, lesson: Lesson) -> None:
@@ -326,6 +336,10 @@ def block_edit(course_id: int, block_key: str):
         lesson=block.lesson,
         block=block,
         block_type=block.type.value,
+        move_form=_move_form(
+            (lesson.key, f"{lesson.module.title} – {lesson.title}")
+            for lesson in relocation.lessons_elsewhere(block)
+        ),
     )
 
 

@@ -219,6 +219,13 @@ class MoveForm(BaseForm):
     direction = HiddenField(validators=[AnyOf(("up", "down"))])
 
 
+class MoveToForm(BaseForm):
+    """Another module for a lesson, another lesson for a block (choices set by the view; the
+    service checks the chosen one)."""
+
+    target = SelectField(choices=[], validate_choice=False)
+
+
 class StatusForm(BaseForm):
     publish = HiddenField(validators=[AnyOf(("1", "0"))])
 

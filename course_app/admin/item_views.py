@@ -11,14 +11,22 @@ from collections.abc import Callable
 from flask import abort, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from course_app.admin.blueprint import bp
-from course_app.admin.forms import DeleteForm, MoveForm, RestoreForm, RetireForm, StatusForm
+from course_app.admin.forms import (
+    DeleteForm,
+    MoveForm,
+    MoveToForm,
+    RestoreForm,
+    RetireForm,
+    StatusForm,
+)
 from course_app.admin.items import course_item, editable_course, outline_url
 from course_app.core.db import db
 from course_app.core.errors import ServiceError
-from course_app.courses import authoring, authoring_rules, block_authoring, lifecycle
-from course_app.courses.models import Block, Course
+from course_app.courses import authoring, authoring_rules, block_authoring, lifecycle, relocation
+from course_app.courses.models import Block, Course, Lesson, Module
 
 ITEM = "/kurser/<int:course_id>/<any(moduler, lektioner, blokke):kind>/<item_key>"
 
@@ -79,6 +87,38 @@ def item_move(course_id: int, kind: str, item_key: str):
         flash(str(error), "error")
     else:
         db.session.commit()
+    return redirect(outline_url(course, item))
+
+
+@bp.post("/kurser/<int:course_id>/<any(lektioner, blokke):kind>/<item_key>/flyt-til")
+@login_required
+def item_relocate(course_id: int, kind: str, item_key: str):
+    """A lesson to another module, a block to another lesson (``courses.relocation``)."""
+    course = editable_course(course_id)
+    item = course_item(course, kind, item_key)
+    form = MoveToForm()
+    if not form.validate_on_submit():
+        abort(400)
+    parent = Module if kind == "lektioner" else Lesson
+    target = db.session.scalar(
+        select(parent).where(parent.course_id == course.id, parent.key == (form.target.data or ""))
+    )
+    try:
+        if target is None:
+            raise relocation.MoveRefused(_("Vælg, hvor det skal flyttes hen."))
+        if kind == "lektioner":
+            relocation.move_lesson(item, target, actor=current_user)
+        else:
+            relocation.move_block(item, target, actor=current_user)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(outline_url(course, item))
+    db.session.commit()
+    flash(
+        _("»%(title)s« er flyttet til »%(target)s«.", title=_describe(item), target=target.title),
+        "success",
+    )
     return redirect(outline_url(course, item))
 
 

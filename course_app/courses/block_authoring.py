@@ -86,10 +86,11 @@ _MOMENT_PROBLEMS = {
 
 def lesson_films(lesson: Lesson) -> list[Block]:
     """The lesson's live films, in order: what a question's ``video`` may name."""
-    return [block for block in _live_blocks(lesson) if block.type == BlockType.VIDEO]
+    return [block for block in live_blocks(lesson) if block.type == BlockType.VIDEO]
 
 
-def _live_blocks(lesson: Lesson) -> list[Block]:
+def live_blocks(lesson: Lesson) -> list[Block]:
+    """The lesson's live blocks, in order."""
     return list(
         db.session.scalars(
             select(Block)
@@ -106,7 +107,7 @@ def _check_moment(
     where the question stands (a new one at the end of the lesson)."""
     if "at" not in values and "video" not in values:
         return
-    items = [Item(each.key, each.type, each.data or {}) for each in _live_blocks(lesson)]
+    items = [Item(each.key, each.type, each.data or {}) for each in live_blocks(lesson)]
     mine = next((i for i, item in enumerate(items) if block and item.key == block.key), None)
     new = Item(block.key if block else None, BlockType.REFLECTION, values)
     if mine is None:

@@ -1617,6 +1617,14 @@ ROUTES: dict[str, dict[str, Spec]] = {
             data=form(direction="down"),
         )
     },
+    "admin.item_relocate": {
+        "POST": authoring_spec(
+            "/admin/kurser/{course}/lektioner/{key}/flyt-til",
+            with_cross(key=("film-2-lektion", "lektion-tekst")),
+            WROTE,
+            data=lambda w, role, obj: {"target": "modul-b" if "course2" in obj else "film-3"},
+        )
+    },
     "admin.item_status": {
         "POST": authoring_spec(
             "/admin/kurser/{course}/moduler/{key}/status",
