@@ -28,7 +28,12 @@ from course_app.core.i18n import configure_i18n
 from course_app.core.security import configure_proxy, configure_security_headers
 from course_app.core.url_values import configure_url_values
 from course_app.courses.file_schema import parse_timestamp
-from course_app.courses.film_moments import format_timestamp, is_playable, playable_films
+from course_app.courses.film_moments import (
+    format_timestamp,
+    is_playable,
+    playable_films,
+    watched_lessons,
+)
 from course_app.demo import demo_pseudonym_key, demo_secret_key
 from course_app.groups.views import bp as groups_bp
 from course_app.home.views import bp as home_bp
@@ -116,6 +121,7 @@ def configure_templates(app: Flask) -> None:
     app.jinja_env.filters["timestamp"] = format_timestamp
     app.jinja_env.filters["playable_films"] = playable_films
     app.jinja_env.filters["playable_film"] = is_playable
+    app.jinja_env.filters["watched_lessons"] = watched_lessons
     app.jinja_env.filters["timestamp_seconds"] = lambda text: (
         parse_timestamp(text) if isinstance(text, str) else None
     )

@@ -142,3 +142,14 @@ def playable_films(blocks: Sequence[Any]) -> list[Any]:
     return [
         block for block in blocks if block.type == BlockType.VIDEO and is_playable(block.data or {})
     ]
+
+
+def watched_lessons(outline: Sequence[Any]) -> list[Any]:
+    """The lessons of an outline (``ModuleOutline``s) that are done only once their films have been
+    played (``completion: watched`` and a film the page can play), for the pages that count progress."""
+    return [
+        lesson
+        for module in outline
+        for lesson in module.lessons
+        if lesson.lesson.completion == "watched" and playable_films(lesson.blocks)
+    ]

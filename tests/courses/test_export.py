@@ -125,9 +125,7 @@ def test_retired_content_is_not_exported(session: Any, tmp_path: Path) -> None:
     assert [block.key for block in data.modules[0].lessons[0].blocks] == ["film-video"]
 
 
-def test_drafts_are_exported_as_drafts_and_imported_as_drafts(
-    session: Any, tmp_path: Path
-) -> None:
+def test_drafts_are_exported_as_drafts_and_imported_as_drafts(session: Any, tmp_path: Path) -> None:
     course = import_course(MINIMAL).course
     _row(Lesson, "welcome").status = PublicationStatus.DRAFT
     _row(Module, "workshop").status = PublicationStatus.DRAFT

@@ -67,3 +67,31 @@ def test_group_progress_query_count_does_not_grow_with_members(session, count_st
     with count_statements() as many:
         group_progress(large, large_cohort)
     assert many.count == few.count <= 10, many.statements
+
+
+def test_the_dashboard_says_which_lessons_count_only_once_the_film_is_seen(client, session):
+    from sqlalchemy import select
+
+    from course_app.courses.models import CompletionRule, Lesson
+    from course_app.organisations.models import Role
+    from tests.helpers import sign_in
+
+    group, cohort, _enrolments = _group_with_members(1)
+    facilitator = factories.user(org=group.organisation)
+    directory.assign_role(facilitator, Role.FACILITATOR, group=group)
+    session.commit()
+    sign_in(client, facilitator.email)
+    url = f"/ledergrupper/{group.id}"
+    rule = "En lektion tæller som færdig, når deltageren har markeret den som færdig"
+    page = client.get(url).get_data(as_text=True)
+    assert rule in page and "set filmen" not in page
+
+    lesson = session.scalar(
+        select(Lesson).where(Lesson.course_id == cohort.course_id, Lesson.key == "lektion-film")
+    )
+    lesson.completion, lesson.watched_percent = CompletionRule.WATCHED, 80
+    session.commit()
+    page = client.get(url).get_data(as_text=True)
+
+    assert "Denne lektion tæller først, når deltageren også har set filmen:" in page
+    assert "Film og refleksion</span> (mindst 80 %)." in page
