@@ -13,6 +13,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField
 from wtforms.widgets import DateInput, TimeInput
 
+from course_app.core import form_messages
 from course_app.core.db import is_possible_id
 from course_app.core.text import strip_control_characters
 
@@ -32,6 +33,10 @@ class BaseForm(FlaskForm):
 
     class Meta(FlaskForm.Meta):
         strip_control_characters = True
+
+        def get_translations(self, form):
+            """WTForms' own messages in the person's language (``core/form_messages.py``)."""
+            return form_messages.translations
 
         def bind_field(self, form, unbound_field, options):
             if self.strip_control_characters and issubclass(unbound_field.field_class, StringField):
