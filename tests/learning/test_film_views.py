@@ -282,3 +282,25 @@ def test_a_placeholder_film_leaves_the_leader_to_say_so(client, session):
 
     assert "Du har gennemført lektionen." in done
     assert "af filmen." not in done.split("Du har gennemført")[0].split("lektion-film")[-1]
+
+
+def test_no_write_in_a_locked_module_or_a_closed_round(client, session):
+    from course_app.core.db import utcnow
+    from course_app.courses.models import Lesson, Module
+
+    cohort, leader, _enrolment, film = _setup(session)
+    sign_in(client, leader.email)
+    token = _token(client, cohort)
+    module = session.get(Module, session.get(Lesson, film.lesson_id).module_id)
+    module.release = {"date": "2099-01-05"}
+    session.commit()
+
+    locked = _report(client, cohort, token, {"position": 10})
+
+    module.release = None
+    cohort.closed_at = utcnow()
+    session.commit()
+    closed = _report(client, cohort, token, {"position": 10})
+
+    assert (locked.status_code, closed.status_code) == (403, 409)
+    assert _views(session) == []
