@@ -33,6 +33,7 @@ from course_app.courses.file_schema import (
     LANGUAGES,
     MODES,
 )
+from course_app.courses.film_moments import broken_moments
 from course_app.courses.models import (
     Block,
     CompletionRule,
@@ -234,7 +235,15 @@ def move_item(item: OutlineContent, direction: str, *, actor) -> bool:
     target = index - 1 if direction == "up" else index + 1
     if not 0 <= target < len(items):
         return False
+    before = broken_moments(items) if isinstance(item, Block) else set()
     items[index], items[target] = items[target], items[index]
+    if isinstance(item, Block) and broken_moments(items) - before:
+        raise ServiceError(
+            _l(
+                "Så ville et spørgsmål ikke længere stå under den film, det hører til. Vælg filmen i "
+                "spørgsmålet, eller flyt filmen først."
+            )
+        )
     for position, sibling in enumerate(items):
         sibling.position = position
     db.session.flush()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from types import SimpleNamespace
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -26,7 +27,7 @@ from course_app.courses.authoring_rules import (
 from course_app.courses.change_log import apply_values, log_change, log_changes
 from course_app.courses.content_keys import unique_key
 from course_app.courses.file_schema import BLOCK_FIELDS, CHAPTER_FIELDS, parse_timestamp
-from course_app.courses.film_moments import Item, MomentProblem, moment_problem
+from course_app.courses.film_moments import Item, MomentProblem, broken_moments, moment_problem
 from course_app.courses.models import Block, BlockType, Lesson
 
 _CHAPTER_LINE = re.compile(r"^\s*(\S+)\s+(.+?)\s*$")
@@ -120,6 +121,22 @@ def _check_moment(
         errors.setdefault(field_name, message)
 
 
+def _check_film_length(
+    lesson: Lesson, film: Block, values: Mapping[str, Any], errors: dict[str, Any]
+) -> None:
+    """A film's new length must leave its questions' moments inside it."""
+    blocks = live_blocks(lesson)
+    edited = [
+        SimpleNamespace(key=b.key, type=b.type, data=values) if b.key == film.key else b
+        for b in blocks
+    ]
+    if broken_moments(edited) - broken_moments(blocks):
+        errors["duration_minutes"] = _l(
+            "Et spørgsmål til filmen stilles efter den nye slutning. Ret spørgsmålets tid i filmen "
+            "først, eller skriv en længere varighed."
+        )
+
+
 def _material(course_id: int, value: Any, errors: dict[str, Any]) -> int | None:
     """The chosen material's id: one of this course's live materials, else an error at the field."""
     if value in (None, ""):
@@ -187,6 +204,8 @@ def _block_data(
         errors["url"] = LINK_ONLY
     if block_type == BlockType.REFLECTION and not {"at", "video"} & set(errors):
         _check_moment(lesson, block, values, errors)
+    if block_type == BlockType.VIDEO and block is not None and not errors:
+        _check_film_length(lesson, block, values, errors)
     if errors:
         raise InvalidData(errors)
     return values

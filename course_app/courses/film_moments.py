@@ -64,6 +64,17 @@ def moment_problem(items: Sequence[Item], index: int) -> MomentProblem | None:
     return None
 
 
+def broken_moments(blocks: Sequence[Any]) -> set[Any]:
+    """The keys of the reflections whose moment is wrong in this order of the lesson's blocks
+    (anything with ``key``, ``type`` and ``data``): what an edit or a move must not add to."""
+    items = [Item(block.key, block.type, block.data or {}) for block in blocks]
+    return {
+        item.key
+        for index, item in enumerate(items)
+        if item.type == BlockType.REFLECTION and moment_problem(items, index) is not None
+    }
+
+
 def film_seconds(data: Mapping[str, Any], *, default: int) -> int:
     """The film's length in seconds from ``duration_minutes``, or ``default`` when it has none."""
     minutes = data.get("duration_minutes")

@@ -160,3 +160,36 @@ def test_a_lesson_can_be_done_by_watching(client, world, session):
     )
     session.refresh(lesson)
     assert (lesson.completion.value, lesson.watched_percent) == ("self", None)
+
+
+def test_a_film_cannot_end_before_its_questions_nor_move_below_them(client, world, session):
+    question = session.scalar(
+        select(Block).where(Block.course_id == world.course.id, Block.key == "spoergsmaal-1")
+    )
+    question.data = {**question.data, "at": "30:00"}
+    session.commit()
+    sign_in(client, world.editor.email)
+    url = _url(world, "/blokke/film-video")
+    typed = {"title": "Film", "url": "https://vimeo.com/12345", "duration_minutes": "20"}
+
+    shorter = post_form(client, url, url, {**typed, "save": "Gem"})
+
+    assert shorter.status_code == 400
+    assert "Et spørgsmål til filmen stilles efter den nye slutning." in shorter.get_data(
+        as_text=True
+    )
+    assert (
+        post_form(client, url, url, {**typed, "duration_minutes": "35", "save": "Gem"}).status_code
+        == 302
+    )
+    outline = _url(world, "")
+    moved = post_form(
+        client, outline, _url(world, "/blokke/film-video/flyt"), {"direction": "down"}
+    )
+    page = client.get(moved.headers["Location"]).get_data(as_text=True)
+    assert "Så ville et spørgsmål ikke længere stå under den film, det hører til." in page
+    film = session.scalar(
+        select(Block).where(Block.course_id == world.course.id, Block.key == "film-video")
+    )
+    session.refresh(film)
+    assert film.position == 0 and film.data["duration_minutes"] == 35
