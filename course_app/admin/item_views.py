@@ -26,6 +26,7 @@ from course_app.admin.items import course_item, editable_course, outline_url
 from course_app.core.db import db
 from course_app.core.errors import ServiceError
 from course_app.courses import authoring, authoring_rules, block_authoring, lifecycle, relocation
+from course_app.courses.file_schema import ID_PATTERN
 from course_app.courses.models import Block, Course, Lesson, Module
 
 ITEM = "/kurser/<int:course_id>/<any(moduler, lektioner, blokke):kind>/<item_key>"
@@ -100,8 +101,12 @@ def item_relocate(course_id: int, kind: str, item_key: str):
     if not form.validate_on_submit():
         abort(400)
     parent = Module if kind == "lektioner" else Lesson
-    target = db.session.scalar(
-        select(parent).where(parent.course_id == course.id, parent.key == (form.target.data or ""))
+    key = form.target.data or ""
+    # A key as keys are made (never a NUL, which PostgreSQL refuses in a query): else no target.
+    target = (
+        db.session.scalar(select(parent).where(parent.course_id == course.id, parent.key == key))
+        if ID_PATTERN.fullmatch(key)
+        else None
     )
     try:
         if target is None:

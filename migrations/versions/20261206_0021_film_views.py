@@ -70,6 +70,8 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_film_views_enrolment_id"))
         batch_op.drop_index(batch_op.f("ix_film_views_block_id"))
     op.drop_table("film_views")
-    with op.batch_alter_table("lessons", schema=None) as batch_op:
+    # Dropped in place (SQLite 3.35+ can): recreating "lessons" would fail on the foreign keys
+    # of the rows that point at it.
+    with op.batch_alter_table("lessons", schema=None, recreate="never") as batch_op:
         batch_op.drop_column("watched_percent")
         batch_op.drop_column("completion")
