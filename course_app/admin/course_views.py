@@ -223,7 +223,8 @@ def lesson_edit(course_id: int, lesson_key: str):
         course=course,
         module=lesson.module,
         lesson=lesson,
-        move_form=_move_form(
+        # Made only when the page is shown (a saved form redirects without it).
+        move_form=lambda: _move_form(
             (module.key, module.title) for module in relocation.modules_elsewhere(lesson)
         ),
     )
@@ -336,7 +337,7 @@ def block_edit(course_id: int, block_key: str):
         lesson=block.lesson,
         block=block,
         block_type=block.type.value,
-        move_form=_move_form(
+        move_form=lambda: _move_form(
             (lesson.key, f"{lesson.module.title} – {lesson.title}")
             for lesson in relocation.lessons_elsewhere(block)
         ),
