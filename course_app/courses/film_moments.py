@@ -108,24 +108,27 @@ def film_layout(blocks: Sequence[Any]) -> FilmLayout:
     moments: dict[Any, list[Moment]] = {}
     shown: list[Any] = []
     for index, block in enumerate(blocks):
-        moment = _moment(items, index, block)
-        if moment is None:
+        found = _moment(items, index, block)
+        if found is None:
             shown.append(block)
         else:
-            moments.setdefault(film_of(items, index).key, []).append(moment)
+            film, moment = found
+            moments.setdefault(film.key, []).append(moment)
     for film_moments in moments.values():
         film_moments.sort(key=lambda moment: moment.seconds)
     return FilmLayout(shown, moments)
 
 
-def _moment(items: Sequence[Item], index: int, block: Any) -> Moment | None:
+def _moment(items: Sequence[Item], index: int, block: Any) -> tuple[Item, Moment] | None:
+    """The question's film and its moment, when it is a timed question whose film is there."""
     item = items[index]
     if item.type != BlockType.REFLECTION or not isinstance(item.data.get("at"), str):
         return None
     seconds = parse_timestamp(item.data["at"])
-    if seconds is None or film_of(items, index) is None:
+    film = film_of(items, index) if seconds is not None else None
+    if film is None:
         return None
-    return Moment(seconds, item.data["at"], block)
+    return film, Moment(seconds, item.data["at"], block)
 
 
 def parse_start(value: str | None) -> int | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from course_app.core.db import db
 from course_app.core.errors import ServiceError
@@ -36,6 +37,7 @@ def lessons_elsewhere(block: Block) -> list[Lesson]:
                 Module.retired_at.is_(None),
             )
             .order_by(Module.position, Module.id, Lesson.position, Lesson.id)
+            .options(contains_eager(Lesson.module))  # the choices name each lesson's module
         )
     )
 
