@@ -14,9 +14,11 @@ from sqlalchemy import text
 
 from course_app.accounts import sessions as account_sessions
 from course_app.accounts import sign_in_links
+from course_app.accounts.identity_views import bp as identity_bp
 from course_app.accounts.views import bp as accounts_bp
 from course_app.accounts.views import unsubscribe as one_click_unsubscribe
 from course_app.admin.mail_views import bp as emails_bp
+from course_app.admin.sign_in_views import bp as sign_in_admin_bp
 from course_app.admin.views import bp as admin_bp
 from course_app.calendar.views import bp as calendar_bp
 from course_app.config import load_config, validate
@@ -141,12 +143,14 @@ def configure_templates(app: Flask) -> None:
 
 def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(identity_bp)
     app.register_blueprint(learning_bp)
     app.register_blueprint(groups_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(people_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(emails_bp)
+    app.register_blueprint(sign_in_admin_bp)
     app.register_blueprint(resources_bp)
     app.register_blueprint(rounds_bp)
     app.register_blueprint(calendar_bp)

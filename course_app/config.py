@@ -67,6 +67,12 @@ DEFAULTS: dict[str, Any] = {
     "SIGN_IN_LINKS": False,
     # How long such a link works (hours after the e-mail was written).
     "SIGN_IN_LINK_HOURS": 72,
+    # Sign-in through an organisation's identity provider (accounts/identity_sign_in.py): the client
+    # secrets by provider slug (COURSE_APP_OIDC_CLIENT_SECRETS__<slug>=...), or a JSON file of them;
+    # never in the database. And how long to wait for the provider before telling the person so.
+    "OIDC_CLIENT_SECRETS": None,
+    "OIDC_CLIENT_SECRETS_FILE": None,
+    "OIDC_HTTP_TIMEOUT_SECONDS": 5,
     # Failed sign-ins (accounts/throttle.py): after this many wrong passwords for one e-mail, or from
     # one client address, within the window, sign-in is refused until the oldest failure is older
     # than the window. 0 turns that limit off. Only failures count.
@@ -162,6 +168,7 @@ COUNTS: dict[str, int] = {
     "REMINDERS_PER_WEEK": 50,
     "SERVICE_CHECK_CHANGE_HOURS": 24 * 14,
     "SIGN_IN_LINK_HOURS": 24 * 30,
+    "OIDC_HTTP_TIMEOUT_SECONDS": 60,
     "SESSION_IDLE_MINUTES": 24 * 60,
     "PASSWORD_RESET_HOURS": 72,
     "PASSWORD_RESETS_PER_HOUR": 20,

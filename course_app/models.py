@@ -1,5 +1,6 @@
 """Imports every domain's models so that the metadata is complete (Alembic, tests, create_all)."""
 
+from course_app.accounts.identity_models import IdentityProvider, LinkedIdentity, SignInPolicy
 from course_app.accounts.models import Invitation, PasswordReset, SignInFailure, User
 from course_app.assessments.models import Assessment, AssessmentArea, AssessmentItem
 from course_app.audit.models import AuditEntry
@@ -59,11 +60,13 @@ __all__ = [
     "Enrolment",
     "Event",
     "GroupMembership",
+    "IdentityProvider",
     "Invitation",
     "LeaderGroup",
     "LearningGoal",
     "Lesson",
     "LessonProgress",
+    "LinkedIdentity",
     "MeetingNote",
     "Module",
     "ModuleUnlock",
@@ -78,6 +81,7 @@ __all__ = [
     "ServiceCheckBooking",
     "ServiceCheckSlot",
     "SignInFailure",
+    "SignInPolicy",
     "TableSeat",
     "User",
     "WheelReflection",

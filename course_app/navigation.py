@@ -121,6 +121,10 @@ def nav_items(facts: MenuFacts) -> list[NavItem]:
             )
         )
         items.append(NavItem(str(_l("Deltagere")), url_for("people.import_people"), "people."))
+    if facts.is_platform_admin:  # how each organisation signs in (identity providers, passwords)
+        items.append(
+            NavItem(str(_l("Log-ind")), url_for("sign_in_admin.overview"), "sign_in_admin.")
+        )
     return items
 
 

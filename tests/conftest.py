@@ -24,7 +24,7 @@ from course_app import create_app
 from course_app.core import migrate
 from course_app.core.db import db, make_engine
 
-pytest_plugins = ["tests.mail"]
+pytest_plugins = ["tests.mail", "tests.oidc_provider"]
 
 TEST_CONFIG = {
     "TESTING": True,

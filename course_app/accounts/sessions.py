@@ -57,17 +57,23 @@ def is_expired(now: dt.datetime) -> bool:
     return bool(idle_minutes) and moment - seen_at >= idle_minutes * 60
 
 
+def fresh_session() -> None:
+    """Start a new session on sign-in and sign-out (no session fixation), keeping only the chosen
+    language."""
+    locale = session.get("locale")
+    session.clear()
+    if locale:
+        session["locale"] = locale
+
+
 def end_expired_session() -> None:
     """Before every request: sign an ended session out; else note that the person was here."""
     if _USER_KEY not in session:
         return
     now = clock.now()
     if is_expired(now):
-        locale = session.get("locale")
         logout_user()
-        session.clear()
-        if locale:
-            session["locale"] = locale
+        fresh_session()
         flash(_l("Du er logget ud, fordi der er gået for lang tid. Log ind igen."), "info")
         return
     if _timestamp(now) - session[SEEN_AT] >= _TOUCH_EVERY:

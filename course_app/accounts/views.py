@@ -18,7 +18,14 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from course_app.accounts import invitations, password_resets, services, sign_in_links, throttle
+from course_app.accounts import (
+    identity_sign_in,
+    invitations,
+    password_resets,
+    services,
+    sign_in_links,
+    throttle,
+)
 from course_app.accounts import unsubscribe as reminder_unsubscribe
 from course_app.accounts.forms import (
     ChangePasswordForm,
@@ -27,7 +34,10 @@ from course_app.accounts.forms import (
     LanguageForm,
     SignInForm,
 )
+from course_app.accounts.identity_models import IdentityProvider
+from course_app.accounts.identity_views import SIGNED_IN_WITH
 from course_app.accounts.models import User
+from course_app.accounts.sessions import fresh_session
 from course_app.core import clock
 from course_app.core.db import db
 from course_app.core.errors import ServiceError
@@ -37,18 +47,10 @@ from course_app.core.security import safe_next_url
 bp = Blueprint("accounts", __name__)
 
 
-def _fresh_session() -> None:
-    """Start a new session on sign-in and sign-out, keeping only the chosen language."""
-    locale = session.get("locale")
-    session.clear()
-    if locale:
-        session["locale"] = locale
-
-
 def _commit_and_sign_in(user: User) -> None:
     """Commit the change, then sign ``user`` in on a fresh session (no session fixation)."""
     db.session.commit()
-    _fresh_session()
+    fresh_session()
     login_user(user)
 
 
@@ -57,7 +59,7 @@ def _end_all_sessions(message: str) -> Response:
     services.end_all_sessions(current_user._get_current_object())
     db.session.commit()
     logout_user()
-    _fresh_session()
+    fresh_session()
     flash(message, "info")
     return redirect(url_for("accounts.sign_in"))
 
@@ -69,16 +71,28 @@ def sign_in():
     form = SignInForm()
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
+    providers = identity_sign_in.active_providers()
+    if form.is_submitted() and (provider := _provider_only(form.email.data or "")):
+        # Her organisation signs its people in through its provider only: off she goes, with her
+        # address as a hint, whatever she typed as a password.
+        hint = {"login_hint": form.email.data.strip()} if form.validate() else {}
+        return redirect(
+            url_for("identity.start", slug=provider.slug, next=form.next.data or None, **hint)
+        )
     if form.validate_on_submit():
         email, address = form.email.data or "", request.remote_addr
         if wait := throttle.seconds_to_wait(email, address, clock.now()):
             form.password.errors.append(throttle.refusal_message(wait))
-            page = render_template("accounts/sign_in.html", form=form)
+            page = render_template("accounts/sign_in.html", form=form, providers=providers)
             return page, 429, {"Retry-After": str(wait)}
         user = services.authenticate(email, form.password.data or "")
+        if user is not None and not identity_sign_in.passwords_allowed(user):
+            db.session.rollback()  # not signed in: her last sign-in stays as it was
+            form.password.errors.append(_passwords_off_message(user))
+            return render_template("accounts/sign_in.html", form=form, providers=providers), 403
         if user is not None:
             throttle.record_success(email)
-            _fresh_session()  # no session fixation
+            fresh_session()  # no session fixation
             login_user(user)
             db.session.commit()
             return redirect(safe_next_url(form.next.data, url_for("home.index")))
@@ -86,7 +100,27 @@ def sign_in():
         db.session.commit()
         form.password.errors.append(_("Forkert e-mail eller adgangskode. Prøv igen."))
     status = 400 if form.errors else 200
-    return render_template("accounts/sign_in.html", form=form), status
+    return render_template("accounts/sign_in.html", form=form, providers=providers), status
+
+
+def _provider_only(email: str) -> IdentityProvider | None:
+    """The provider for the address's domain when its organisation allows no passwords."""
+    provider = identity_sign_in.provider_for_email(email)
+    if provider is None or identity_sign_in.policy_of(provider.organisation_id).passwords_allowed:
+        return None
+    return provider
+
+
+def _passwords_off_message(user: User) -> str:
+    provider = identity_sign_in.provider_of_organisation(user.organisation_id)
+    if provider is None:
+        return _(
+            "Din kommune har slået log ind med adgangskode fra. Kontakt forløbets koordinator."
+        )
+    return _(
+        "Din kommune har slået log ind med adgangskode fra. Brug knappen »%(label)s«.",
+        label=provider.label,
+    )
 
 
 @bp.post("/log-ud")
@@ -94,8 +128,15 @@ def sign_in():
 def sign_out():
     form = ButtonForm()
     if form.validate_on_submit():
+        provider_slug = session.get(SIGNED_IN_WITH)
         # A copy of this session's cookie stops working too (and so do the person's other sessions).
-        return _end_all_sessions(_("Du er logget ud."))
+        signed_out = _end_all_sessions(_("Du er logget ud."))
+        # Signed in through her organisation's provider: end that session too, where it offers it.
+        if isinstance(provider_slug, str) and (
+            url := identity_sign_in.logout_url(provider_slug, url_for("accounts.sign_in"))
+        ):
+            return redirect(url)
+        return signed_out
     return redirect(url_for("accounts.sign_in"))
 
 

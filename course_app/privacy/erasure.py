@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, exists, or_, select, update
 
+from course_app.accounts.identity_models import LinkedIdentity
 from course_app.accounts.models import Invitation, PasswordReset, SignInLink, User
 from course_app.audit import services as audit
 from course_app.cohorts.models import Cohort, Enrolment
@@ -161,7 +162,14 @@ def anonymise_person(
     )
     for model in (Invitation, SignInLink, PasswordReset):
         result.links_deleted += _deleted(delete(model).where(model.user_id == person.id))
-    for model in (CalendarFeed, Notice, RoleAssignment, ServiceCheckBooking, WorkshopFacilitator):
+    for model in (
+        CalendarFeed,
+        Notice,
+        RoleAssignment,
+        ServiceCheckBooking,
+        WorkshopFacilitator,
+        LinkedIdentity,  # her provider's subject would sign the anonymised account in again
+    ):
         result.other_rows_deleted += _deleted(delete(model).where(model.user_id == person.id))
     result.other_rows_deleted += self_assessment.forget(person)
     _end_memberships(person, now)

@@ -33,7 +33,7 @@ from course_app.organisations.models import (
     Organisation,
     RoleAssignment,
 )
-from course_app.privacy import export_service_check, export_workshops
+from course_app.privacy import export_identities, export_service_check, export_workshops
 from course_app.progress import film_views
 from course_app.progress.models import FilmView, LessonProgress
 from course_app.reflections.models import Comment, MeetingNote, ReflectionAnswer
@@ -63,6 +63,7 @@ EXPORTED_TABLES = frozenset(
         "invitations",  # [invitations]: times only
         "sign_in_links",  # [sign_in_links]: times only
         "password_resets",  # [password_resets]: times only
+        "linked_identities",  # [linked_identities]: her accounts at her organisation's provider
         "audit_entries",  # [audit_entries] where she is the actor
         "events",  # [events_changed]: calendar events she last changed
         "resources",  # [uploaded_resources]: metadata of material she uploaded
@@ -438,6 +439,11 @@ def personal_data(user: User) -> list[Section]:
         Section("invitations", _l("Invitationer"), _links(user, Invitation)),
         Section("sign_in_links", _l("Login-links"), _links(user, SignInLink)),
         Section("password_resets", _l("Nulstilling af adgangskode"), _links(user, PasswordReset)),
+        Section(
+            "linked_identities",
+            _l("Log ind via din kommune"),
+            export_identities.linked_identities(user, _row),
+        ),
         Section("audit_entries", _l("Dine handlinger i loggen"), _audit(user)),
         Section("events_changed", _l("Begivenheder, du har ændret"), _events(user)),
         Section("uploaded_resources", _l("Materialer, du har lagt op"), _resources(user)),

@@ -9,6 +9,7 @@ from flask import url_for
 from werkzeug.routing import AnyConverter, IntegerConverter
 
 from course_app import create_app
+from course_app.core import migrate
 from course_app.core.db import db
 from course_app.core.security import safe_next_url
 from tests import factories
@@ -188,6 +189,7 @@ def production_app(tmp_path, monkeypatch):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.delenv("COURSE_APP_SESSION_COOKIE_SECURE", raising=False)
     app = create_app({"SECRET_KEY": "production-like-secret"}, instance_path=str(tmp_path))
+    migrate.upgrade(db.engine(app))  # the sign-in page lists the identity providers
     yield app
     db.engine(app).dispose()
 

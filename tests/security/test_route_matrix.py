@@ -59,6 +59,7 @@ import course_app.models  # noqa: F401 - every table in the metadata
 from course_app import create_app
 from course_app.accounts import invitations, sign_in_links, unsubscribe
 from course_app.accounts import services as accounts
+from course_app.accounts.identity_models import IdentityProvider
 from course_app.accounts.models import Invitation, PasswordReset, SignInLink, User
 from course_app.assessments.file_import import import_assessment
 from course_app.audit.models import AuditEntry
@@ -135,6 +136,7 @@ from tests.helpers import sign_in
 
 # --- Roles and markers -----------------------------------------------------------------------------
 
+UNREACHABLE_ISSUER = "http://127.0.0.1:9/matrix"  # the discard port: refused at once
 ROLES = (
     "anonymous",
     "l1",  # leader in G1
@@ -282,6 +284,8 @@ class World:
     # and wrote a private reflection), C2 links out to an external tool.
     assessment: int = 0
     tool_versions: dict[str, str] = field(default_factory=dict)  # c1, c2: the settings page's token
+    # Sign-in through an identity provider (issue 17): A's provider, at an address nobody answers.
+    provider: int = 0
 
     def group(self, key: str) -> int:
         return {"g1": self.g1, "g2": self.g2, "h": self.h}[key]
@@ -449,6 +453,15 @@ def build_world(app: Flask) -> World:
     people["l3"].reminders_stopped_at = utcnow()
     world_events["ws"], world_areas = _workshop(people, orgs, c1)
     assessment, tool_versions = _competence_wheel(people, c1, c2)
+    provider = IdentityProvider(
+        organisation_id=org_a.id,
+        slug="matrix-a",
+        label="Log ind med Matrix Kommune A",
+        issuer=UNREACHABLE_ISSUER,
+        client_id="matrix",
+        domains=["matrix-a.example"],
+    )
+    db.session.add(provider)
     db.session.flush()
     return World(
         app=app,
@@ -478,6 +491,7 @@ def build_world(app: Flask) -> World:
             for (key, owner), module_key in zip(by_key.items(), ("lg-1", "modul-a"), strict=True)
         },
         goals=goals,
+        provider=provider.id,
         resources={key: resource.id for key, resource in stored.items()},
         events=world_events,
         meeting_modules=meeting_modules,
@@ -1116,6 +1130,29 @@ ROUTES: dict[str, dict[str, Spec]] = {
             data=lambda w, role, obj: {"email": w.emails["l1"], "password": "forkert kode"},
         ),
     },
+    # --- sign-in through an organisation's identity provider (accounts/identity_views.py): off to
+    # the provider (unreachable here: a page that says so), and back without a started flow ---
+    "identity.start": {
+        "GET": Spec(
+            {
+                "matrix-a": lambda w: "/log-ind/med/matrix-a",
+                "unknown": lambda w: "/log-ind/med/ukendt",
+            },
+            {
+                "matrix-a": {"anonymous": Outcome(502), **given(REDIRECT, *SIGNED_IN)},
+                "unknown": given(HIDDEN, *ROLES),
+            },
+        )
+    },
+    "identity.finish": {
+        "GET": Spec(
+            {
+                "matrix-a": lambda w: "/log-ind/med/matrix-a/retur?state=s&code=c",
+                "unknown": lambda w: "/log-ind/med/ukendt/retur?state=s&code=c",
+            },
+            {"matrix-a": given(INVALID, *ROLES), "unknown": given(HIDDEN, *ROLES)},
+        )
+    },
     "accounts.sign_out": {
         "POST": Spec(
             fixed("/log-ud"),
@@ -1417,6 +1454,72 @@ ROUTES: dict[str, dict[str, Spec]] = {
     },
     # --- the e-mail preview (admin/mail_views.py): those who see "Udsendelser", 403 for the rest
     # (course editors too); an unknown e-mail or language, or the HTML of a text-only one, is 404 ---
+    # --- sign-in settings (admin/sign_in_views.py): platform admins only, 403 for the rest ---
+    "sign_in_admin.overview": {
+        "GET": Spec(fixed("/admin/log-ind"), same(given(PAGE, "admin"), "-"), refused=FORBIDDEN)
+    },
+    "sign_in_admin.new_provider": {
+        "GET": Spec(
+            fixed("/admin/log-ind/udbydere/ny"), same(given(PAGE, "admin"), "-"), refused=FORBIDDEN
+        ),
+        "POST": Spec(
+            fixed("/admin/log-ind/udbydere/ny"),
+            same(given(WROTE, "admin"), "-"),
+            refused=FORBIDDEN,
+            data=lambda w, role, obj: {
+                "organisation": str(w.org_b),
+                "slug": "matrix-b",
+                "label": "Log ind med Matrix Kommune B",
+                "issuer": "https://login.example.dk/matrix-b",
+                "client_id": "matrix",
+                "domains": "matrix-b.example",
+                "active": "y",
+            },
+        ),
+    },
+    "sign_in_admin.edit_provider": {
+        method: Spec(
+            {
+                "matrix-a": lambda w: f"/admin/log-ind/udbydere/{w.provider}",
+                "unknown": lambda w: "/admin/log-ind/udbydere/999999",
+            },
+            {
+                "matrix-a": given(PAGE if method == "GET" else WROTE, "admin"),
+                "unknown": given(HIDDEN, "admin"),
+            },
+            refused=FORBIDDEN,
+            data=form(
+                label="Matrix A's knap",
+                issuer=UNREACHABLE_ISSUER,
+                client_id="matrix-2",
+                domains="matrix-a.example",
+                active="y",
+            ),
+        )
+        for method in ("GET", "POST")
+    },
+    "sign_in_admin.test_provider": {
+        "POST": Spec(
+            {
+                "matrix-a": lambda w: f"/admin/log-ind/udbydere/{w.provider}/test",
+                "unknown": lambda w: "/admin/log-ind/udbydere/999999/test",
+            },
+            {"matrix-a": given(PAGE, "admin"), "unknown": given(HIDDEN, "admin")},
+            refused=FORBIDDEN,
+            data=form(),
+        )
+    },
+    "sign_in_admin.set_policy": {
+        "POST": Spec(
+            {
+                "a": lambda w: f"/admin/log-ind/organisationer/{w.org_a}/politik",
+                "unknown": lambda w: "/admin/log-ind/organisationer/999999/politik",
+            },
+            {"a": given(WROTE, "admin"), "unknown": given(HIDDEN, "admin")},
+            refused=FORBIDDEN,
+            data=form(passwords_allowed="y", create_on_first_sign_in="y"),
+        )
+    },
     "emails.catalogue": {
         "GET": Spec(fixed("/admin/e-mails"), same(given(PAGE, *IMPORTERS), "-"), refused=FORBIDDEN)
     },

@@ -1,0 +1,182 @@
+"""Sign-in settings (issue 17, point 5), for platform admins: each organisation's identity providers
+(issuer, client id, domains, status; the secret only as "sat"/"mangler"), "Test forbindelsen", and
+the organisation's policy (passwords on or off, people created at their first sign-in). A blueprint
+of its own under /admin/log-ind (403 for everyone but platform admins); the rules are in
+``accounts/identity_admin.py``."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from sqlalchemy import select
+
+from course_app.accounts import identity_admin
+from course_app.accounts.identity_admin import ProviderValues
+from course_app.accounts.identity_models import IdentityProvider
+from course_app.accounts.identity_secrets import client_secret
+from course_app.accounts.identity_sign_in import policy_of
+from course_app.accounts.identity_views import redirect_uri
+from course_app.admin.sign_in_forms import PolicyForm, ProviderForm
+from course_app.core import clock
+from course_app.core.db import db
+from course_app.core.errors import ServiceError
+from course_app.core.forms import ButtonForm
+from course_app.core.i18n import danish_sort_key
+from course_app.organisations.access import Viewer, request_viewer
+from course_app.organisations.models import Organisation
+
+bp = Blueprint("sign_in_admin", __name__, url_prefix="/admin/log-ind")
+
+
+def _require_platform_admin() -> Viewer:
+    viewer = request_viewer()
+    if not viewer.is_platform_admin:
+        abort(403)
+    return viewer
+
+
+def _organisations() -> list[Organisation]:
+    found = db.session.scalars(select(Organisation))
+    return sorted(found, key=lambda organisation: danish_sort_key(organisation.name))
+
+
+@bp.get("")
+@login_required
+def overview():
+    _require_platform_admin()
+    providers = list(db.session.scalars(select(IdentityProvider).order_by(IdentityProvider.label)))
+    rows = [
+        (
+            organisation,
+            [p for p in providers if p.organisation_id == organisation.id],
+            _policy_form(organisation.id),
+        )
+        for organisation in _organisations()
+    ]
+    return render_template(
+        "admin/sign_in/overview.html",
+        rows=rows,
+        secret_set={p.id: client_secret(p.slug) is not None for p in providers},
+        button=ButtonForm(),
+    )
+
+
+def _policy_form(organisation_id: int) -> PolicyForm:
+    """One organisation's policy form; its check boxes get ids of their own (one form per
+    organisation on the page), their names stay plain."""
+    policy = policy_of(organisation_id)
+    form = PolicyForm(formdata=None)
+    form.passwords_allowed.data = policy.passwords_allowed
+    form.create_on_first_sign_in.data = policy.create_on_first_sign_in
+    for field in (form.passwords_allowed, form.create_on_first_sign_in):
+        field.id = field.label.field_id = f"org{organisation_id}-{field.name}"
+    return form
+
+
+def _provider_form(provider: IdentityProvider | None) -> ProviderForm:
+    form = ProviderForm()
+    if provider is not None:  # a provider stays with its organisation and its addresses
+        del form.organisation
+        del form.slug
+    else:
+        form.organisation.choices = [(str(o.id), o.name) for o in _organisations()]
+    if provider is not None and not form.is_submitted():
+        form.label.data = provider.label
+        form.issuer.data = provider.issuer
+        form.client_id.data = provider.client_id
+        form.domains.data = ", ".join(provider.domains)
+        form.active.data = provider.active
+    return form
+
+
+def _values(form: ProviderForm, provider: IdentityProvider | None) -> ProviderValues:
+    return ProviderValues(
+        organisation_id=provider.organisation_id if provider else int(form.organisation.data),
+        slug=provider.slug if provider else (form.slug.data or "").strip(),
+        label=form.label.data or "",
+        issuer=form.issuer.data or "",
+        client_id=form.client_id.data or "",
+        domains=form.domains.data or "",
+        active=bool(form.active.data),
+    )
+
+
+def _edit(provider: IdentityProvider | None):
+    viewer = _require_platform_admin()
+    form = _provider_form(provider)
+    if form.validate_on_submit():
+        values = _values(form, provider)
+        problems = identity_admin.problems(values, provider)
+        for name, message in problems.items():
+            form[name].errors = [*form[name].errors, message]
+        if not problems:
+            saved = identity_admin.save_provider(
+                values, provider, actor_id=viewer.user_id, now=clock.now()
+            )
+            db.session.commit()
+            flash(_("Udbyderen »%(label)s« er gemt.", label=saved.label), "success")
+            return redirect(url_for("sign_in_admin.overview"))
+    status = 400 if form.errors else 200
+    page = render_template(
+        "admin/sign_in/provider_form.html",
+        form=form,
+        provider=provider,
+        redirect_address=redirect_uri(provider.slug if provider else "<adressenavn>"),
+    )
+    return page, status
+
+
+@bp.route("/udbydere/ny", methods=["GET", "POST"])
+@login_required
+def new_provider():
+    return _edit(None)
+
+
+@bp.route("/udbydere/<int:provider_id>", methods=["GET", "POST"])
+@login_required
+def edit_provider(provider_id: int):
+    _require_platform_admin()
+    provider = db.session.get(IdentityProvider, provider_id) or abort(404)
+    return _edit(provider)
+
+
+@bp.post("/udbydere/<int:provider_id>/test")
+@login_required
+def test_provider(provider_id: int):
+    _require_platform_admin()
+    provider = db.session.get(IdentityProvider, provider_id) or abort(404)
+    if not ButtonForm().validate_on_submit():
+        return redirect(url_for("sign_in_admin.overview"))
+    checks = identity_admin.test_connection(
+        provider, timeout=float(max(1, current_app.config["OIDC_HTTP_TIMEOUT_SECONDS"]))
+    )
+    return render_template(
+        "admin/sign_in/connection.html",
+        provider=provider,
+        checks=checks,
+        redirect_address=redirect_uri(provider.slug),
+    )
+
+
+@bp.post("/organisationer/<int:organisation_id>/politik")
+@login_required
+def set_policy(organisation_id: int):
+    viewer = _require_platform_admin()
+    organisation = db.session.get(Organisation, organisation_id) or abort(404)
+    form = PolicyForm()
+    if form.validate_on_submit():
+        try:
+            identity_admin.set_policy(
+                organisation.id,
+                passwords_allowed=bool(form.passwords_allowed.data),
+                create_on_first_sign_in=bool(form.create_on_first_sign_in.data),
+                actor_id=viewer.user_id,
+            )
+        except ServiceError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("Log-ind-politikken for %(name)s er gemt.", name=organisation.name), "success")
+    return redirect(url_for("sign_in_admin.overview") + f"#organisation-{organisation.id}")
