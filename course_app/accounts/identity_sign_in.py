@@ -184,6 +184,13 @@ def passwords_allowed(user: User) -> bool:
     return policy_of(user.organisation_id).passwords_allowed
 
 
+def provider_only(user: User) -> IdentityProvider | None:
+    """Her organisation's provider when it allows no passwords (she signs in there only)."""
+    if passwords_allowed(user):
+        return None
+    return provider_of_organisation(user.organisation_id)
+
+
 def provider_of_organisation(organisation_id: int | None) -> IdentityProvider | None:
     if organisation_id is None:
         return None

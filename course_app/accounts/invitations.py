@@ -9,7 +9,8 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from course_app.accounts import emails, tokens
+from course_app.accounts import emails, identity_sign_in, tokens
+from course_app.accounts.identity_models import IdentityProvider
 from course_app.accounts.models import Invitation, User
 from course_app.accounts.passwords import check_new_password
 from course_app.accounts.services import hash_password
@@ -24,8 +25,13 @@ class RecipientLike(Protocol):
     locale: str
 
 
-def invite(user: User) -> Invitation:
-    """Create an invitation and queue its e-mail (in the person's language)."""
+def invite(user: User) -> Invitation | None:
+    """Create an invitation and queue its e-mail (in the person's language). A person whose
+    organisation allows no passwords gets an e-mail that sends her to its provider instead, and
+    no invitation (None): there is no password to choose."""
+    if provider := identity_sign_in.provider_only(user):
+        _invite_to_provider(user, provider)
+        return None
     token, token_hash = tokens.new_token()
     valid_days = current_app.config["INVITATION_VALID_DAYS"]
     invitation = Invitation(
@@ -44,6 +50,26 @@ def invite(user: User) -> Invitation:
     )
     db.session.flush()
     return invitation
+
+
+def _invite_to_provider(user: User, provider: IdentityProvider) -> None:
+    base = current_app.config["BASE_URL"].rstrip("/")
+    subject, body_text, body_html = emails.compose(
+        user.locale,
+        _l("Din adgang til Forløbsplatformen"),
+        "invitation_provider",
+        user=user,
+        provider=provider,
+        link=f"{base}/log-ind/med/{provider.slug}",
+    )
+    notifications.enqueue(
+        recipient=user.email,
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        kind="invitation",
+    )
+    db.session.flush()
 
 
 def invitation_link(token: str) -> str:

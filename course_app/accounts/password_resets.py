@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from course_app.accounts import emails, tokens
+from course_app.accounts.identity_sign_in import passwords_allowed
 from course_app.accounts.models import PasswordReset, User
 from course_app.accounts.passwords import check_new_password
 from course_app.accounts.services import find_user_by_email, set_password
@@ -44,7 +45,12 @@ def request_reset(email: str, now: dt.datetime) -> None:
     """Queue a reset e-mail when ``email`` is an active person's who has not had too many this
     hour; otherwise do the same work and send nothing. Says nothing either way."""
     user = find_user_by_email(email)
-    if user is None or not user.is_active or _sent_last_hour(user, now) >= _per_hour():
+    if (
+        user is None
+        or not user.is_active
+        or not passwords_allowed(user)  # her organisation signs her in through its provider
+        or _sent_last_hour(user, now) >= _per_hour()
+    ):
         token, _hash = tokens.new_token()  # the same work as for a known person …
         compose_reset(_Nobody(), absolute_url(ENDPOINT, token=token))  # … sent to nobody
         return

@@ -305,6 +305,11 @@ def sign_out_everywhere():
 def forgot_password():
     """Ask for a link by e-mail. The answer is the same whether or not the address is known."""
     form = ForgotPasswordForm()
+    if form.validate_on_submit() and (provider := _provider_only(form.email.data or "")):
+        # No passwords in her organisation: nothing to reset, so on to where she signs in.
+        flash(_("Din kommune bruger sit eget log-ind, så du har ingen adgangskode her."), "info")
+        hint = form.email.data.strip()
+        return redirect(url_for("identity.start", slug=provider.slug, login_hint=hint))
     if form.validate_on_submit():
         password_resets.request_reset(form.email.data or "", clock.now())
         db.session.commit()

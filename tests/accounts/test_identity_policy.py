@@ -1,0 +1,68 @@
+"""An organisation without passwords (issue 17, point 4): its invitations send people to its provider
+and set no password, "Glemt adgangskode" sends them there too, and no reset e-mail goes out."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from course_app.accounts import invitations, password_resets
+from course_app.accounts.models import Invitation, PasswordReset
+from course_app.core.db import utcnow
+from course_app.notifications.models import OutboxMessage
+from tests import factories
+from tests.accounts.identity import add_provider, query_of
+from tests.conftest import csrf_token_from
+
+
+def _mails(session, email: str) -> list[OutboxMessage]:
+    session.expire_all()
+    return list(session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == email)))
+
+
+def test_an_invitation_sends_her_to_her_provider_and_sets_no_password(
+    session, monkeypatch, oidc_provider
+):
+    setup = add_provider(session, monkeypatch, oidc_provider, passwords_allowed=False)
+    person = factories.user(email="ny@albertslund.dk", name="Nina Ny", org=setup.organisation)
+
+    assert invitations.invite(person) is None
+
+    (mail,) = _mails(session, person.email)
+    assert "Du skal ikke vælge en adgangskode" in mail.body_text
+    assert "http://127.0.0.1:5000/log-ind/med/albertslund" in mail.body_text
+    assert "»Log ind med Albertslund Kommune«" in mail.body_text
+    assert 'href="http://127.0.0.1:5000/log-ind/med/albertslund"' in mail.body_html
+    assert "/invitation/" not in mail.body_text
+    assert session.scalar(select(func.count()).select_from(Invitation)) == 0
+
+
+def test_with_passwords_allowed_the_invitation_is_as_before(session, monkeypatch, oidc_provider):
+    setup = add_provider(session, monkeypatch, oidc_provider)
+    person = factories.user(email="ny@albertslund.dk", org=setup.organisation)
+    assert invitations.invite(person) is not None
+    (mail,) = _mails(session, person.email)
+    assert "/invitation/" in mail.body_text
+
+
+def test_no_reset_email_for_a_person_without_passwords(session, monkeypatch, oidc_provider):
+    setup = add_provider(session, monkeypatch, oidc_provider, passwords_allowed=False)
+    person = factories.user(email="lene@privat.example", org=setup.organisation)
+    password_resets.request_reset(person.email, utcnow())
+    assert _mails(session, person.email) == []
+    assert session.scalar(select(func.count()).select_from(PasswordReset)) == 0
+
+
+def test_forgot_password_sends_her_to_her_provider(client, session, monkeypatch, oidc_provider):
+    setup = add_provider(session, monkeypatch, oidc_provider, passwords_allowed=False)
+    factories.user(email="lene@albertslund.dk", org=setup.organisation)
+    session.commit()
+    token = csrf_token_from(client.get("/glemt-adgangskode").get_data(as_text=True))
+
+    answer = client.post(
+        "/glemt-adgangskode", data={"email": "lene@albertslund.dk", "csrf_token": token}
+    )
+
+    assert answer.status_code == 302
+    assert answer.location.startswith(f"/log-ind/med/{setup.tenant}?")
+    assert query_of(answer.location) == {"login_hint": "lene@albertslund.dk"}
+    assert _mails(session, "lene@albertslund.dk") == []
