@@ -283,7 +283,13 @@ def finish(
     return match_person(provider, claims, now)
 
 
-def logout_url(slug: str, signed_out_path: str) -> str | None:
+@dataclass(frozen=True)
+class ProviderLogout:
+    label: str
+    url: str
+
+
+def logout_at_provider(slug: str, signed_out_path: str) -> ProviderLogout | None:
     """The provider's RP-initiated logout address, coming back to ``signed_out_path`` on this site;
     None when the provider offers none or cannot be reached (the platform's sign-out stands)."""
     provider = provider_by_slug(slug)
@@ -298,7 +304,7 @@ def logout_url(slug: str, signed_out_path: str) -> str | None:
     back = current_app.config["BASE_URL"].rstrip("/") + signed_out_path
     query = urlencode({"client_id": provider.client_id, "post_logout_redirect_uri": back})
     separator = "&" if "?" in found.end_session_endpoint else "?"
-    return f"{found.end_session_endpoint}{separator}{query}"
+    return ProviderLogout(provider.label, f"{found.end_session_endpoint}{separator}{query}")
 
 
 # -- the person --------------------------------------------------------------------------------------

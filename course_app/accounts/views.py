@@ -74,11 +74,8 @@ def sign_in():
     providers = identity_sign_in.active_providers()
     if form.is_submitted() and (provider := _provider_only(form.email.data or "")):
         # Her organisation signs its people in through its provider only: off she goes, with her
-        # address as a hint, whatever she typed as a password.
-        hint = {"login_hint": form.email.data.strip()} if form.validate() else {}
-        return redirect(
-            url_for("identity.start", slug=provider.slug, next=form.next.data or None, **hint)
-        )
+        # address as a hint, whatever she typed as a password (or none: her address is enough).
+        return _on_to_provider(provider, form.email.data.strip(), form.next.data or None)
     if form.validate_on_submit():
         email, address = form.email.data or "", request.remote_addr
         if wait := throttle.seconds_to_wait(email, address, clock.now()):
@@ -101,6 +98,14 @@ def sign_in():
         form.password.errors.append(_("Forkert e-mail eller adgangskode. Prøv igen."))
     status = 400 if form.errors else 200
     return render_template("accounts/sign_in.html", form=form, providers=providers), status
+
+
+def _on_to_provider(provider: IdentityProvider, hint: str | None, next_url: str | None = None):
+    """A page that goes on to the provider's sign-in (at once, and by a link). Not a redirect: the
+    CSP's form-action 'self' holds for every redirect after a form is sent, and the provider is
+    elsewhere."""
+    start = url_for("identity.start", slug=provider.slug, next=next_url, login_hint=hint)
+    return render_template("accounts/to_provider.html", provider=provider, start=start)
 
 
 def _provider_only(email: str) -> IdentityProvider | None:
@@ -131,11 +136,15 @@ def sign_out():
         provider_slug = session.get(SIGNED_IN_WITH)
         # A copy of this session's cookie stops working too (and so do the person's other sessions).
         signed_out = _end_all_sessions(_("Du er logget ud."))
-        # Signed in through her organisation's provider: end that session too, where it offers it.
+        # Signed in through her organisation's provider: on to end that session too, where it
+        # offers it. A page, not a redirect: the CSP's form-action 'self' holds for the redirects
+        # after a form is sent, so a redirect to the provider would be blocked by the browser.
         if isinstance(provider_slug, str) and (
-            url := identity_sign_in.logout_url(provider_slug, url_for("accounts.sign_in"))
+            logout := identity_sign_in.logout_at_provider(
+                provider_slug, url_for("accounts.sign_in")
+            )
         ):
-            return redirect(url)
+            return render_template("accounts/signed_out_provider.html", logout=logout)
         return signed_out
     return redirect(url_for("accounts.sign_in"))
 
@@ -307,9 +316,7 @@ def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit() and (provider := _provider_only(form.email.data or "")):
         # No passwords in her organisation: nothing to reset, so on to where she signs in.
-        flash(_("Din kommune bruger sit eget log-ind, så du har ingen adgangskode her."), "info")
-        hint = form.email.data.strip()
-        return redirect(url_for("identity.start", slug=provider.slug, login_hint=hint))
+        return _on_to_provider(provider, form.email.data.strip())
     if form.validate_on_submit():
         password_resets.request_reset(form.email.data or "", clock.now())
         db.session.commit()

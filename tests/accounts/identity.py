@@ -4,6 +4,7 @@ browser's round trip through it."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
@@ -101,3 +102,15 @@ def sign_in_through(client: FlaskClient, oidc_provider, tenant: str, **claims):
 
 def query_of(url: str) -> dict[str, str]:
     return {key: values[0] for key, values in parse_qs(urlsplit(url).query).items()}
+
+
+def onward_link(answer) -> str:
+    """The page that sends the browser on to the provider (a form's answer may not redirect
+    elsewhere under the CSP): its link, which its meta refresh follows too."""
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 200, html
+    match = re.search(r'<meta http-equiv="refresh" content="0; url=([^"]+)">', html)
+    assert match, html
+    link = match.group(1).replace("&amp;", "&")
+    assert f'href="{match.group(1)}"' in html
+    return link
