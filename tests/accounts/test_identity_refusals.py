@@ -126,8 +126,9 @@ def test_a_return_with_the_providers_error_says_she_was_not_signed_in(
         {"email_verified": "true"},  # a string is not a verified claim
         {"email_verified": None},
         {"email": None},
+        {"email_verified": None, "xms_edov": "1"},  # Entra's claim, but not a true
     ],
-    ids=["false", "string", "missing", "no-email"],
+    ids=["false", "string", "missing", "no-email", "edov-string"],
 )
 def test_an_unverified_address_is_refused(client, session, albertslund, oidc_provider, claims):
     people = _people(session)
@@ -226,3 +227,11 @@ def test_a_bad_login_hint_is_left_out(client, session, albertslund, hint):
     started = to_provider(client, albertslund.tenant, f"?login_hint={hint}")
     assert started.status_code == 302
     assert "login_hint" not in started.location
+
+
+def test_entra_ids_domain_verified_claim_counts_as_verified(
+    client, session, albertslund, oidc_provider
+):
+    person = {key: value for key, value in LENE.items() if key != "email_verified"}
+    answer = sign_in_through(client, oidc_provider, albertslund.tenant, **person, xms_edov=True)
+    assert answer.status_code == 302
