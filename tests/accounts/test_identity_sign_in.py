@@ -440,3 +440,32 @@ def test_without_passwords_her_address_alone_is_enough(client, session, monkeypa
     assert query_of(onward_link(answer)) == {"login_hint": "Lene@Albertslund.dk"}
     assert "Du logger ind med din kommunes konto" in answer.get_data(as_text=True)
     assert setup.tenant in onward_link(answer)
+
+
+def test_a_provider_session_ends_like_a_password_session(
+    client, session, monkeypatch, oidc_provider, clock
+):
+    setup = add_provider(session, monkeypatch, oidc_provider)
+    factories.user(email="lene@albertslund.dk", org=setup.organisation)
+    session.commit()
+    lene = {"sub": "s", "email": "lene@albertslund.dk", "email_verified": True}
+    assert sign_in_through(client, oidc_provider, setup.tenant, **lene).status_code == 302
+    assert client.get("/mit-forloeb").status_code == 200
+    clock.now += dt.timedelta(hours=12)  # the absolute lifetime
+    assert client.get("/mit-forloeb").status_code == 302
+
+
+def test_a_sign_in_left_at_the_provider_too_long_is_refused(
+    client, session, monkeypatch, oidc_provider, clock
+):
+    setup = add_provider(session, monkeypatch, oidc_provider)
+    factories.user(email="lene@albertslund.dk", org=setup.organisation)
+    session.commit()
+    oidc_provider.next_person(
+        setup.tenant, sub="s", email="lene@albertslund.dk", email_verified=True
+    )
+    back = at_provider(to_provider(client, setup.tenant).location)
+    clock.now += dt.timedelta(minutes=11)
+    answer = client.get(back)
+    assert answer.status_code == 400
+    assert "Log-ind-forsøget er udløbet" in answer.get_data(as_text=True)
