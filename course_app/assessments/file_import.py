@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from course_app.assessments.file_reader import read_assessment_dir
@@ -37,7 +38,7 @@ _IMPORT_VERBS = {
 class AssessmentValidationError(FilesInvalid):
     """The assessment folder has problems; nothing was imported."""
 
-    heading = "problem(s) in the assessment file"
+    heading = _l("fejl i filen med kompetencehjulet")
 
 
 @dataclass

@@ -3,7 +3,7 @@
 ``read_assessment_dir`` reads ``<folder>/assessment.yml`` with the course files' machinery (ruamel.yaml
 with line numbers, no tags or aliases, the same size limits) and collects every problem, each with file
 and line, so an author fixes a file in one round. Only a file without problems yields an
-``AssessmentData``.
+``AssessmentData``. Messages are Danish message ids, worded as the course files' are.
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from course_app.assessments.file_schema import (
@@ -44,11 +46,12 @@ from course_app.courses.file_checks import (
     SourceFile,
     WalkContext,
     check_mapping,
+    goal_listed_twice,
     parse_yaml,
     read_text,
     register_id,
 )
-from course_app.courses.file_schema import Problem, check_id
+from course_app.courses.file_schema import Problem, check_id, quoted
 
 
 def _problems(source: SourceFile) -> int:
@@ -59,7 +62,7 @@ def _read_text(source: SourceFile, node: CommentedMap, key: str, limit: int) -> 
     """The language mapping ``node[key]`` (``{da: …, en: …}``); None after reporting problems."""
     before = _problems(source)
     line = source.key_line(node, key)
-    texts = check_mapping(source, node[key], text_fields(limit), f"'{key}'", line)
+    texts = check_mapping(source, node[key], text_fields(limit), quoted(key), line)
     if texts is None or _problems(source) > before:
         return None
     return Text(da=str(texts["da"]), en=str(texts.get("en", "")))
@@ -71,7 +74,13 @@ def _list_items(source: SourceFile, node: CommentedMap, key: str, limit: int) ->
         return []
     if len(items) > limit:
         source.add(
-            source.value_line(node, key), f"'{key}' has {len(items)} entries; at most {limit}"
+            source.value_line(node, key),
+            _(
+                "Listen »%(key)s« har %(count)s punkter; højst %(limit)s er tilladt.",
+                key=key,
+                count=len(items),
+                limit=limit,
+            ),
         )
         return []
     return list(items)
@@ -85,12 +94,19 @@ def _scale_bounds(source: SourceFile, scale: CommentedMap) -> tuple[int, int] | 
     if whole_number(low) or whole_number(high):
         return None  # reported by check_mapping
     if low >= high:
-        source.add(source.value_line(scale, "max"), f"'max' must be above 'min' ({low})")
+        source.add(
+            source.value_line(scale, "max"),
+            _("»max« skal være større end »min« (%(low)s).", low=low),
+        )
         return None
     if high - low + 1 > MAX_SCALE_POINTS:
         source.add(
             source.value_line(scale, "max"),
-            f"the scale has {high - low + 1} points; at most {MAX_SCALE_POINTS}",
+            _(
+                "Skalaen har %(count)s punkter; højst %(limit)s er tilladt.",
+                count=high - low + 1,
+                limit=MAX_SCALE_POINTS,
+            ),
         )
         return None
     return low, high
@@ -100,7 +116,7 @@ def _read_scale(source: SourceFile, node: CommentedMap) -> tuple[int, int, list[
     """(min, max, one label per point in order); None after reporting problems."""
     before = _problems(source)
     scale = check_mapping(
-        source, node["scale"], SCALE_FIELDS, "'scale'", source.key_line(node, "scale")
+        source, node["scale"], SCALE_FIELDS, quoted("scale"), source.key_line(node, "scale")
     )
     if scale is None:
         return None
@@ -109,7 +125,7 @@ def _read_scale(source: SourceFile, node: CommentedMap) -> tuple[int, int, list[
     seen: dict[int, int] = {}
     for index, item in enumerate(_list_items(source, scale, "labels", MAX_SCALE_POINTS)):
         line = source.item_line(scale["labels"], index)
-        entry = check_mapping(source, item, SCALE_LABEL_FIELDS, "scale label", line)
+        entry = check_mapping(source, item, SCALE_LABEL_FIELDS, _l("punktet på skalaen"), line)
         if entry is None:
             continue
         label = _read_text(source, entry, "label", MAX_TITLE_LENGTH) if "label" in entry else None
@@ -117,11 +133,28 @@ def _read_scale(source: SourceFile, node: CommentedMap) -> tuple[int, int, list[
         if whole_number(value):
             continue
         if value in seen:
-            source.add(line, f"value {value} has a label already (line {seen[value]}): remove one")
+            source.add(
+                line,
+                _(
+                    "Værdien %(value)s har allerede en tekst (linje %(line)s). Fjern den ene.",
+                    value=value,
+                    line=seen[value],
+                ),
+            )
         elif bounds and not bounds[0] <= value <= bounds[1]:
-            source.add(line, f"value {value} is outside the scale ({bounds[0]}–{bounds[1]})")
+            source.add(
+                line,
+                _(
+                    "Værdien %(value)s ligger uden for skalaen (%(low)s–%(high)s).",
+                    value=value,
+                    low=bounds[0],
+                    high=bounds[1],
+                ),
+            )
         elif points and value < points[-1].value:
-            source.add(line, "scale labels must be in order of 'value': move this one")
+            source.add(
+                line, _("Skalaens punkter skal stå i rækkefølge efter »value«. Flyt dette punkt.")
+            )
         seen.setdefault(value, line)
         if label is not None:
             points.append(ScalePoint(value, label))
@@ -129,7 +162,13 @@ def _read_scale(source: SourceFile, node: CommentedMap) -> tuple[int, int, list[
         line = source.key_line(scale, "labels")
         for value in range(bounds[0], bounds[1] + 1):
             if value not in seen:
-                source.add(line, f"no label for value {value}: every point of the scale needs one")
+                source.add(
+                    line,
+                    _(
+                        "Værdien %(value)s har ingen tekst. Hvert punkt på skalaen skal have en.",
+                        value=value,
+                    ),
+                )
     if bounds is None or _problems(source) > before:
         return None
     return bounds[0], bounds[1], points
@@ -145,10 +184,10 @@ def _read_areas(source: SourceFile, node: CommentedMap) -> tuple[list[AreaData],
     for index, item in enumerate(_list_items(source, node, "areas", MAX_AREAS)):
         before = _problems(source)
         line = source.item_line(node["areas"], index)
-        area = check_mapping(source, item, AREA_FIELDS, "area", line)
+        area = check_mapping(source, item, AREA_FIELDS, _l("området"), line)
         if area is None:
             continue
-        key = register_id(source, area, "area")
+        key = register_id(source, area, "area", _l("et andet område"))
         if key is not None:
             lines.setdefault(key, line)
         title = _read_text(source, area, "title", MAX_TITLE_LENGTH) if "title" in area else None
@@ -164,9 +203,9 @@ def _read_goals(source: SourceFile, item: CommentedMap) -> tuple[str, ...]:
     for index, goal in enumerate(goals):
         line = source.item_line(goals, index)
         if error := check_id(goal):
-            source.add(line, f"goal id {error}")
+            source.add(line, _("Læringsmålets id %(problem)s.", problem=error))
         elif goal in goals[:index]:
-            source.add(line, f"goal '{goal}' is listed twice")
+            source.add(line, goal_listed_twice(goal))
     return tuple(goals)
 
 
@@ -179,17 +218,20 @@ def _read_items(
     for index, entry in enumerate(_list_items(source, node, "items", MAX_ITEMS)):
         before = _problems(source)
         line = source.item_line(node["items"], index)
-        item = check_mapping(source, entry, ITEM_FIELDS, "item", line)
+        item = check_mapping(source, entry, ITEM_FIELDS, _l("udsagnet"), line)
         if item is None:
             continue
-        key = register_id(source, item, "item")
+        key = register_id(source, item, "item", _l("et andet udsagn"))
         area = item.get("area")
         if isinstance(area, str) and check_id(area) is None:
             used.add(area)
             if area not in area_lines:
                 source.add(
                     source.value_line(item, "area"),
-                    f"unknown area '{area}': define it under 'areas'",
+                    _(
+                        "Området »%(area)s« findes ikke. Skriv det under »areas«, eller ret id'et.",
+                        area=area,
+                    ),
                 )
         text = _read_text(source, item, "text", MAX_ITEM_TEXT_LENGTH) if "text" in item else None
         goals = _read_goals(source, item)
@@ -212,10 +254,12 @@ def _read_reflections(source: SourceFile, node: CommentedMap) -> list[Reflection
     for index, entry in enumerate(_list_items(source, node, "reflections", MAX_REFLECTIONS)):
         before = _problems(source)
         line = source.item_line(node["reflections"], index)
-        reflection = check_mapping(source, entry, REFLECTION_FIELDS, "reflection", line)
+        reflection = check_mapping(
+            source, entry, REFLECTION_FIELDS, _l("refleksionsspørgsmålet"), line
+        )
         if reflection is None:
             continue
-        key = register_id(source, reflection, "reflection")
+        key = register_id(source, reflection, "reflection", _l("et andet refleksionsspørgsmål"))
         prompt = (
             _read_text(source, reflection, "prompt", MAX_PROMPT_LENGTH)
             if "prompt" in reflection
@@ -240,12 +284,17 @@ def _check_folder(context: WalkContext) -> None:
     for path in sorted(context.root.iterdir()):
         if path.name != ASSESSMENT_FILE and not path.name.startswith("."):
             SourceFile(context, path).add(
-                None, f"an assessment folder holds only {ASSESSMENT_FILE}: move or remove this"
+                None,
+                _(
+                    "Mappen til et kompetencehjul må kun have filen %(file)s. Flyt eller fjern "
+                    "denne.",
+                    file=ASSESSMENT_FILE,
+                ),
             )
 
 
 def _read_assessment(source: SourceFile, node: CommentedMap) -> AssessmentData | None:
-    key = register_id(source, node, "assessment")
+    key = register_id(source, node, "assessment", _l("et andet kompetencehjul"))
     texts = {
         name: _read_text(source, node, name, limit)
         for name, limit in ASSESSMENT_TEXTS.items()
@@ -255,8 +304,10 @@ def _read_assessment(source: SourceFile, node: CommentedMap) -> AssessmentData |
     if demo_model and "label" not in node:
         source.add(
             source.key_line(node, "demo_model"),
-            "a demo model needs a 'label' saying whose model it is (e.g. this platform's own demo "
-            "model, not the original tool)",
+            _(
+                "En demomodel skal have en »label«, der siger, hvis model det er (fx platformens "
+                "egen demomodel, ikke det oprindelige værktøj)."
+            ),
         )
     reflections = _read_reflections(source, node)
     scale = _read_scale(source, node) if "scale" in node else None
@@ -264,7 +315,13 @@ def _read_assessment(source: SourceFile, node: CommentedMap) -> AssessmentData |
     items, used = _read_items(source, node, area_lines)
     for area, line in area_lines.items():
         if area not in used:
-            source.add(line, f"area '{area}' has no items: give it some or remove it")
+            source.add(
+                line,
+                _(
+                    "Området »%(area)s« har ingen udsagn. Giv det nogle, eller fjern det.",
+                    area=area,
+                ),
+            )
     if source.context.problems or key is None or scale is None:
         return None
     return AssessmentData(
@@ -291,10 +348,16 @@ def read_assessment_dir(path: Path) -> tuple[AssessmentData | None, list[Problem
     root = Path(path).resolve()
     context = WalkContext(root)
     if not root.is_dir():
-        return None, [Problem(root.name, None, "assessment folder not found")]
+        return None, [Problem(root.name, None, _("Mappen til kompetencehjulet findes ikke."))]
     source = SourceFile(context, root / ASSESSMENT_FILE)
     if not source.path.is_file():
-        source.add(None, f"{ASSESSMENT_FILE} not found: every assessment folder needs one")
+        source.add(
+            None,
+            _(
+                "Filen %(file)s mangler. Hver mappe til et kompetencehjul skal have en.",
+                file=ASSESSMENT_FILE,
+            ),
+        )
         return None, context.problems
     _check_folder(context)
     text = read_text(source)

@@ -5,6 +5,7 @@ The machinery is the course files' (``courses/file_schema.py``, ``courses/file_c
 same ``Field`` rules, ``Problem`` with file and line, ids of the same shape. Every text is a mapping
 of languages, ``{da: …, en: …}``: Danish is required, English optional (shown in Danish when left
 out). A film before or after the statements is checked by the rule of a course's video block.
+Messages are Danish message ids, worded as the course files' are.
 """
 
 from __future__ import annotations
@@ -12,15 +13,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
+
 from course_app.assessments.models import Dimension
 from course_app.core.text import ALLOWED_IN_TEXT, has_control_characters
 from course_app.courses.file_schema import (
     BLOCK_FIELDS,
     Field,
+    check_bool,
     check_id,
+    check_list,
     check_string_list,
+    format_version_check,
     kind_of,
     optional,
+    too_long,
 )
 from course_app.courses.models import BlockType
 
@@ -100,50 +107,41 @@ class AssessmentData:
 
 # --- Value checks: each returns what is wrong, or None --------------------------------------------
 
+
 # NUL and the like (written as escapes in double quotes) cannot be stored in PostgreSQL text.
-_CONTROL_CHARACTERS = "holds a control character (such as NUL); remove it"
+def _control_characters() -> str:
+    return _("indeholder et kontroltegn (fx NUL); fjern det")
 
 
 def text_at_most(limit: int):
     def check(value: Any) -> str | None:
         if not isinstance(value, str) or not value.strip():
-            return f"must be a non-empty string (got {kind_of(value)})"
+            return _("skal være en tekst, der ikke er tom (der står %(got)s)", got=kind_of(value))
         if has_control_characters(value, ALLOWED_IN_TEXT):
-            return f"{_CONTROL_CHARACTERS} (line breaks and tabs are fine)"
+            return _(
+                "indeholder et kontroltegn (fx NUL); fjern det (linjeskift og tabulatortegn er i orden)"
+            )
         if len(value) > limit:
-            return f"is {len(value)} characters long; shorten it to at most {limit}"
+            return too_long(len(value), limit)
         return None
 
     return check
 
 
-def _format_version(value: Any) -> str | None:
-    if value == FORMAT_VERSION and not isinstance(value, bool):
-        return None
-    return f"must be {FORMAT_VERSION}: this version reads only format {FORMAT_VERSION}"
-
-
-def _bool(value: Any) -> str | None:
-    return None if isinstance(value, bool) else f"must be true or false (got {kind_of(value)})"
-
-
 def whole_number(value: Any) -> str | None:
     if isinstance(value, int) and not isinstance(value, bool) and -100 <= value <= 100:
         return None
-    return f"must be a whole number from -100 to 100 (got {kind_of(value)})"
+    return _("skal være et helt tal fra -100 til 100 (der står %(got)s)", got=kind_of(value))
 
 
 def _dimension(value: Any) -> str | None:
     if isinstance(value, str) and value in DIMENSIONS:
         return None
-    return (
-        f"names an unknown dimension (got {kind_of(value)}): use knowledge (viden), "
-        "skills (færdigheder) or approach (tilgang)"
+    return _(
+        "er ikke en kendt dimension (der står %(got)s): skriv knowledge (viden), skills "
+        "(færdigheder) eller approach (tilgang)",
+        got=kind_of(value),
     )
-
-
-def _list(value: Any) -> str | None:
-    return None if isinstance(value, list) else f"must be a list (got {kind_of(value)})"
 
 
 # A course video block's rule for its ``url`` (a full http: or https: link), reused, not copied.
@@ -155,9 +153,9 @@ def video_url(value: Any) -> str | None:
     if error := _video_block_url(value):
         return error
     if has_control_characters(value):
-        return _CONTROL_CHARACTERS
+        return _control_characters()
     if len(value) > MAX_VIDEO_URL_LENGTH:
-        return f"is {len(value)} characters long; shorten it to at most {MAX_VIDEO_URL_LENGTH}"
+        return too_long(len(value), MAX_VIDEO_URL_LENGTH)
     return None
 
 
@@ -174,19 +172,19 @@ def text_fields(limit: int) -> dict[str, Field]:
 
 
 ASSESSMENT_FIELDS = {
-    "format": Field(_format_version),
+    "format": Field(format_version_check(FORMAT_VERSION)),
     "id": Field(check_id),
     "title": Field(_any),
-    "demo_model": optional(_bool),
+    "demo_model": optional(check_bool),
     "label": optional(_any),
     "intro": Field(_any),
     "intro_video": optional(video_url),
     "outro": Field(_any),
     "outro_video": optional(video_url),
-    "reflections": optional(_list),
+    "reflections": optional(check_list),
     "scale": Field(_any),
-    "areas": Field(_list),
-    "items": Field(_list),
+    "areas": Field(check_list),
+    "items": Field(check_list),
 }
 # The language mappings of the assessment and their length limits.
 ASSESSMENT_TEXTS = {
@@ -195,7 +193,7 @@ ASSESSMENT_TEXTS = {
     "intro": MAX_LONG_TEXT_LENGTH,
     "outro": MAX_LONG_TEXT_LENGTH,
 }
-SCALE_FIELDS = {"min": Field(whole_number), "max": Field(whole_number), "labels": Field(_list)}
+SCALE_FIELDS = {"min": Field(whole_number), "max": Field(whole_number), "labels": Field(check_list)}
 SCALE_LABEL_FIELDS = {"value": Field(whole_number), "label": Field(_any)}
 REFLECTION_FIELDS = {"id": Field(check_id), "prompt": Field(_any)}
 AREA_FIELDS = {"id": Field(check_id), "title": Field(_any)}

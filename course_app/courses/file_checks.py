@@ -8,20 +8,27 @@ block ``data``. Size, depth and node counts are bounded (``file_limits``) while 
 in, before anything is built from them.
 
 Every problem goes to the walk's ``WalkContext`` with file and line, so an author sees all of them
-at once.
+at once. Messages are Danish message ids (``file_schema``); the YAML parser's own English words never
+reach them: a syntax error is told by what kind it is (``_yaml_error_message``).
 """
 
 from __future__ import annotations
 
+import errno
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
+from ruamel.yaml.reader import ReaderError
 
 from course_app.courses.file_limits import (
     MAX_FILE_BYTES,
@@ -71,11 +78,11 @@ class SourceFile:
     def name(self) -> str:
         return self.context.name(self.path)
 
-    def add(self, line: int | None, message: str, *, translated: bool = False) -> None:
-        self.context.problems.append(Problem(self.name, line, message, translated=translated))
+    def add(self, line: int | None, message: str | LazyString) -> None:
+        self.context.problems.append(Problem(self.name, line, message))
 
     def refuse(self, error: LimitExceeded) -> None:
-        self.add(error.line, error.message, translated=True)
+        self.add(error.line, error.message)
 
     def key_line(self, mapping: CommentedMap, key: Any) -> int:
         return mapping.lc.key(key)[0] + self.offset
@@ -108,18 +115,142 @@ def read_text(source: SourceFile) -> str | None:
     except LimitExceeded as error:
         source.refuse(error)
     except UnicodeDecodeError:
-        source.add(None, "file is not UTF-8 text: save it as UTF-8")
+        source.add(None, _("Filen er ikke gemt som UTF-8-tekst. Gem den som UTF-8."))
     except OSError as error:
-        source.add(None, f"cannot read file: {error.strerror}")
+        source.add(
+            None,
+            _(
+                "Filen kan ikke læses (fejlkode %(code)s). Tjek, at det er en almindelig fil.",
+                code=errno.errorcode.get(error.errno or 0, "?"),
+            ),
+        )
     return None
 
 
+# What a YAML syntax error means, found by a word of the parser's (English) context or problem; the
+# first that matches is told. The parser's own text is never shown: it is English and technical.
+_YAML_HINTS = (
+    (
+        "mapping values are not allowed",
+        _l(
+            "Der står et kolon og et mellemrum (»: «) inde i en værdi, eller linjen er rykket "
+            'forkert ind. Sæt værdien i anførselstegn, fx title: "Film: starten", eller ret '
+            "indrykningen."
+        ),
+    ),
+    ("'\\t'", _l("Linjen har et tabulatortegn. Ryk ind med mellemrum i stedet.")),
+    (
+        "cannot start any token",
+        _l(
+            "En værdi begynder med et tegn, som ikke må stå først i YAML (fx @, ` eller %). Sæt "
+            "værdien i anførselstegn."
+        ),
+    ),
+    (
+        "escape",
+        _l(
+            "En tekst i dobbelte anførselstegn har en omvendt skråstreg (\\) foran et tegn, hvor "
+            "den ikke kan stå. Skriv to omvendte skråstreger, eller brug enkelte anførselstegn."
+        ),
+    ),
+    (
+        "quoted scalar",
+        _l("En tekst i anførselstegn er ikke lukket. Afslut den med samme slags anførselstegn."),
+    ),
+    (
+        "flow sequence",
+        _l(
+            "En liste i [ ] er ikke skrevet rigtigt. Tjek kommaerne, og at den slutter med ]. "
+            "Sæt en tekst med kolon eller komma i anførselstegn."
+        ),
+    ),
+    (
+        "flow mapping",
+        _l(
+            "Nøglerne i { } er ikke skrevet rigtigt. Tjek kommaerne, og at de slutter med }. "
+            "Sæt en tekst med kolon eller komma i anførselstegn."
+        ),
+    ),
+    ("flow node", _l("En [ eller { er ikke lukket. Afslut listen med ] eller nøglerne med }.")),
+    (
+        "could not find expected ':'",
+        _l("Der mangler et kolon (»:«) efter en nøgle, eller linjen er rykket forkert ind."),
+    ),
+    (
+        "block scalar",
+        _l(
+            "En tekstblok er ikke skrevet rigtigt: skriv | efter nøglen og teksten på linjerne "
+            "under, rykket ind."
+        ),
+    ),
+    (
+        "anchor",
+        _l(
+            "Tegnet & i starten af en værdi bruges til YAML-ankre, som ikke kan bruges her. "
+            "Sæt værdien i anførselstegn."
+        ),
+    ),
+    (
+        "alias",
+        _l(
+            "Tegnet * i starten af en værdi bruges til YAML-aliaser, som ikke kan bruges "
+            "her. Sæt værdien i anførselstegn."
+        ),
+    ),
+    (
+        "tag",
+        _l(
+            "Tegnet ! i starten af en værdi bruges til YAML-tags, som ikke kan bruges her. "
+            "Sæt værdien i anførselstegn."
+        ),
+    ),
+    (
+        "single document",
+        _l("Der står mere end ét YAML-dokument her. Fjern den ekstra linje »---«."),
+    ),
+    (
+        "block",
+        _l(
+            "Indrykningen passer ikke. Nøgler på samme niveau skal rykkes lige langt ind, og et "
+            "listepunkt begynder med »- «. Har en værdi anførselstegn, skal hele værdien stå i dem."
+        ),
+    ),
+)
+_DUPLICATE_KEY = re.compile(r'found duplicate key "(.*?)" with value')
+
+
 def _yaml_error_message(error: YAMLError) -> str:
-    if isinstance(error, MarkedYAMLError):
-        parts = [part for part in (error.context, error.problem) if part]
-        if parts:
-            return "invalid YAML: " + ", ".join(parts)
-    return f"invalid YAML: {str(error).splitlines()[0]}"
+    """A YAML syntax error in Danish: what kind it is and how to fix it, never the parser's text."""
+    if isinstance(error, ReaderError):
+        character = error.character
+        code = ord(character) if isinstance(character, bytes | str) else int(character)
+        hint = _(
+            "Filen indeholder et tegn, der ikke må stå i YAML (tegnkode U+%(code)s). Fjern det.",
+            code=format(code, "04X"),
+        )
+    elif isinstance(error, MarkedYAMLError):
+        said = f"{error.context or ''} {error.problem or ''}"
+        duplicate = _DUPLICATE_KEY.search(said)
+        if duplicate:
+            hint = _("Nøglen »%(key)s« står to gange. Fjern den ene.", key=duplicate.group(1))
+        else:
+            hint = next((str(text) for word, text in _YAML_HINTS if word in said), None)
+    else:
+        hint = None
+    if hint is None:
+        hint = _(
+            "Teksten kan ikke læses her. Tjek anførselstegn, kolon og indrykning på denne linje og "
+            "linjen før."
+        )
+    return _("Ugyldig YAML: %(hint)s", hint=hint)
+
+
+def _yaml_error_line(error: YAMLError, text: str, offset: int) -> int | None:
+    """The file line of a YAML error (1-based), when the parser says where."""
+    if isinstance(error, ReaderError):
+        return text.count("\n", 0, error.position) + offset
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    return None if mark is None else mark.line + offset
 
 
 def _refuse_tags_and_aliases(source: SourceFile, yaml: YAML, text: str) -> bool:
@@ -128,10 +259,23 @@ def _refuse_tags_and_aliases(source: SourceFile, yaml: YAML, text: str) -> bool:
     for event in source.context.budget.count_events(yaml.parse(text), source.offset):
         line = event.start_mark.line + source.offset
         if isinstance(event, AliasEvent):
-            source.add(line, f"aliases (*{event.anchor}) are not supported: write the value out")
+            source.add(
+                line,
+                _(
+                    "YAML-aliaser (*%(anchor)s) kan ikke bruges her. Skriv værdien helt ud i "
+                    "stedet.",
+                    anchor=event.anchor,
+                ),
+            )
             clean = False
         elif isinstance(event, ScalarEvent | CollectionStartEvent) and event.tag is not None:
-            source.add(line, f"YAML tags ({event.tag}) are not supported: remove the tag")
+            source.add(
+                line,
+                _(
+                    "YAML-tags (%(tag)s) kan ikke bruges her. Fjern tagget.",
+                    tag=event.tag,
+                ),
+            )
             clean = False
     return clean
 
@@ -147,8 +291,7 @@ def parse_yaml(source: SourceFile, text: str) -> Any:
         source.refuse(error)
         return INVALID
     except YAMLError as error:
-        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-        source.add(None if mark is None else mark.line + source.offset, _yaml_error_message(error))
+        source.add(_yaml_error_line(error, text, source.offset), _yaml_error_message(error))
         return INVALID
 
 
@@ -156,14 +299,20 @@ def _split_front_matter(source: SourceFile, text: str) -> tuple[str, str] | None
     """(front matter, Markdown body) of a .md file; the front matter starts on line 2."""
     lines = text.split("\n")
     if lines[0].rstrip() != FRONT_MATTER_DELIMITER:
-        source.add(1, "file must start with a '---' line, then the YAML front matter, then '---'")
+        source.add(
+            1,
+            _(
+                "Filen skal begynde med en linje »---«, så front matter i YAML og så endnu en "
+                "linje »---«."
+            ),
+        )
         return None
     for index in range(1, len(lines)):
         if lines[index].rstrip() == FRONT_MATTER_DELIMITER:
             # The final newline matters: without it a '|' scalar on the last key loses its own.
             front_matter = "".join(line + "\n" for line in lines[1:index])
             return front_matter, "\n".join(lines[index + 1 :])
-    source.add(1, "front matter is not closed: add a '---' line after it")
+    source.add(1, _("Front matter er ikke lukket. Tilføj en linje »---« efter den."))
     return None
 
 
@@ -182,41 +331,77 @@ def load_markdown(source: SourceFile) -> tuple[Any, str]:
 
 
 def check_mapping(
-    source: SourceFile, node: Any, fields: Mapping[str, Field], what: str, line: int | None
+    source: SourceFile,
+    node: Any,
+    fields: Mapping[str, Field],
+    what: str | LazyString,
+    line: int | None,
 ) -> CommentedMap | None:
-    """Report a non-mapping, unknown keys, missing required keys and invalid values."""
+    """Report a non-mapping, unknown keys, missing required keys and invalid values. ``what`` names
+    the mapping as it reads after "i" (in): "blokken", "modulets front matter", "course.yml"."""
     if isinstance(node, Invalid):
         return None
     if not isinstance(node, CommentedMap):
-        source.add(line, f"{what} must be a mapping of 'key: value' lines (got {kind_of(node)})")
+        source.add(
+            line,
+            _(
+                "Skriv %(what)s som linjer med »nøgle: værdi« (der står %(got)s).",
+                what=what,
+                got=kind_of(node),
+            ),
+        )
         return None
     for key in node:
         if key not in fields:
-            allowed = ", ".join(fields)
             source.add(
-                source.key_line(node, key), f"unknown key '{key}' in {what} (allowed: {allowed})"
+                source.key_line(node, key),
+                _(
+                    "Ukendt nøgle »%(key)s« i %(what)s. Ret den, eller fjern den. Tilladte "
+                    "nøgler: %(allowed)s.",
+                    key=key,
+                    what=what,
+                    allowed=", ".join(fields),
+                ),
             )
     for key, items in node.items():
         if message := too_many_items(key, items):
-            source.add(source.value_line(node, key), message, translated=True)
+            source.add(source.value_line(node, key), message)
     for name, spec in fields.items():
         if name not in node:
             if spec.required:
-                source.add(line, f"{what} is missing required key '{name}'")
+                source.add(
+                    line, _("Nøglen »%(key)s« mangler i %(what)s. Tilføj den.", key=name, what=what)
+                )
         elif error := spec.check(node[name]):
-            source.add(source.value_line(node, name), f"'{name}' {error}")
+            source.add(source.value_line(node, name), value_problem(name, error))
     return node
 
 
-def register_id(source: SourceFile, node: CommentedMap, kind: str) -> str | None:
-    """The item's id when valid; reports an id already used by another item of the same kind."""
+def value_problem(key: str, error: str) -> str:
+    """A value check's words (``file_schema``) as a sentence about its key."""
+    return _("»%(key)s« %(problem)s.", key=key, problem=error)
+
+
+def register_id(
+    source: SourceFile, node: CommentedMap, kind: str, other: str | LazyString
+) -> str | None:
+    """The item's id when valid; reports an id already used by another item of the same kind.
+    ``other`` names that other item in words: "en anden blok"."""
     key = node.get("id")
     if not isinstance(key, str) or check_id(key) is not None:
         return None
     line = source.value_line(node, "id")
     seen = source.context.first_seen.setdefault(kind, {})
     if key in seen:
-        source.add(line, f"duplicate {kind} id '{key}' (first at {seen[key]}): give it a new id")
+        source.add(
+            line,
+            _(
+                "Id'et »%(key)s« bruges allerede af %(other)s (i %(where)s). Giv denne et nyt id.",
+                key=key,
+                other=other,
+                where=seen[key],
+            ),
+        )
     else:
         seen[key] = f"{source.name}:{line}"
     return key
@@ -229,10 +414,21 @@ def check_goal_refs(source: SourceFile, node: CommentedMap) -> tuple[str, ...]:
     for index, goal in enumerate(goals):
         line = source.item_line(goals, index)
         if goal not in source.context.goal_ids:
-            source.add(line, f"unknown goal '{goal}': define it under learning_goals in course.yml")
+            source.add(
+                line,
+                _(
+                    "Læringsmålet »%(goal)s« findes ikke. Skriv det under »learning_goals« i "
+                    "course.yml, eller ret id'et.",
+                    goal=goal,
+                ),
+            )
         elif goal in goals[:index]:
-            source.add(line, f"goal '{goal}' is listed twice")
+            source.add(line, goal_listed_twice(goal))
     return tuple(goals)
+
+
+def goal_listed_twice(goal: str) -> str:
+    return _("Læringsmålet »%(goal)s« står to gange. Fjern det ene.", goal=goal)
 
 
 def child_items(node: CommentedMap, key: str) -> list[tuple[int, Any]]:
@@ -260,7 +456,7 @@ def read_entries(
     source: SourceFile,
     node: CommentedMap,
     key: str,
-    entry_problem: Callable[[Any], str | None],
+    entry_problem: Callable[[Any], str | LazyString | None],
     read: Callable[[str, int], _T | None],
 ) -> tuple[list[_T | None], set[str]]:
     """Read each file or folder named in the list ``node[key]``; report bad and repeated names."""
@@ -269,7 +465,7 @@ def read_entries(
     for index, name in child_items(node, key):
         problem = entry_problem(name)
         if problem is None and name in listed:
-            problem = f"'{name}' is listed twice"
+            problem = _("»%(name)s« står to gange på listen. Fjern den ene.", name=name)
         if problem is None:
             listed.add(name)
             items.append(read(name, index))

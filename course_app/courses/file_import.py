@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -41,9 +42,9 @@ _Row = TypeVar("_Row", LearningGoal, Module, Lesson, Block)
 
 class FilesInvalid(ServiceError):
     """Files with problems; nothing was imported. ``problems`` says what to fix, each with its file
-    and line. Subclasses name what the files are (``heading``)."""
+    and line. Subclasses name what the files are (``heading``, read after the count)."""
 
-    heading = "problem(s) in the files"
+    heading = _l("fejl i filerne")
 
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = tuple(problems)
@@ -55,7 +56,7 @@ class FilesInvalid(ServiceError):
 class CourseValidationError(FilesInvalid):
     """The course folder has problems; nothing was imported."""
 
-    heading = "problem(s) in the course files"
+    heading = _l("fejl i kursusfilerne")
 
 
 @dataclass

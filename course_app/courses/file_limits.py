@@ -12,8 +12,7 @@ zip itself is bounded in ``archive.py``.
 The limits are far above what a real course needs (the shipped course has ~2,000 YAML nodes, its
 largest file is 4 KB and it nests 5 levels deep); ``docs/course-format.md`` lists them.
 
-Messages are Danish message ids, translated when shown (unlike the English format checks, they
-speak to whoever uploads, not to the file's author alone).
+Messages are Danish message ids, translated when shown, like the format checks'.
 """
 
 from __future__ import annotations

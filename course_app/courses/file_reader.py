@@ -2,7 +2,7 @@
 
 ``read_course_dir`` walks the whole folder and collects every problem, each naming file and line, so
 an author fixes a folder in one round. Only a folder without problems yields a ``CourseData``: the
-importer never sees half-valid content.
+importer never sees half-valid content. Messages are Danish message ids, like the checks'.
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from course_app.courses import materials
@@ -71,24 +73,35 @@ def _read_chapters(source: SourceFile, node: CommentedMap) -> None:
     previous: int | None = None
     for index, chapter in child_items(node, "chapters"):
         line = source.item_line(node["chapters"], index)
-        checked = check_mapping(source, chapter, CHAPTER_FIELDS, "chapter", line)
+        checked = check_mapping(source, chapter, CHAPTER_FIELDS, _l("kapitlet"), line)
         at = checked.get("at") if checked is not None else None
         seconds = parse_timestamp(at) if isinstance(at, str) else None
         if seconds is None:
             continue
         if previous is not None and seconds <= previous:
-            source.add(line, "chapters must be in time order: move this one or fix its 'at'")
+            source.add(
+                line,
+                _("Kapitlerne skal stå i tidsrækkefølge. Flyt dette kapitel, eller ret dets »at«."),
+            )
         previous = seconds
 
 
 _MOMENT_PROBLEMS = {
-    MomentProblem.VIDEO_WITHOUT_AT: "'video' names the film of a question asked at a moment: add 'at'",
-    MomentProblem.NO_FILM_ABOVE: (
-        "'at' needs a film: put the question below a video block of this lesson, "
-        "or name one with 'video'"
+    MomentProblem.VIDEO_WITHOUT_AT: _l(
+        "»video« nævner filmen til et spørgsmål, der stilles undervejs i filmen. Tilføj »at« med "
+        "tidspunktet."
     ),
-    MomentProblem.NOT_A_FILM: "'video' must be the id of a video block of this lesson",
-    MomentProblem.AFTER_THE_END: "'at' lies after the end of the film (see its 'duration_minutes')",
+    MomentProblem.NO_FILM_ABOVE: _l(
+        "»at« kræver en film. Sæt spørgsmålet under en blok af typen »video« i denne lektion, "
+        "eller nævn filmen med »video«."
+    ),
+    MomentProblem.NOT_A_FILM: _l(
+        "»video« skal være id'et på en blok af typen »video« i denne lektion."
+    ),
+    MomentProblem.AFTER_THE_END: _l(
+        "»at« ligger efter filmens slutning (se filmens »duration_minutes«). Ret tidspunktet eller "
+        "filmens varighed."
+    ),
 }
 
 
@@ -128,7 +141,15 @@ def _read_resource_target(source: SourceFile, block: CommentedMap, line: int) ->
     path = context.root / ASSETS_DIR / name
     value_line = source.value_line(block, "material")
     if not path.is_file():
-        source.add(value_line, f"'material': no file '{name}' in {ASSETS_DIR}/")
+        source.add(
+            value_line,
+            _(
+                "»material«: filen »%(name)s« findes ikke i mappen %(folder)s/. Læg filen dér, "
+                "eller ret navnet.",
+                name=name,
+                folder=ASSETS_DIR,
+            ),
+        )
         return
     if name in context.materials:  # named by an earlier block too: checked once
         return
@@ -138,7 +159,10 @@ def _read_resource_target(source: SourceFile, block: CommentedMap, line: int) ->
     except materials.NoMaterialStore:  # no app: only the file's presence can be checked
         problem = None
     if problem:
-        source.add(value_line, f"'material': {ASSETS_DIR}/{name} {problem}")
+        where = f"{ASSETS_DIR}/{name}"
+        source.add(
+            value_line, _("»material«: filen %(path)s %(problem)s.", path=where, problem=problem)
+        )
 
 
 def _check_assets(context: WalkContext) -> None:
@@ -150,10 +174,16 @@ def _check_assets(context: WalkContext) -> None:
         if path.name.startswith("."):
             continue
         if not path.is_file():
-            SourceFile(context, path).add(None, f"{ASSETS_DIR}/ holds only files, not folders")
+            SourceFile(context, path).add(
+                None,
+                _(
+                    "Mappen %(folder)s/ må kun have filer, ikke mapper. Flyt eller fjern denne mappe.",
+                    folder=ASSETS_DIR,
+                ),
+            )
         elif path.name not in context.materials:
             SourceFile(context, path).add(
-                None, "no block names this file as its 'material': use it or remove it"
+                None, _("Ingen blok bruger denne fil som »material«. Brug den, eller fjern den.")
             )
 
 
@@ -172,10 +202,10 @@ def _block_fields(node: Any) -> dict[str, Field]:
 def _read_block(source: SourceFile, node: Any, position: int, line: int) -> BlockData | None:
     before = len(source.context.problems)
     fields = _block_fields(node)
-    block = check_mapping(source, node, fields, "block", line)
+    block = check_mapping(source, node, fields, _l("blokken"), line)
     if block is None:
         return None
-    key = register_id(source, block, "block")
+    key = register_id(source, block, "block", _l("en anden blok"))
     goals = check_goal_refs(source, block)
     if block.get("type") == BlockType.VIDEO:
         _read_chapters(source, block)
@@ -195,10 +225,10 @@ def _read_lesson(context: WalkContext, folder: Path, name: str, position: int) -
     before = len(context.problems)
     source = SourceFile(context, folder / name)
     front, intro = load_markdown(source)
-    lesson = check_mapping(source, front, LESSON_FIELDS, "lesson front matter", 2)
+    lesson = check_mapping(source, front, LESSON_FIELDS, _l("lektionens front matter"), 2)
     if lesson is None:
         return None
-    key = register_id(source, lesson, "lesson")
+    key = register_id(source, lesson, "lesson", _l("en anden lektion"))
     goals = check_goal_refs(source, lesson)
     blocks = [
         _read_block(source, item, index, source.item_line(lesson["blocks"], index))
@@ -208,7 +238,10 @@ def _read_lesson(context: WalkContext, folder: Path, name: str, position: int) -
     if "watched_percent" in lesson and lesson.get("completion") != CompletionRule.WATCHED:
         source.add(
             source.value_line(lesson, "watched_percent"),
-            "'watched_percent' goes with 'completion: watched': add that, or remove this",
+            _(
+                "»watched_percent« hører sammen med »completion: watched«. Tilføj det, eller fjern "
+                "»watched_percent«."
+            ),
         )
     if len(context.problems) > before or key is None:
         return None
@@ -228,9 +261,17 @@ def _read_lesson(context: WalkContext, folder: Path, name: str, position: int) -
 
 def _lesson_entry_problem(folder: Path, name: Any) -> str | None:
     if not is_plain_name(name) or not name.endswith(".md") or name == MODULE_FILE:
-        return f"lesson entry must be a .md file name in this folder (got {kind_of(name)})"
+        return _(
+            "Et punkt under »lessons« skal være navnet på en .md-fil i denne mappe (der står "
+            "%(got)s).",
+            got=kind_of(name),
+        )
     if not (folder / name).is_file():
-        return f"lesson file '{name}' not found in {folder.name}/"
+        return _(
+            "Lektionsfilen »%(name)s« findes ikke i mappen %(folder)s/.",
+            name=name,
+            folder=folder.name,
+        )
     return None
 
 
@@ -258,7 +299,11 @@ def _read_module_lessons(
     for path in unlisted:
         if path.is_file() and path.name != MODULE_FILE and not path.name.startswith("."):
             SourceFile(source.context, path).add(
-                None, "file is not listed under 'lessons' in module.md: list it or remove it"
+                None,
+                _(
+                    "Filen står ikke under »lessons« i module.md. Skriv den på listen, eller fjern "
+                    "den."
+                ),
             )
     return lessons
 
@@ -267,11 +312,11 @@ def _read_module(context: WalkContext, name: str, position: int) -> ModuleData |
     before = len(context.problems)
     source = SourceFile(context, context.root / name / MODULE_FILE)
     front, intro = load_markdown(source)
-    module = check_mapping(source, front, MODULE_FIELDS, "module front matter", 2)
+    module = check_mapping(source, front, MODULE_FIELDS, _l("modulets front matter"), 2)
     lessons = _read_module_lessons(source, module)
     if module is None:
         return None
-    key = register_id(source, module, "module")
+    key = register_id(source, module, "module", _l("et andet modul"))
     goals = check_goal_refs(source, module)
     release = _read_release(source, module, key)
     if len(context.problems) > before or key is None:
@@ -308,21 +353,25 @@ def _check_release_order(context: WalkContext) -> None:
     rules = {}
     for file, line, key, after in context.release_after:
         if after == key:
-            context.problems.append(
-                Problem(file, line, "'release' after: a module cannot wait for itself")
-            )
+            message = _("»release«: et modul kan ikke vente på sig selv. Ret id'et i »after«.")
+            context.problems.append(Problem(file, line, message))
         elif after not in known:
-            context.problems.append(
-                Problem(file, line, f"'release' after: unknown module id '{after}'")
+            message = _(
+                "»release«: modulet »%(module)s« i »after« findes ikke i kurset. Ret id'et.",
+                module=after,
             )
+            context.problems.append(Problem(file, line, message))
         else:
             rules[key] = ReleaseRule(ReleaseKind.AFTER_MODULE, after=after)
     where = {key: (file, line) for file, line, key, _after in context.release_after}
     for key in circular_after(rules):
         file, line = where[key]
-        context.problems.append(
-            Problem(file, line, f"'release' after: '{key}' waits for itself through other modules")
+        message = _(
+            "»release«: modulet »%(module)s« venter på sig selv gennem andre moduler (deres »after« "
+            "går i ring). Ret et af dem.",
+            module=key,
         )
+        context.problems.append(Problem(file, line, message))
 
 
 def _read_goals(source: SourceFile, course: CommentedMap) -> list[GoalData | None]:
@@ -330,8 +379,8 @@ def _read_goals(source: SourceFile, course: CommentedMap) -> list[GoalData | Non
     for index, item in child_items(course, "learning_goals"):
         before = len(source.context.problems)
         line = source.item_line(course["learning_goals"], index)
-        goal = check_mapping(source, item, GOAL_FIELDS, "learning goal", line)
-        key = None if goal is None else register_id(source, goal, "goal")
+        goal = check_mapping(source, item, GOAL_FIELDS, _l("læringsmålet"), line)
+        key = None if goal is None else register_id(source, goal, "goal", _l("et andet læringsmål"))
         if key is not None:
             source.context.goal_ids.add(key)
         if goal is None or key is None or len(source.context.problems) > before:
@@ -344,11 +393,14 @@ def _read_goals(source: SourceFile, course: CommentedMap) -> list[GoalData | Non
 
 def _module_entry_problem(root: Path, name: Any) -> str | None:
     if not is_plain_name(name):
-        return f"module entry must be a folder name in the course (got {kind_of(name)})"
+        return _(
+            "Et punkt under »modules« skal være navnet på en mappe i kurset (der står %(got)s).",
+            got=kind_of(name),
+        )
     if not (root / name).is_dir():
-        return f"module folder '{name}' not found in {root.name}/"
+        return _("Modulmappen »%(name)s« findes ikke i %(folder)s/.", name=name, folder=root.name)
     if not (root / name / MODULE_FILE).is_file():
-        return f"module folder '{name}' has no {MODULE_FILE}"
+        return _("Modulmappen »%(name)s« har ingen %(file)s.", name=name, file=MODULE_FILE)
     return None
 
 
@@ -366,7 +418,11 @@ def _read_course_modules(source: SourceFile, course: CommentedMap) -> list[Modul
         for path in sorted(root.iterdir()):
             if path.name not in listed and (path / MODULE_FILE).is_file():
                 SourceFile(source.context, path).add(
-                    None, "folder has a module.md but is not listed under 'modules' in course.yml"
+                    None,
+                    _(
+                        "Mappen har en module.md, men står ikke under »modules« i course.yml. "
+                        "Skriv den på listen, eller fjern mappen."
+                    ),
                 )
     return modules
 
@@ -376,17 +432,20 @@ def read_course_dir(path: Path) -> tuple[CourseData | None, list[Problem]]:
     root = Path(path).resolve()
     context = WalkContext(root)
     if not root.is_dir():
-        return None, [Problem(root.name, None, "course folder not found")]
+        return None, [Problem(root.name, None, _("Kursusmappen findes ikke."))]
     source = SourceFile(context, root / COURSE_FILE)
     if not source.path.is_file():
-        source.add(None, f"{COURSE_FILE} not found: every course folder needs one")
+        source.add(
+            None,
+            _("Filen %(file)s mangler. Hver kursusmappe skal have en.", file=COURSE_FILE),
+        )
         return None, context.problems
     text = read_text(source)
     parsed = INVALID if text is None else parse_yaml(source, text)
     course = check_mapping(source, parsed, COURSE_FIELDS, COURSE_FILE, 1)
     if course is None:
         return None, context.problems
-    key = register_id(source, course, "course")
+    key = register_id(source, course, "course", _l("et andet kursus"))
     goals = _read_goals(source, course)
     modules = _read_course_modules(source, course)
     _check_release_order(context)

@@ -4,16 +4,24 @@ the rules for every key of every file.
 Each rule is a small check that returns what is wrong with a value, or None. The reader
 (``file_reader.py``) applies them with file and line; the authoring services apply the same rules to
 what an author types, so whatever is saved in the browser can be exported and imported again.
+
+Messages are Danish message ids (translated in a request, the ids themselves on the command line).
+The format's keys and what the author wrote stay literal, in »…«: ``»at« skal være …``. A check says
+what is wrong as the rest of a sentence whose subject is the key (``skal være …``, no full stop).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
+
+from flask_babel import gettext as _
+from flask_babel.speaklater import LazyString
 
 from course_app.courses.models import BlockType, CompletionRule, ModuleMode, PublicationStatus
 from course_app.courses.release_rules import release_problem
@@ -40,12 +48,17 @@ _TIMESTAMP = re.compile(r"^(?:(\d{1,2}):(?=\d{2}:))?(\d{1,2}):(\d{2})$")
 @dataclass(frozen=True)
 class Problem:
     """One thing to fix. ``file`` is relative to the course folder's parent, ``line`` is 1-based.
-    ``translated``: the message is in the reader's language (the limits), not the format's English."""
+
+    ``message`` may be given lazily (``lazy_gettext``); it is kept as the text it has when the
+    problem is found, so in the request that validates it is in the reader's language (the page
+    shows it right away), on the command line the Danish id. Comparing and hashing see plain text."""
 
     file: str
     line: int | None
-    message: str
-    translated: bool = field(default=False, compare=False)
+    message: str | LazyString
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "message", str(self.message))
 
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
@@ -118,27 +131,40 @@ class CourseData:
 Check = Callable[[Any], str | None]
 
 
+def quoted(value: Any) -> str:
+    """A value or key as written in a file, quoted as the reader's language quotes: »x«, 'x'."""
+    return _("»%(value)s«", value=value)
+
+
 def kind_of(value: Any) -> str:
-    """How YAML read a value, for messages like "must be a string (got a number)"."""
+    """How YAML read a value, for messages like "skal være en tekst (der står et tal)"."""
     if value is None:
-        return "nothing"
+        return _("ingenting")
     if isinstance(value, bool):
-        return "true/false"
+        return "true" if value else "false"
     if isinstance(value, int | float):
-        return "a number"
+        return _("tallet %(number)s", number=value)
     if isinstance(value, Mapping):
-        return "a mapping"
+        return _("nøgler med værdier")
     if isinstance(value, list):
-        return "a list"
+        return _("en liste")
     if isinstance(value, str):
-        return f"'{value}'" if len(value) <= 40 else f"'{value[:37]}...'"
-    return f"a {type(value).__name__}"
+        return quoted(value if len(value) <= 40 else f"{value[:37]}…")
+    if isinstance(value, dt.date):
+        return _("en dato")
+    return _("en værdi af typen %(type)s", type=type(value).__name__)
 
 
 def _text(value: Any) -> str | None:
     if isinstance(value, str) and value.strip():
         return None
-    return f"must be a non-empty string (got {kind_of(value)})"
+    return _("skal være en tekst, der ikke er tom (der står %(got)s)", got=kind_of(value))
+
+
+def too_long(length: int, limit: int) -> str:
+    return _(
+        "er %(length)s tegn lang; gør den højst %(limit)s tegn lang", length=length, limit=limit
+    )
 
 
 def _text_at_most(limit: int) -> Check:
@@ -146,7 +172,7 @@ def _text_at_most(limit: int) -> Check:
         if error := _text(value):
             return error
         if len(value) > limit:
-            return f"is {len(value)} characters long; shorten it to at most {limit}"
+            return too_long(len(value), limit)
         return None
 
     return check
@@ -159,9 +185,10 @@ _description = _text_at_most(MAX_DESCRIPTION_LENGTH)
 def check_id(value: Any) -> str | None:
     if isinstance(value, str) and ID_PATTERN.match(value):
         return None
-    return (
-        "must be lowercase letters, digits and hyphens, starting with a letter or digit, "
-        f"at most 63 characters (got {kind_of(value)})"
+    return _(
+        "må kun have små bogstaver fra a til z (ikke æ, ø og å), tal og bindestreger, skal "
+        "begynde med et bogstav eller et tal og må højst være 63 tegn lang (der står %(got)s)",
+        got=kind_of(value),
     )
 
 
@@ -169,45 +196,65 @@ def check_anything(_value: Any) -> str | None:
     return None
 
 
-def _bool(value: Any) -> str | None:
-    return None if isinstance(value, bool) else f"must be true or false (got {kind_of(value)})"
+def check_bool(value: Any) -> str | None:
+    if isinstance(value, bool):
+        return None
+    return _("skal være true eller false (der står %(got)s)", got=kind_of(value))
 
 
 def _positive_int(value: Any) -> str | None:
     if isinstance(value, int) and not isinstance(value, bool) and value > 0:
         return None
-    return f"must be a whole number above 0 (got {kind_of(value)})"
+    return _("skal være et helt tal over 0 (der står %(got)s)", got=kind_of(value))
 
 
 def _percent(value: Any) -> str | None:
     if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 100:
         return None
-    return f"must be a whole number from 1 to 100 (got {kind_of(value)})"
+    return _("skal være et helt tal fra 1 til 100 (der står %(got)s)", got=kind_of(value))
 
 
-def _list(value: Any) -> str | None:
-    return None if isinstance(value, list) else f"must be a list (got {kind_of(value)})"
+def check_list(value: Any) -> str | None:
+    if isinstance(value, list):
+        return None
+    return _("skal være en liste (der står %(got)s)", got=kind_of(value))
 
 
 def check_string_list(value: Any) -> str | None:
     if isinstance(value, list) and all(isinstance(item, str) for item in value):
         return None
-    return "must be a list of strings"
+    return _(
+        "skal være en liste, hvor hvert punkt er en tekst (der står %(got)s)", got=kind_of(value)
+    )
 
 
 def _choice(*allowed: str) -> Check:
     def check(value: Any) -> str | None:
         if isinstance(value, str) and value in allowed:
             return None
-        return f"must be one of {', '.join(allowed)} (got {kind_of(value)})"
+        return _(
+            "skal være en af: %(allowed)s (der står %(got)s)",
+            allowed=", ".join(allowed),
+            got=kind_of(value),
+        )
 
     return check
 
 
-def _format_version(value: Any) -> str | None:
-    if value == FORMAT_VERSION and not isinstance(value, bool):
-        return None
-    return f"must be {FORMAT_VERSION}: this version reads only format {FORMAT_VERSION}"
+def format_version_check(version: int) -> Check:
+    """The rule for a file's ``format``: exactly ``version`` (what this code reads)."""
+
+    def check(value: Any) -> str | None:
+        if value == version and not isinstance(value, bool):
+            return None
+        return _(
+            "skal være %(version)s: denne version af platformen læser kun format %(version)s "
+            "(der står %(got)s)",
+            version=version,
+            got=kind_of(value),
+        )
+
+    return check
 
 
 def _url(*schemes: str) -> Check:
@@ -217,8 +264,11 @@ def _url(*schemes: str) -> Check:
             has_target = parsed.netloc if parsed.scheme != "mailto" else parsed.path
             if parsed.scheme in schemes and has_target:
                 return None
-        names = " or ".join(f"{scheme}:" for scheme in schemes)
-        return f"must be a full {names} link (got {kind_of(value)})"
+        return _(
+            "skal være et fuldt link, der begynder med en af: %(schemes)s (der står %(got)s)",
+            schemes=", ".join(f"{scheme}:" for scheme in schemes),
+            got=kind_of(value),
+        )
 
     return check
 
@@ -237,7 +287,11 @@ def parse_timestamp(value: str) -> int | None:
 def _timestamp(value: Any) -> str | None:
     if isinstance(value, str) and parse_timestamp(value) is not None:
         return None
-    return f'must be a time "MM:SS" or "H:MM:SS" in quotes (got {kind_of(value)})'
+    return _(
+        'skal være et tidspunkt skrevet "MM:SS" eller "T:MM:SS" i anførselstegn, fx "12:30" '
+        "(der står %(got)s)",
+        got=kind_of(value),
+    )
 
 
 def _material_name(value: Any) -> str | None:
@@ -248,16 +302,21 @@ def _material_name(value: Any) -> str | None:
         and not any(char in value for char in "\x00\r\n\t")
     ):
         return None
-    return f"must be the name of a file in the course's assets/ folder (got {kind_of(value)})"
+    return _(
+        "skal være navnet på en fil i kursets mappe assets/ (der står %(got)s)", got=kind_of(value)
+    )
 
 
 def resource_target_problem(block: Mapping[str, Any]) -> str | None:
     """A resource block links to exactly one thing: a ``url`` or one of the course's ``material``."""
     has_url, has_material = "url" in block, "material" in block
     if has_url and has_material:
-        return "a resource block has either 'url' or 'material', not both"
+        return _("En blok af typen »resource« har enten »url« eller »material«, ikke begge.")
     if not has_url and not has_material:
-        return "a resource block needs 'url' (a link) or 'material' (a file in assets/)"
+        return _(
+            "En blok af typen »resource« skal have »url« (et link) eller »material« (en fil i "
+            "mappen assets/)."
+        )
     return None
 
 
@@ -275,15 +334,15 @@ def optional(check: Check) -> Field:
 
 
 COURSE_FIELDS = {
-    "format": Field(_format_version),
+    "format": Field(format_version_check(FORMAT_VERSION)),
     "id": Field(check_id),
     "title": Field(_title),
     # "draft": imported as a draft, not shown to leaders (export writes it for drafts); default published.
     "status": optional(_choice(*STATUSES)),
     "language": Field(_choice(*LANGUAGES)),
     "summary": Field(_text),
-    "learning_goals": optional(_list),
-    "modules": Field(_list),
+    "learning_goals": optional(check_list),
+    "modules": Field(check_list),
 }
 GOAL_FIELDS = {"id": Field(check_id), "title": Field(_title), "description": optional(_description)}
 MODULE_FIELDS = {
@@ -293,7 +352,7 @@ MODULE_FIELDS = {
     "mode": Field(_choice(*MODES)),
     "goals": optional(check_string_list),
     "release": optional(release_problem),
-    "lessons": Field(_list),
+    "lessons": Field(check_list),
 }
 LESSON_FIELDS = {
     "id": Field(check_id),
@@ -304,7 +363,7 @@ LESSON_FIELDS = {
     # played, ``watched_percent``, default 90); see docs/course-format.md.
     "completion": optional(_choice(*COMPLETION_RULES)),
     "watched_percent": optional(_percent),
-    "blocks": Field(_list),
+    "blocks": Field(check_list),
 }
 # Keys every block has; they are stored as columns, not in the block's ``data``.
 BLOCK_COMMON_FIELDS = {
@@ -312,16 +371,20 @@ BLOCK_COMMON_FIELDS = {
     "type": Field(_choice(*BLOCK_TYPES)),
     "goals": optional(check_string_list),
 }
-_QUESTION_FIELDS = {"prompt": Field(_text), "required": optional(_bool), "help": optional(_text)}
+_QUESTION_FIELDS = {
+    "prompt": Field(_text),
+    "required": optional(check_bool),
+    "help": optional(_text),
+}
 BLOCK_FIELDS: dict[BlockType, dict[str, Field]] = {
     BlockType.TEXT: {"body": Field(_text)},
     BlockType.VIDEO: {
         "title": Field(_title),
         "url": Field(_url("http", "https")),
-        "placeholder": optional(_bool),
+        "placeholder": optional(check_bool),
         "duration_minutes": optional(_positive_int),
         "speaker": optional(_text),
-        "chapters": optional(_list),
+        "chapters": optional(check_list),
     },
     # ``at``: a moment of a film of the lesson (``video``, else the film above); courses/film_moments.py.
     BlockType.REFLECTION: {

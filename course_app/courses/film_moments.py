@@ -3,7 +3,7 @@
 A timed question belongs to the film it names with ``video`` (a video block of its own lesson), else
 to the nearest film above it. The rules here work on plain (key, type, data) items, so the course
 files' reader, the block form and the leader's page judge a question the same way; each caller says
-a problem in its own words (the files in English, the browser in Danish).
+a problem in its own words (the files name their keys, the browser its fields).
 """
 
 from __future__ import annotations

@@ -20,6 +20,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
+
 MAX_DAYS_AFTER_START = 3650
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _MODULE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
@@ -68,32 +70,39 @@ def parse_date(value: Any) -> dt.date | None:
 
 
 def release_problem(value: Any) -> str | None:
-    """What is wrong with a ``release`` value from a file, or None (course-file rule)."""
+    """What is wrong with a ``release`` value from a file, or None (course-file rule). Only the
+    course files use it (the rounds' release table has its own form checks), so it speaks as the
+    format's other checks do: a Danish message id, the rest of a sentence after the key."""
     if not isinstance(value, Mapping) or len(value) != 1:
-        return (
-            "must be a mapping with one key: date, days_after_start or after "
-            '(e.g. release: {days_after_start: 7}); leave it out for "always open"'
+        return _(
+            "skal have præcis én nøgle: date, days_after_start eller after (fx release: "
+            "{days_after_start: 7}); udelad »release«, hvis modulet altid skal være åbent"
         )
-    (key, item), *_ = value.items()
+    (key, item), *_rest = value.items()
     if key == ReleaseKind.ON_DATE:
-        return None if parse_date(item) else 'date must be a day written "YYYY-MM-DD"'
+        if parse_date(item):
+            return None
+        return _('har en »date«, der skal være en dag skrevet "ÅÅÅÅ-MM-DD", fx "2027-01-12"')
     if key == ReleaseKind.DAYS_AFTER_START:
         whole = isinstance(item, int) and not isinstance(item, bool)
         if whole and 0 <= item <= MAX_DAYS_AFTER_START:
             return None
-        return f"days_after_start must be a whole number from 0 to {MAX_DAYS_AFTER_START}"
+        return _(
+            "har en »days_after_start«, der skal være et helt tal fra 0 til %(most)s",
+            most=MAX_DAYS_AFTER_START,
+        )
     if key == ReleaseKind.AFTER_MODULE:
         if isinstance(item, str) and _MODULE_ID.match(item):
             return None
-        return "after must be the id of another module in this course"
-    return f"unknown key '{key}' (allowed: date, days_after_start, after)"
+        return _("har en »after«, der skal være id'et på et andet modul i dette kursus")
+    return _("har en ukendt nøgle »%(key)s« (tilladt: date, days_after_start, after)", key=key)
 
 
 def rule_from_data(data: Mapping[str, Any] | None) -> ReleaseRule:
     """The rule of a stored (already checked) mapping; None or an empty mapping is always open."""
     if not data:
         return ALWAYS_OPEN
-    (key, value), *_ = data.items()
+    (key, value), *_rest = data.items()
     if key == ReleaseKind.ON_DATE:
         return ReleaseRule(ReleaseKind.ON_DATE, date=parse_date(value))
     if key == ReleaseKind.DAYS_AFTER_START:

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from course_app.core.db import db
@@ -57,23 +58,38 @@ class ResourceMaterials:
         }
 
     def file_problem(self, path: Path) -> str | None:
+        """The rest of a Danish sentence about the file ("er tom"), as the course files' checks."""
         size = path.stat().st_size
         limit = int(current_app.config["RESOURCE_MAX_BYTES"])
         if size == 0:
-            return "is empty"
+            return _("er tom")
         if size > limit:
-            return f"is {size} bytes; a material may be at most {limit} bytes"
+            return _(
+                "fylder %(size)s; et materiale må højst fylde %(limit)s",
+                size=services.format_size(size),
+                limit=services.format_size(limit),
+            )
         with path.open("rb") as stream:
             try:
                 file_type = sniffing.detect(stream)
             except sniffing.Refused as refused:
                 if refused.reason == "markup":
-                    return "is HTML, SVG or XML, which cannot be course material"
-                extensions = ", ".join(f".{ext}" for ext in sniffing.ALLOWED_EXTENSIONS)
-                return f"is not a file type course material may have ({extensions})"
+                    return _("er HTML, SVG eller XML, som ikke kan være materiale i et kursus")
+                return _(
+                    "har en filtype, som materialer ikke kan have (tilladt: %(extensions)s)",
+                    extensions=services.allowed_extensions_text(),
+                )
         if not sniffing.extension_agrees(file_type, path.name):
-            extensions = " or ".join(f".{ext}" for ext in file_type.extensions)
-            return f"holds {file_type.key.upper()} content: its name must end in {extensions}"
+            dotted = [f".{ext}" for ext in file_type.extensions]
+            if len(dotted) > 1:
+                dotted = [
+                    _("%(first)s eller %(last)s", first=", ".join(dotted[:-1]), last=dotted[-1])
+                ]
+            return _(
+                "har indhold af typen %(type)s, så navnet skal ende på %(extensions)s",
+                type=services.TYPE_LABELS[file_type.key],
+                extensions=dotted[0],
+            )
         return None
 
     def attach(

@@ -259,19 +259,25 @@ def test_upload_post_without_csrf_is_refused(client, minimal_course: Course) -> 
 BROKEN = {
     "bad YAML": (
         {"01-start__welcome_md": ("title: Welcome", "title: [Welcome")},
-        ["minimal/01-start/welcome.md:4", "invalid YAML"],
+        ["minimal/01-start/welcome.md:4", "Ugyldig YAML: En liste i [ ] er ikke skrevet rigtigt."],
     ),
     "duplicate id": (
         {"01-start__film_md": ("id: film-reflection", "id: film-video")},
-        ["minimal/01-start/film.md:18", "duplicate block id &#39;film-video&#39;"],
+        [
+            "minimal/01-start/film.md:18",
+            "Id&#39;et »film-video« bruges allerede af en anden blok (i minimal/01-start/film.md:6).",
+        ],
     ),
     "missing file": (
         {"01-start__module_md": ("  - film.md", "  - film.md\n  - missing.md")},
-        ["minimal/01-start/module.md:9", "lesson file &#39;missing.md&#39; not found"],
+        [
+            "minimal/01-start/module.md:9",
+            "Lektionsfilen »missing.md« findes ikke i mappen 01-start/.",
+        ],
     ),
     "unknown block type": (
         {"02-workshop__prep_md": ("type: resource", "type: podcast")},
-        ["minimal/02-workshop/prep.md:11", "got &#39;podcast&#39;"],
+        ["minimal/02-workshop/prep.md:11", "(der står »podcast«)."],
     ),
 }
 
@@ -317,6 +323,91 @@ def test_every_problem_is_listed_at_once_and_nothing_is_created(client, session)
     assert "har 4 problemer" in html
     assert content_counts() == before
     assert db.session.scalar(select(Course).where(Course.slug == "minimal")) is None
+
+
+# --- Upload: the problems in the reader's language -------------------------------------------------
+
+UNKNOWN_TYPE = {"02-workshop__prep_md": ("type: resource", "type: podcast")}
+DANISH_TYPE = (
+    "»type« skal være en af: text, video, reflection, workshop_prep, resource (der står »podcast«)."
+)
+ENGLISH_TYPE = (
+    "&#39;type&#39; must be one of: text, video, reflection, workshop_prep, resource (it says "
+    "&#39;podcast&#39;)."
+)
+# Words of ruamel.yaml's own (English) error texts, which must not reach the page.
+PARSER_WORDS = ("while ", "expected", "found character", "but got", "but found", "mapping values")
+
+
+def _problem_messages(html: str) -> list[str]:
+    """The problem column of the problems table, as the page has it (escaped)."""
+    return re.findall(r'<td class="numeric">[^<]*</td>\s*<td>([^<]*)</td>', html)
+
+
+def test_problems_are_danish_and_not_marked_as_english(client, minimal_course: Course) -> None:
+    sign_in(client, person(Role.PLATFORM_ADMIN).email)
+
+    html = upload(client, make_zip(edited(**UNKNOWN_TYPE))).get_data(as_text=True)
+
+    assert '<html lang="da">' in html
+    assert _problem_messages(html) == [DANISH_TYPE]
+    table = html[html.index("<table") : html.index("</table>")]
+    assert 'lang="en"' not in table  # the language menu's "English" is the page's only one
+
+
+def test_problems_are_english_in_the_english_interface(
+    client, session, minimal_course: Course
+) -> None:
+    admin = person(Role.PLATFORM_ADMIN)
+    admin.locale = "en"
+    session.commit()
+    sign_in(client, admin.email)
+
+    html = upload(client, make_zip(edited(**UNKNOWN_TYPE))).get_data(as_text=True)
+
+    assert '<html lang="en">' in html
+    assert _problem_messages(html) == [ENGLISH_TYPE]
+    assert "skal være" not in html and "der står" not in html
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "danish"),
+    [
+        ("title: Welcome", "title: [Welcome", "En liste i [ ] er ikke skrevet rigtigt."),
+        ("title: Welcome", "title: Welcome: home", "Der står et kolon og et mellemrum"),
+        ("title: Welcome", 'title: "Welcome', "En tekst i anførselstegn er ikke lukket."),
+        ("title: Welcome", "title: @Welcome", "En værdi begynder med et tegn"),
+        ("title: Welcome", "title: Welcome\n\tmode: x", "Linjen har et tabulatortegn."),
+        ("title: Welcome", "title: Welcome\ntitle: Again", "Nøglen »title« står to gange."),
+    ],
+    ids=["flow list", "colon", "open quote", "reserved character", "tab", "duplicate key"],
+)
+def test_a_yaml_syntax_error_is_told_in_danish_without_the_parsers_words(
+    client, minimal_course: Course, old: str, new: str, danish: str
+) -> None:
+    sign_in(client, person(Role.PLATFORM_ADMIN).email)
+
+    html = upload(client, make_zip(edited(**{"01-start__welcome_md": (old, new)}))).get_data(
+        as_text=True
+    )
+
+    [message] = _problem_messages(html)
+    assert message.startswith("Ugyldig YAML: ") and danish in message, message
+    assert not [word for word in PARSER_WORDS if word in message], message
+
+
+def test_names_from_the_files_are_escaped_on_the_page(client, minimal_course: Course) -> None:
+    sign_in(client, person(Role.PLATFORM_ADMIN).email)
+    bad_key = {"01-start__module_md": ("mode: individual\n", "mode: individual\n<b>x</b>: 1\n")}
+
+    html = upload(client, make_zip(edited(**bad_key))).get_data(as_text=True)
+    assert "Ukendt nøgle »&lt;b&gt;x&lt;/b&gt;«" in html
+    assert "<b>x</b>" not in html
+
+    # The zip's own problems are lazy messages, which flask-babel marks as safe HTML.
+    html = upload(client, _zip_with([("minimal/<b>x</b>\\y.md", b"x")])).get_data(as_text=True)
+    assert "»minimal/&lt;b&gt;x&lt;/b&gt;\\y.md«: navnet indeholder »\\«" in html
+    assert "<b>x</b>" not in html
 
 
 # --- Upload: unsafe or malformed zips ---------------------------------------------------------------

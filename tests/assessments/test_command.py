@@ -37,8 +37,8 @@ def test_validate_names_every_problem_with_file_and_line(env, tmp_path):
     lines = result.stderr.splitlines()
     assert lines[-1] == f"2 fejl fundet i {broken}."
     assert lines[0].startswith("kompetencehjul/assessment.yml:")
-    assert "duplicate item id 'opgaver-viden-1'" in lines[0]
-    assert "unknown dimension (got 'evner')" in lines[1]
+    assert "Id'et »opgaver-viden-1« bruges allerede af et andet udsagn" in lines[0]
+    assert "»dimension« er ikke en kendt dimension (der står »evner«)" in lines[1]
 
 
 def test_import_twice_then_export_gives_the_same_bytes(env, tmp_path):
@@ -66,7 +66,7 @@ def test_import_of_a_bad_file_imports_nothing_and_export_of_an_unknown_id_fails(
     )
     result = run(["assessments", "import", str(broken)], env)
     assert result.returncode == 1
-    assert "unknown area 'samarbejd'" in result.stderr
+    assert "Området »samarbejd« findes ikke." in result.stderr
     assert result.stderr.endswith("Intet blev importeret.\n")
     missing = run(["assessments", "export", "kompetencehjul", str(tmp_path / "out")], env)
     assert missing.returncode == 1

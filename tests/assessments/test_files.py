@@ -260,8 +260,8 @@ def test_a_file_with_problems_imports_nothing(session, mini):
     with pytest.raises(AssessmentValidationError) as raised:
         import_assessment(mini)
     assert [str(problem) for problem in raised.value.problems] == [
-        "mini/assessment.yml:55: 'dimension' names an unknown dimension (got 'evner'): use "
-        "knowledge (viden), skills (færdigheder) or approach (tilgang)"
+        "mini/assessment.yml:55: »dimension« er ikke en kendt dimension (der står »evner«): "
+        "skriv knowledge (viden), skills (færdigheder) eller approach (tilgang)."
     ]
     assert session.scalar(select(func.count()).select_from(Assessment)) == 0
 

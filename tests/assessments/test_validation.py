@@ -42,42 +42,50 @@ CASES = {
     "duplicate item id": (
         [("id: samarbejde-faerdigheder-1", "id: opgaver-viden-1")],
         [
-            "mini/assessment.yml:53: duplicate item id 'opgaver-viden-1' (first at "
-            "mini/assessment.yml:41): give it a new id"
+            "mini/assessment.yml:53: Id'et »opgaver-viden-1« bruges allerede af et andet udsagn "
+            "(i mini/assessment.yml:41). Giv denne et nyt id.",
         ],
     ),
     "duplicate area id": (
         [("  - id: samarbejde\n", "  - id: opgaver\n"), ("area: samarbejde", "area: opgaver")],
         [
-            "mini/assessment.yml:37: duplicate area id 'opgaver' (first at "
-            "mini/assessment.yml:33): give it a new id"
+            "mini/assessment.yml:37: Id'et »opgaver« bruges allerede af et andet område (i "
+            "mini/assessment.yml:33). Giv denne et nyt id.",
         ],
     ),
     "unknown dimension": (
         [("dimension: approach", "dimension: tilgang")],
         [
-            "mini/assessment.yml:50: 'dimension' names an unknown dimension (got 'tilgang'): use "
-            "knowledge (viden), skills (færdigheder) or approach (tilgang)"
+            "mini/assessment.yml:50: »dimension« er ikke en kendt dimension (der står »tilgang«): "
+            "skriv knowledge (viden), skills (færdigheder) eller approach (tilgang).",
         ],
     ),
     "unknown area": (
         [("    area: samarbejde", "    area: samarbjede")],
         [
-            "mini/assessment.yml:54: unknown area 'samarbjede': define it under 'areas'",
-            "mini/assessment.yml:37: area 'samarbejde' has no items: give it some or remove it",
+            "mini/assessment.yml:54: Området »samarbjede« findes ikke. Skriv det under »areas«, "
+            "eller ret id'et.",
+            "mini/assessment.yml:37: Området »samarbejde« har ingen udsagn. Giv det nogle, eller "
+            "fjern det.",
         ],
     ),
     "missing Danish text": (
         [("      da: Jeg kan dele dokumenter.\n", "")],
-        ["mini/assessment.yml:56: 'text' is missing required key 'da'"],
+        [
+            "mini/assessment.yml:56: Nøglen »da« mangler i »text«. Tilføj den.",
+        ],
     ),
     "missing title": (
         [("  - id: samarbejde\n    title:\n      da: Samarbejde\n", "  - id: samarbejde\n")],
-        ["mini/assessment.yml:37: area is missing required key 'title'"],
+        [
+            "mini/assessment.yml:37: Nøglen »title« mangler i området. Tilføj den.",
+        ],
     ),
     "empty text": (
         [("      da: Jeg ved, hvordan vi arbejder.", '      da: " "')],
-        ["mini/assessment.yml:45: 'da' must be a non-empty string (got ' ')"],
+        [
+            "mini/assessment.yml:45: »da« skal være en tekst, der ikke er tom (der står » «).",
+        ],
     ),
     "text not a language mapping": (
         [
@@ -87,42 +95,52 @@ CASES = {
             )
         ],
         [
-            "mini/assessment.yml:56: 'text' must be a mapping of 'key: value' lines (got "
-            "'Jeg kan dele dokumenter.')"
+            "mini/assessment.yml:56: Skriv »text« som linjer med »nøgle: værdi« (der står »Jeg "
+            "kan dele dokumenter.«).",
         ],
     ),
     "unknown language": (
         [("        en: Completely\n", "        de: Völlig\n")],
-        ["mini/assessment.yml:31: unknown key 'de' in 'label' (allowed: da, en)"],
+        [
+            "mini/assessment.yml:31: Ukendt nøgle »de« i »label«. Ret den, eller fjern den. "
+            "Tilladte nøgler: da, en.",
+        ],
     ),
     "unknown key": (
         [("demo_model: true\n", "demo_model: true\nversion: 2\n")],
         [
-            "mini/assessment.yml:6: unknown key 'version' in assessment.yml (allowed: format, id, "
-            "title, demo_model, label, intro, intro_video, outro, outro_video, reflections, scale, "
-            "areas, items)"
+            "mini/assessment.yml:6: Ukendt nøgle »version« i assessment.yml. Ret den, eller fjern "
+            "den. Tilladte nøgler: format, id, title, demo_model, label, intro, intro_video, "
+            "outro, outro_video, reflections, scale, areas, items.",
         ],
     ),
     "min not below max": (
         [("  min: 1\n  max: 3", "  min: 3\n  max: 3")],
-        ["mini/assessment.yml:19: 'max' must be above 'min' (3)"],
+        [
+            "mini/assessment.yml:19: »max« skal være større end »min« (3).",
+        ],
     ),
     "a point without a label": (
         [("  max: 3", "  max: 4")],
-        ["mini/assessment.yml:20: no label for value 4: every point of the scale needs one"],
+        [
+            "mini/assessment.yml:20: Værdien 4 har ingen tekst. Hvert punkt på skalaen skal have "
+            "en.",
+        ],
     ),
     "a label outside the scale": (
         [("    - value: 3", "    - value: 7")],
         [
-            "mini/assessment.yml:28: value 7 is outside the scale (1–3)",
-            "mini/assessment.yml:20: no label for value 3: every point of the scale needs one",
+            "mini/assessment.yml:28: Værdien 7 ligger uden for skalaen (1–3).",
+            "mini/assessment.yml:20: Værdien 3 har ingen tekst. Hvert punkt på skalaen skal have "
+            "en.",
         ],
     ),
     "two labels for one point": (
         [("    - value: 3", "    - value: 2")],
         [
-            "mini/assessment.yml:28: value 2 has a label already (line 25): remove one",
-            "mini/assessment.yml:20: no label for value 3: every point of the scale needs one",
+            "mini/assessment.yml:28: Værdien 2 har allerede en tekst (linje 25). Fjern den ene.",
+            "mini/assessment.yml:20: Værdien 3 har ingen tekst. Hvert punkt på skalaen skal have "
+            "en.",
         ],
     ),
     "a demo model without its label": (
@@ -133,15 +151,16 @@ CASES = {
             )
         ],
         [
-            "mini/assessment.yml:5: a demo model needs a 'label' saying whose model it is (e.g. "
-            "this platform's own demo model, not the original tool)"
+            "mini/assessment.yml:5: En demomodel skal have en »label«, der siger, hvis model det "
+            "er (fx platformens egen demomodel, ikke det oprindelige værktøj).",
         ],
     ),
     "bad goal id": (
         [("goals: [lm-motivation, lm-rollemodel]", "goals: [lm-motivation, Rollemodel]")],
         [
-            "mini/assessment.yml:47: goal id must be lowercase letters, digits and hyphens, "
-            "starting with a letter or digit, at most 63 characters (got 'Rollemodel')"
+            "mini/assessment.yml:47: Læringsmålets id må kun have små bogstaver fra a til z (ikke "
+            "æ, ø og å), tal og bindestreger, skal begynde med et bogstav eller et tal og må "
+            "højst være 63 tegn lang (der står »Rollemodel«).",
         ],
     ),
     "an alias": (
@@ -152,12 +171,17 @@ CASES = {
             ),
             ("  - id: opgaver\n    title:\n", "  - id: opgaver\n    title: &x\n"),
         ],
-        ["mini/assessment.yml:38: aliases (*x) are not supported: write the value out"],
+        [
+            "mini/assessment.yml:38: YAML-aliaser (*x) kan ikke bruges her. Skriv værdien helt ud "
+            "i stedet.",
+        ],
     ),
     "bad YAML": (
         [("format: 1", "format: [1")],
         [
-            "mini/assessment.yml:2: invalid YAML: while parsing a flow sequence, expected ',' or ']', but got ':'"
+            "mini/assessment.yml:2: Ugyldig YAML: En liste i [ ] er ikke skrevet rigtigt. Tjek "
+            "kommaerne, og at den slutter med ]. Sæt en tekst med kolon eller komma i "
+            "anførselstegn.",
         ],
     ),
 }
@@ -179,36 +203,49 @@ FULL_CASES = {
     "duplicate reflection id": (
         [("  - id: naeste-skridt", "  - id: vigtige")],
         [
-            "full/assessment.yml:18: duplicate reflection id 'vigtige' (first at "
-            "full/assessment.yml:14): give it a new id"
+            "full/assessment.yml:18: Id'et »vigtige« bruges allerede af et andet "
+            "refleksionsspørgsmål (i full/assessment.yml:14). Giv denne et nyt id.",
         ],
     ),
     "bad reflection id": (
         [("  - id: naeste-skridt", "  - id: Næste skridt")],
         [
-            "full/assessment.yml:18: 'id' must be lowercase letters, digits and hyphens, starting "
-            "with a letter or digit, at most 63 characters (got 'Næste skridt')"
+            "full/assessment.yml:18: »id« må kun have små bogstaver fra a til z (ikke æ, ø og å), "
+            "tal og bindestreger, skal begynde med et bogstav eller et tal og må højst være 63 "
+            "tegn lang (der står »Næste skridt«).",
         ],
     ),
     "reflection without Danish text": (
         [("      da: Hvilke digitale kompetencer er vigtige på dit område?\n", "")],
-        ["full/assessment.yml:15: 'prompt' is missing required key 'da'"],
+        [
+            "full/assessment.yml:15: Nøglen »da« mangler i »prompt«. Tilføj den.",
+        ],
     ),
     "reflection without prompt": (
         [('    prompt:\n      da: "Næste skridt: hvad gør du i morgen?"\n', "")],
-        ["full/assessment.yml:18: reflection is missing required key 'prompt'"],
+        [
+            "full/assessment.yml:18: Nøglen »prompt« mangler i refleksionsspørgsmålet. Tilføj den.",
+        ],
     ),
     "prompt in an unknown language": (
         [("      en: Which digital", "      de: Which digital")],
-        ["full/assessment.yml:17: unknown key 'de' in 'prompt' (allowed: da, en)"],
+        [
+            "full/assessment.yml:17: Ukendt nøgle »de« i »prompt«. Ret den, eller fjern den. "
+            "Tilladte nøgler: da, en.",
+        ],
     ),
     "prompt too long": (
         [('      da: "Næste skridt: hvad gør du i morgen?"', "      da: " + "x" * 501)],
-        ["full/assessment.yml:20: 'da' is 501 characters long; shorten it to at most 500"],
+        [
+            "full/assessment.yml:20: »da« er 501 tegn lang; gør den højst 500 tegn lang.",
+        ],
     ),
     "unknown key in a reflection": (
         [("  - id: vigtige\n", "  - id: vigtige\n    required: true\n")],
-        ["full/assessment.yml:15: unknown key 'required' in reflection (allowed: id, prompt)"],
+        [
+            "full/assessment.yml:15: Ukendt nøgle »required« i refleksionsspørgsmålet. Ret den, "
+            "eller fjern den. Tilladte nøgler: id, prompt.",
+        ],
     ),
     "a reflection that is not a mapping": (
         [
@@ -218,23 +255,28 @@ FULL_CASES = {
             )
         ],
         [
-            "full/assessment.yml:14: reflection must be a mapping of 'key: value' lines (got "
-            "'Hvad er vigtigt?')"
+            "full/assessment.yml:14: Skriv refleksionsspørgsmålet som linjer med »nøgle: værdi« "
+            "(der står »Hvad er vigtigt?«).",
         ],
     ),
     "reflections not a list": (
         [(REFLECTIONS, "reflections: Hvad er vigtigt?\n")],
-        ["full/assessment.yml:13: 'reflections' must be a list (got 'Hvad er vigtigt?')"],
+        [
+            "full/assessment.yml:13: »reflections« skal være en liste (der står »Hvad er "
+            "vigtigt?«).",
+        ],
     ),
     "too many reflections": (
         [(REFLECTIONS, TOO_MANY_PROMPTS)],
-        ["full/assessment.yml:14: 'reflections' has 11 entries; at most 10"],
+        [
+            "full/assessment.yml:14: Listen »reflections« har 11 punkter; højst 10 er tilladt.",
+        ],
     ),
     "a film that is not a web link": (
         [("intro_video: https://www.youtube.com", "intro_video: ftp://www.youtube.com")],
         [
-            "full/assessment.yml:8: 'intro_video' must be a full http: or https: link (got "
-            "'ftp://www.youtube.com/watch?v=Ab3dEf6...')"
+            "full/assessment.yml:8: »intro_video« skal være et fuldt link, der begynder med en "
+            "af: http:, https: (der står »ftp://www.youtube.com/watch?v=Ab3dEf6…«).",
         ],
     ),
     "a film without a host": (
@@ -245,15 +287,15 @@ FULL_CASES = {
             )
         ],
         [
-            "full/assessment.yml:12: 'outro_video' must be a full http: or https: link (got "
-            "'afslutning.mp4')"
+            "full/assessment.yml:12: »outro_video« skal være et fuldt link, der begynder med en "
+            "af: http:, https: (der står »afslutning.mp4«).",
         ],
     ),
     "a film with spaces": (
         [("film/afslutning.mp4", "film/min afslutning.mp4")],
         [
-            "full/assessment.yml:12: 'outro_video' must be a full http: or https: link (got "
-            "'https://video.example.org/film/min af...')"
+            "full/assessment.yml:12: »outro_video« skal være et fuldt link, der begynder med en "
+            "af: http:, https: (der står »https://video.example.org/film/min af…«).",
         ],
     ),
     "a film that is a mapping": (
@@ -264,16 +306,17 @@ FULL_CASES = {
             )
         ],
         [
-            "full/assessment.yml:13: 'outro_video' must be a full http: or https: link (got a "
-            "mapping)"
+            "full/assessment.yml:13: »outro_video« skal være et fuldt link, der begynder med en "
+            "af: http:, https: (der står nøgler med værdier).",
         ],
     ),
     "a control character in a prompt": (
         [("      da: Hvilke digitale kompetencer", '      da: "Hvilke\\0"\n      x: Hvilke')],
         [
-            "full/assessment.yml:17: unknown key 'x' in 'prompt' (allowed: da, en)",
-            "full/assessment.yml:16: 'da' holds a control character (such as NUL); remove it (line "
-            "breaks and tabs are fine)",
+            "full/assessment.yml:17: Ukendt nøgle »x« i »prompt«. Ret den, eller fjern den. "
+            "Tilladte nøgler: da, en.",
+            "full/assessment.yml:16: »da« indeholder et kontroltegn (fx NUL); fjern det "
+            "(linjeskift og tabulatortegn er i orden).",
         ],
     ),
     "a control character in a film address": (
@@ -283,11 +326,15 @@ FULL_CASES = {
                 'intro_video: "https://www.youtube.com/watch?v=Ab3\\0"',
             )
         ],
-        ["full/assessment.yml:8: 'intro_video' holds a control character (such as NUL); remove it"],
+        [
+            "full/assessment.yml:8: »intro_video« indeholder et kontroltegn (fx NUL); fjern det.",
+        ],
     ),
     "a film address too long": (
         [("intro_video: https://www.youtube.com/watch?v=Ab3dEf6hIj0", "intro_video: " + LONG_URL)],
-        ["full/assessment.yml:8: 'intro_video' is 501 characters long; shorten it to at most 500"],
+        [
+            "full/assessment.yml:8: »intro_video« er 501 tegn lang; gør den højst 500 tegn lang.",
+        ],
     ),
 }
 
@@ -333,12 +380,14 @@ def test_missing_file_and_stray_files(tmp_path, mini):
     empty = tmp_path / "empty"
     empty.mkdir()
     assert [str(p) for p in read_assessment_dir(empty)[1]] == [
-        "empty/assessment.yml: assessment.yml not found: every assessment folder needs one"
+        "empty/assessment.yml: Filen assessment.yml mangler. Hver mappe til et kompetencehjul "
+        "skal have en."
     ]
     (mini / "notes.md").write_text("x", encoding="utf-8")
     assert [str(p) for p in read_assessment_dir(mini)[1]] == [
-        "mini/notes.md: an assessment folder holds only assessment.yml: move or remove this"
+        "mini/notes.md: Mappen til et kompetencehjul må kun have filen assessment.yml. Flyt eller "
+        "fjern denne."
     ]
     assert [str(p) for p in read_assessment_dir(tmp_path / "nowhere")[1]] == [
-        "nowhere: assessment folder not found"
+        "nowhere: Mappen til kompetencehjulet findes ikke."
     ]

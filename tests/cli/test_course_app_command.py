@@ -75,7 +75,7 @@ def test_validate_broken_copy_names_file_and_line_for_each_problem(env, tmp_path
     film_lines = [
         line for line in lines if line.startswith("digital-ledelse/04-film-1/film-1-anja-pors.md:")
     ]
-    assert any("duplicate" in line for line in film_lines), result.stderr
+    assert any("bruges allerede af en anden blok" in line for line in film_lines), result.stderr
     assert any("quiz" in line for line in film_lines), result.stderr
     assert any("velkommen.md" in line and line.split(":")[1].isdigit() for line in lines), (
         result.stderr

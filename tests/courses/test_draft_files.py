@@ -60,4 +60,4 @@ def test_an_unknown_status_names_file_and_line(course_dir: Path, file: str, afte
     assert [(p.file, p.line) for p in problems] == [
         (f"minimal/{file}", line_of(path, "status: hidden"))
     ]
-    assert "must be one of draft, published" in problems[0].message
+    assert "»status« skal være en af: draft, published (der står »hidden«)." in problems[0].message

@@ -84,12 +84,16 @@ def test_a_question_may_name_a_film_below_it(course_dir: Path) -> None:
 @pytest.mark.parametrize(
     ("extra", "marker", "fragment"),
     [
-        ('    at: "12:60"\n', "12:60", 'must be a time "MM:SS"'),
-        ("    at: 750\n", "at: 750", 'must be a time "MM:SS"'),
-        ('    at: "41:00"\n', "41:00", "after the end of the film"),
-        ('    at: "2:00:00"\n', "2:00:00", "after the end of the film"),
-        ('    at: "10:00"\n    video: no-such-film\n', "no-such-film", "id of a video block"),
-        ("    video: film-video\n", "video: film-video", "add 'at'"),
+        ('    at: "12:60"\n', "12:60", '»at« skal være et tidspunkt skrevet "MM:SS"'),
+        ("    at: 750\n", "at: 750", "(der står tallet 750)"),
+        ('    at: "41:00"\n', "41:00", "»at« ligger efter filmens slutning"),
+        ('    at: "2:00:00"\n', "2:00:00", "»at« ligger efter filmens slutning"),
+        (
+            '    at: "10:00"\n    video: no-such-film\n',
+            "no-such-film",
+            "»video« skal være id'et på en blok af typen »video«",
+        ),
+        ("    video: film-video\n", "video: film-video", "Tilføj »at« med tidspunktet."),
     ],
     ids=["bad-minutes", "a-number", "after-the-end", "hours-after", "unknown-film", "no-at"],
 )
@@ -118,7 +122,7 @@ def test_a_question_cannot_name_a_film_of_another_lesson(course_dir: Path) -> No
     assert [(p.file, p.line) for p in problems] == [
         ("minimal/02-workshop/prep.md", line_of(prep, "video: film-video"))
     ], [str(p) for p in problems]
-    assert "id of a video block of this lesson" in problems[0].message
+    assert "id'et på en blok af typen »video« i denne lektion" in problems[0].message
 
 
 def test_a_moment_without_a_film_above_is_refused(course_dir: Path) -> None:
@@ -134,7 +138,7 @@ def test_a_moment_without_a_film_above_is_refused(course_dir: Path) -> None:
     assert [(p.file, p.line) for p in problems] == [
         ("minimal/02-workshop/prep.md", line_of(prep, 'at: "01:00"'))
     ]
-    assert "'at' needs a film" in problems[0].message
+    assert "»at« kræver en film" in problems[0].message
 
 
 def test_only_reflections_take_a_moment(course_dir: Path) -> None:
@@ -143,7 +147,7 @@ def test_only_reflections_take_a_moment(course_dir: Path) -> None:
 
     problems = _problems(course_dir)
 
-    assert any("unknown key 'at'" in p.message for p in problems), [str(p) for p in problems]
+    assert any("Ukendt nøgle »at«" in p.message for p in problems), [str(p) for p in problems]
 
 
 def test_export_writes_the_moment_back_byte_for_byte(session: Any, course_dir: Path) -> None:
@@ -230,11 +234,27 @@ def test_a_lesson_done_by_watching_is_read_and_exported_byte_for_byte(session, c
 @pytest.mark.parametrize(
     ("extra", "marker", "fragment"),
     [
-        ("completion: seen\n", "completion: seen", "must be one of self, watched"),
-        ("completion: watched\nwatched_percent: 0\n", "watched_percent: 0", "from 1 to 100"),
-        ("completion: watched\nwatched_percent: 101\n", "watched_percent: 101", "from 1 to 100"),
-        ('completion: watched\nwatched_percent: "90"\n', "watched_percent:", "from 1 to 100"),
-        ("watched_percent: 90\n", "watched_percent: 90", "goes with 'completion: watched'"),
+        (
+            "completion: seen\n",
+            "completion: seen",
+            "skal være en af: self, watched (der står »seen«)",
+        ),
+        (
+            "completion: watched\nwatched_percent: 0\n",
+            "watched_percent: 0",
+            "fra 1 til 100 (der står tallet 0)",
+        ),
+        (
+            "completion: watched\nwatched_percent: 101\n",
+            "watched_percent: 101",
+            "fra 1 til 100 (der står tallet 101)",
+        ),
+        (
+            'completion: watched\nwatched_percent: "90"\n',
+            "watched_percent:",
+            "fra 1 til 100 (der står »90«)",
+        ),
+        ("watched_percent: 90\n", "watched_percent: 90", "hører sammen med »completion: watched«"),
     ],
     ids=["unknown-rule", "zero", "over-100", "text", "without-watched"],
 )

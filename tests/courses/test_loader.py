@@ -111,156 +111,168 @@ BROKEN_CASES = {
         'title: "Film: the start"',
         "title: Film: the start",
         "title: Film: the start",
-        "invalid YAML",
+        "Ugyldig YAML: Der står et kolon og et mellemrum (»: «) inde i en værdi",
     ),
     "duplicate id": (
         "02-workshop/prep.md",
         "id: prep-task",
         "id: welcome-text",
         "id: welcome-text",
-        "duplicate block id 'welcome-text' (first at minimal/01-start/welcome.md:6)",
+        "Id'et »welcome-text« bruges allerede af en anden blok (i minimal/01-start/welcome.md:6)",
     ),
     "unknown block type": (
         "02-workshop/prep.md",
         "type: workshop_prep",
         "type: quiz",
         "type: quiz",
-        "must be one of text, video, reflection, workshop_prep, resource (got 'quiz')",
+        "»type« skal være en af: text, video, reflection, workshop_prep, resource (der står »quiz«).",
     ),
     "undefined goal": (
         "01-start/film.md",
         "goals: [goal-a, goal-b]",
         "goals: [goal-a, goal-x]",
         "goals: [goal-a, goal-x]",
-        "unknown goal 'goal-x'",
+        "Læringsmålet »goal-x« findes ikke",
     ),
     "unknown key": (
         "01-start/module.md",
         "mode: individual\n",
         "mode: individual\ncolour: blue\n",
         "colour: blue",
-        "unknown key 'colour' in module front matter",
+        "Ukendt nøgle »colour« i modulets front matter",
     ),
     "bad id": (
         "01-start/welcome.md",
         "id: welcome\n",
         "id: Welcome_1\n",
         "id: Welcome_1",
-        "'id' must be lowercase letters, digits and hyphens",
+        "»id« må kun have små bogstaver fra a til z (ikke æ, ø og å), tal og bindestreger",
     ),
     "duplicate lesson id": (
         "02-workshop/prep.md",
         "id: prep\n",
         "id: film\n",
         "id: film",
-        "duplicate lesson id 'film' (first at minimal/01-start/film.md:2)",
+        "Id'et »film« bruges allerede af en anden lektion (i minimal/01-start/film.md:2)",
     ),
     "duplicate goal id": (
         "course.yml",
         "id: goal-b",
         "id: goal-a",
         "  - id: goal-a\n    title: Second",
-        "duplicate goal id 'goal-a'",
+        "Id'et »goal-a« bruges allerede af et andet læringsmål",
     ),
-    "format": ("course.yml", "format: 1", "format: 2", "format: 2", "'format' must be 1"),
-    "language": ("course.yml", "language: da", "language: de", "language: de", "one of da, en"),
+    "format": (
+        "course.yml",
+        "format: 1",
+        "format: 2",
+        "format: 2",
+        "»format« skal være 1: denne version af platformen læser kun format 1 (der står tallet 2)",
+    ),
+    "language": (
+        "course.yml",
+        "language: da",
+        "language: de",
+        "language: de",
+        "en af: da, en (der står »de«)",
+    ),
     "mode": (
         "02-workshop/module.md",
         "mode: workshop",
         "mode: online",
         "mode: online",
-        "one of individual, group, workshop",
+        "en af: individual, group, workshop (der står »online«)",
     ),
     "missing required key": (
         "01-start/welcome.md",
         "    title: Slides\n",
         "",
         "  - id: welcome-slides",
-        "block is missing required key 'title'",
+        "Nøglen »title« mangler i blokken. Tilføj den.",
     ),
     "empty text": (
         "01-start/film.md",
         "prompt: What did you notice?",
         'prompt: " "',
         'prompt: " "',
-        "'prompt' must be a non-empty string",
+        "»prompt« skal være en tekst, der ikke er tom (der står » «)",
     ),
     "title too long": (
         "course.yml",
         "title: Minimal course",
         "title: " + "x" * 301,
         "title: xxx",
-        "shorten it to at most 300",
+        "er 301 tegn lang; gør den højst 300 tegn lang",
     ),
     "required not bool": (
         "02-workshop/prep.md",
         "required: false",
         "required: nej",
         "required: nej",
-        "'required' must be true or false",
+        "»required« skal være true eller false (der står »nej«)",
     ),
     "duration": (
         "01-start/film.md",
         "duration_minutes: 40",
         "duration_minutes: 0",
         "duration_minutes: 0",
-        "'duration_minutes' must be a whole number above 0",
+        "»duration_minutes« skal være et helt tal over 0 (der står tallet 0)",
     ),
     "video url": (
         "01-start/film.md",
         "url: https://www.youtube.com/watch?v=abcdefghijk",
         "url: javascript:alert(1)",
         "url: javascript:alert(1)",
-        "'url' must be a full http: or https: link",
+        "»url« skal være et fuldt link, der begynder med en af: http:, https: (der står »javascript",
     ),
     "resource url": (
         "01-start/welcome.md",
         "url: https://example.org/slides.pdf",
         "url: ftp://example.org/slides.pdf",
         "url: ftp://",
-        "'url' must be a full http: or https: or mailto: link",
+        "»url« skal være et fuldt link, der begynder med en af: http:, https:, mailto:",
     ),
     "chapter time": (
         "01-start/film.md",
         'at: "1:02:03"',
         'at: "62:03"',
         '"62:03"',
-        "'at' must be a time",
+        '»at« skal være et tidspunkt skrevet "MM:SS" eller "T:MM:SS"',
     ),
     "chapter order": (
         "01-start/film.md",
         'at: "1:02:03"',
         'at: "00:00"',
         '      - at: "00:00"\n        title: Later',
-        "chapters must be in time order",
+        "Kapitlerne skal stå i tidsrækkefølge",
     ),
     "lesson entry path": (
         "01-start/module.md",
         "  - film.md",
         "  - ../02-workshop/prep.md",
         "../02-workshop/prep.md",
-        "lesson entry must be a .md file name",
+        "Et punkt under »lessons« skal være navnet på en .md-fil i denne mappe (der står »../",
     ),
     "alias": (
         "course.yml",
         "    title: Second goal",
         "    title: *first",
         "*first",
-        "aliases (*first) are not supported",
+        "YAML-aliaser (*first) kan ikke bruges her",
     ),
     "python tag": (
         "01-start/welcome.md",
         "kind: slides",
         "kind: !!python/object/apply:os.system [echo]",
         "!!python",
-        "YAML tags (tag:yaml.org,2002:python/object/apply:os.system) are not supported",
+        "YAML-tags (tag:yaml.org,2002:python/object/apply:os.system) kan ikke bruges",
     ),
     "front matter not closed": (
         "02-workshop/prep.md",
         "---\nPrepare",
         "Prepare",
         "---",
-        "front matter is not closed",
+        "Front matter er ikke lukket",
     ),
 }
 
@@ -311,7 +323,7 @@ def test_missing_lesson_file_names_the_list_entry(course_dir: Path) -> None:
     module_file = course_dir / "01-start" / "module.md"
     assert problem.file == "minimal/01-start/module.md"
     assert problem.line == line_of(module_file, "- film.md")
-    assert "lesson file 'film.md' not found" in problem.message
+    assert "Lektionsfilen »film.md« findes ikke i mappen 01-start/." in problem.message
 
 
 def test_missing_module_folder_names_the_list_entry(course_dir: Path) -> None:
@@ -321,14 +333,14 @@ def test_missing_module_folder_names_the_list_entry(course_dir: Path) -> None:
 
     assert problem.file == "minimal/course.yml"
     assert problem.line == line_of(course_dir / "course.yml", "- 02-workshop")
-    assert "module folder '02-workshop' not found" in problem.message
+    assert "Modulmappen »02-workshop« findes ikke i minimal/." in problem.message
 
 
 def test_missing_course_file(course_dir: Path) -> None:
     (course_dir / "course.yml").unlink()
 
     assert [str(problem) for problem in problems_in(course_dir)] == [
-        "minimal/course.yml: course.yml not found: every course folder needs one"
+        "minimal/course.yml: Filen course.yml mangler. Hver kursusmappe skal have en."
     ]
 
 
@@ -372,7 +384,7 @@ def test_bad_yaml_in_course_file_stops_early_but_reports(course_dir: Path) -> No
 
     assert len(problems) == 1
     assert problems[0].file == "minimal/course.yml"
-    assert problems[0].message.startswith("invalid YAML")
+    assert problems[0].message.startswith("Ugyldig YAML: ")
 
 
 @pytest.mark.parametrize(

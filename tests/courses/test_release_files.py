@@ -73,14 +73,17 @@ def test_module_without_release_is_written_without_one(session, course_dir: Path
 @pytest.mark.parametrize(
     ("rule", "message"),
     [
-        ("  days_after_start: -1\n", "days_after_start must be a whole number from 0 to 3650"),
-        ("  days_after_start: 99999999999\n", "days_after_start must be a whole number"),
-        ("  days_after_start: seven\n", "days_after_start must be a whole number"),
-        ('  date: "2027-02-30"\n', 'date must be a day written "YYYY-MM-DD"'),
-        ('  date: "12-01-2027"\n', 'date must be a day written "YYYY-MM-DD"'),
-        ("  after: Start Module\n", "after must be the id of another module"),
-        ("  weekly: 3\n", "unknown key 'weekly'"),
-        ("  days_after_start: 3\n  after: start\n", "must be a mapping with one key"),
+        (
+            "  days_after_start: -1\n",
+            "»release« har en »days_after_start«, der skal være et helt tal fra 0 til 3650.",
+        ),
+        ("  days_after_start: 99999999999\n", "der skal være et helt tal fra 0 til 3650"),
+        ("  days_after_start: seven\n", "der skal være et helt tal fra 0 til 3650"),
+        ('  date: "2027-02-30"\n', 'har en »date«, der skal være en dag skrevet "ÅÅÅÅ-MM-DD"'),
+        ('  date: "12-01-2027"\n', 'har en »date«, der skal være en dag skrevet "ÅÅÅÅ-MM-DD"'),
+        ("  after: Start Module\n", "har en »after«, der skal være id'et på et andet modul"),
+        ("  weekly: 3\n", "har en ukendt nøgle »weekly«"),
+        ("  days_after_start: 3\n  after: start\n", "»release« skal have præcis én nøgle"),
     ],
 )
 def test_bad_rules_name_file_and_line(course_dir: Path, rule: str, message: str) -> None:
@@ -99,7 +102,7 @@ def test_release_as_plain_text_is_refused(course_dir: Path) -> None:
     edit(path, "lessons:\n", "release: always\nlessons:\n")
     _data, [problem] = read_course_dir(course_dir)
     assert problem.line == line_of(path, "release:")
-    assert "must be a mapping with one key" in problem.message
+    assert "»release« skal have præcis én nøgle" in problem.message
 
 
 def test_unknown_and_own_module_are_refused(course_dir: Path) -> None:
@@ -109,11 +112,11 @@ def test_unknown_and_own_module_are_refused(course_dir: Path) -> None:
         "minimal/02-workshop/module.md",
         line_of(path, "after:"),
     )
-    assert "unknown module id 'nowhere'" in problem.message
+    assert "modulet »nowhere« i »after« findes ikke i kurset" in problem.message
 
     edit(path, "after: nowhere", "after: workshop")
     _data, [problem] = read_course_dir(course_dir)
-    assert "cannot wait for itself" in problem.message
+    assert "et modul kan ikke vente på sig selv" in problem.message
 
 
 def test_circular_rules_are_refused_with_both_places(course_dir: Path) -> None:
@@ -124,4 +127,4 @@ def test_circular_rules_are_refused_with_both_places(course_dir: Path) -> None:
         "minimal/01-start/module.md",
         "minimal/02-workshop/module.md",
     ]
-    assert all("waits for itself through other modules" in problem.message for problem in problems)
+    assert all("venter på sig selv gennem andre moduler" in problem.message for problem in problems)

@@ -376,7 +376,8 @@ def test_a_deleted_material_is_left_out_of_the_export_and_validation_says_so(
     lesson = tmp_path / world.course.slug / "01-modul-a" / "lektion-tekst.md"
     assert _problems(tmp_path / world.course.slug) == [
         f"{world.course.slug}/01-modul-a/lektion-tekst.md:{_line(lesson, f'- id: {block.key}')}: "
-        "a resource block needs 'url' (a link) or 'material' (a file in assets/)"
+        "En blok af typen »resource« skal have »url« (et link) eller »material« (en fil i mappen "
+        "assets/)."
     ]
 
 
@@ -415,18 +416,22 @@ def test_a_missing_material_names_file_and_line(exported, world, session):
     line = _line(lesson, "material: mangler.pdf")
     assert _problems(exported) == [
         f"{world.course.slug}/01-modul-a/lektion-tekst.md:{line}: "
-        "'material': no file 'mangler.pdf' in assets/"
+        "»material«: filen »mangler.pdf« findes ikke i mappen assets/. Læg filen dér, eller ret "
+        "navnet."
     ]
     with pytest.raises(CourseValidationError):
         import_course(exported)
 
 
+NOT_A_MATERIAL = "»material« skal være navnet på en fil i kursets mappe assets/"
+
+
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        ("../course.yml", "'material' must be the name of a file in the course's assets/ folder"),
-        (".hidden.pdf", "'material' must be the name of a file in the course's assets/ folder"),
-        ("42", "'material' must be the name of a file in the course's assets/ folder"),
+        ("../course.yml", f"{NOT_A_MATERIAL} (der står »../course.yml«)."),
+        (".hidden.pdf", f"{NOT_A_MATERIAL} (der står ».hidden.pdf«)."),
+        ("42", f"{NOT_A_MATERIAL} (der står tallet 42)."),
     ],
 )
 def test_a_material_must_be_a_plain_file_name(exported, world, value, expected):
@@ -448,7 +453,9 @@ def test_url_and_material_together_are_refused(exported, world):
         "    url: https://example.org/a.pdf\n    material: Haandbog.pdf\n",
     )
     problems = _problems(exported)
-    assert any("either 'url' or 'material', not both" in problem for problem in problems), problems
+    assert any("har enten »url« eller »material«, ikke begge" in problem for problem in problems), (
+        problems
+    )
     assert all(problem.split(":")[1].isdigit() for problem in problems if "lektion" in problem)
 
 
@@ -457,14 +464,34 @@ def test_a_file_that_is_not_allowed_material_is_refused(exported, world):
     lesson = exported / "01-modul-a" / "lektion-tekst.md"
     line = _line(lesson, "material: Haandbog.pdf")
     assert _problems(exported) == [
-        f"{world.course.slug}/01-modul-a/lektion-tekst.md:{line}: 'material': "
-        "assets/Haandbog.pdf is HTML, SVG or XML, which cannot be course material"
+        f"{world.course.slug}/01-modul-a/lektion-tekst.md:{line}: »material«: filen "
+        "assets/Haandbog.pdf er HTML, SVG eller XML, som ikke kan være materiale i et kursus."
     ]
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"", "er tom."),
+        (files.png(), "har indhold af typen PNG-billede, så navnet skal ende på .png."),
+        (files.plain_zip(), "har en filtype, som materialer ikke kan have (tilladt: .pdf"),
+    ],
+    ids=["empty", "png named .pdf", "a zip"],
+)
+def test_why_a_file_cannot_be_material_is_said_in_danish(exported, world, content, expected):
+    (exported / "assets" / "Haandbog.pdf").write_bytes(content)
+    lesson = exported / "01-modul-a" / "lektion-tekst.md"
+    line = _line(lesson, "material: Haandbog.pdf")
+    [problem] = _problems(exported)
+    assert problem.startswith(
+        f"{world.course.slug}/01-modul-a/lektion-tekst.md:{line}: »material«: filen "
+        f"assets/Haandbog.pdf {expected}"
+    ), problem
 
 
 def test_an_unused_file_in_assets_is_reported(exported, world):
     shutil.copy(exported / "assets" / "Haandbog.pdf", exported / "assets" / "glemt.pdf")
     assert _problems(exported) == [
-        f"{world.course.slug}/assets/glemt.pdf: no block names this file as its 'material': "
-        "use it or remove it"
+        f"{world.course.slug}/assets/glemt.pdf: Ingen blok bruger denne fil som »material«. "
+        "Brug den, eller fjern den."
     ]
