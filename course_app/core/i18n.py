@@ -11,7 +11,9 @@ from zoneinfo import ZoneInfo
 from babel.support import NullTranslations, Translations
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import Babel, format_date, format_datetime, get_locale, get_translations
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
+from markupsafe import escape
 
 from course_app.paths import TRANSLATIONS_DIR
 
@@ -37,7 +39,16 @@ def select_locale() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def _escape_lazy_strings() -> None:
+    """flask-babel's lazy strings say they are HTML (``LazyString.__html__`` returns the text as it
+    is), so a lazy message that quotes what someone typed or uploaded (``_l("»%(name)s« …",
+    name=…)``) would reach a page unescaped. The platform's messages are plain text (none holds
+    markup): escape them like any other string."""
+    LazyString.__html__ = lambda self: str(escape(str(self)))
+
+
 def configure_i18n(app: Flask) -> None:
+    _escape_lazy_strings()
     Babel(
         app,
         locale_selector=select_locale,
