@@ -48,9 +48,9 @@ def test_refused_moments_say_what_to_fix_and_keep_the_text(client, world, sessio
     url = _url(world, NEW_REFLECTION)
     before = _count(session, world)
     cases = [
-        ({"at": "12:75"}, 'Skriv tiden i filmen som &#34;MM:SS&#34;'),
-        ({"at": "\x0012:75\x00"}, 'Skriv tiden i filmen som &#34;MM:SS&#34;'),
-        ({"at": "9" * 5000}, 'Skriv tiden i filmen som &#34;MM:SS&#34;'),
+        ({"at": "12:75"}, "Skriv tiden i filmen som &#34;MM:SS&#34;"),
+        ({"at": "\x0012:75\x00"}, "Skriv tiden i filmen som &#34;MM:SS&#34;"),
+        ({"at": "9" * 5000}, "Skriv tiden i filmen som &#34;MM:SS&#34;"),
         ({"at": "41:00"}, "Tiden ligger efter filmens slutning"),
         ({"at": "10:00", "video": "spoergsmaal-1"}, "Vælg en af lektionens film fra listen."),
         ({"at": "10:00", "video": "findes-ikke"}, "Vælg en af lektionens film fra listen."),
