@@ -157,13 +157,25 @@ def _keep_a_way_in(organisation_id: int, actor_id: int) -> None:
         and not _has_active_provider(organisation_id)
     ):
         policy.passwords_allowed = True
-        audit.record(
-            actor_id=actor_id,
-            action="changed",
-            object_type="organisation",
-            object_key=str(organisation_id),
-            summary="Log ind med adgangskode slået til igen: organisationen har ingen aktiv udbyder",
+        _record_policy(
+            organisation_id,
+            actor_id,
+            "Log ind med adgangskode slået til igen: organisationen har ingen aktiv udbyder",
+            {"passwords_allowed": True},
         )
+
+
+def _record_policy(
+    organisation_id: int, actor_id: int, summary: str, details: dict[str, bool]
+) -> None:
+    audit.record(
+        actor_id=actor_id,
+        action="changed",
+        object_type="organisation",
+        object_key=str(organisation_id),
+        summary=summary,
+        details=details,
+    )
 
 
 def _has_active_provider(organisation_id: int) -> bool:
@@ -195,13 +207,11 @@ def set_policy(
     policy.passwords_allowed = passwords_allowed
     policy.create_on_first_sign_in = create_on_first_sign_in
     db.session.flush()
-    audit.record(
-        actor_id=actor_id,
-        action="changed",
-        object_type="organisation",
-        object_key=str(organisation_id),
-        summary="Log-ind-politik ændret",
-        details={
+    _record_policy(
+        organisation_id,
+        actor_id,
+        "Log-ind-politik ændret",
+        {
             "passwords_allowed": passwords_allowed,
             "create_on_first_sign_in": create_on_first_sign_in,
         },

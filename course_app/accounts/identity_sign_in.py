@@ -20,6 +20,7 @@ from urllib.parse import urlencode
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from course_app.accounts import oidc
 from course_app.accounts.identity_models import IdentityProvider, LinkedIdentity, SignInPolicy
@@ -334,6 +335,16 @@ def _usable(user: User, provider: IdentityProvider) -> User:
 def match_person(provider: IdentityProvider, claims: dict[str, Any], now: dt.datetime) -> User:
     """The person for the provider's subject: linked before, or found by a verified address in the
     provider's domains among its organisation's people (then linked), or created as a leader."""
+    try:
+        with db.session.begin_nested():
+            return _match(provider, claims, now)
+    except IntegrityError:
+        # Another sign-in of hers linked (or created) her at the same moment: its rows stand now.
+        with db.session.begin_nested():
+            return _match(provider, claims, now)
+
+
+def _match(provider: IdentityProvider, claims: dict[str, Any], now: dt.datetime) -> User:
     subject = claims["sub"]
     link = db.session.scalar(
         select(LinkedIdentity).where(

@@ -24,7 +24,7 @@ from course_app.accounts.identity_models import IdentityProvider
 from course_app.accounts.identity_sign_in import Flow, SignInRefused
 from course_app.accounts.sessions import fresh_session
 from course_app.core import clock
-from course_app.core.db import db
+from course_app.core.db import db, writes_from_the_start
 from course_app.core.security import safe_next_url
 
 bp = Blueprint("identity", __name__)
@@ -83,7 +83,10 @@ def start(slug: str):
 
 @bp.get("/log-ind/med/<slug>/retur")
 def finish(slug: str):
-    """Back from the provider: check its answer, find the person, sign her in on a new session."""
+    """Back from the provider: check its answer, find the person, sign her in on a new session.
+    A GET that writes (her link, her last sign-in): on SQLite it takes the write lock at once,
+    as a POST does, so two at the same moment queue instead of failing."""
+    writes_from_the_start()
     provider = _provider(slug)
     flow = Flow.from_session(session.pop(FLOW_KEY, None))  # used once, whatever happens
     args = {name: request.args.get(name, "")[:4096] for name in _RETURN_ARGS}

@@ -40,21 +40,13 @@ def invite(user: User) -> Invitation | None:
         expires_at=utcnow() + dt.timedelta(days=valid_days),
     )
     db.session.add(invitation)
-    subject, body_text, body_html = compose_invitation(user, invitation_link(token))
-    notifications.enqueue(
-        recipient=user.email,
-        subject=subject,
-        body_text=body_text,
-        body_html=body_html,
-        kind="invitation",
-    )
-    db.session.flush()
+    _send(user, compose_invitation(user, invitation_link(token)))
     return invitation
 
 
 def _invite_to_provider(user: User, provider: IdentityProvider) -> None:
     base = current_app.config["BASE_URL"].rstrip("/")
-    subject, body_text, body_html = emails.compose(
+    mail = emails.compose(
         user.locale,
         _l("Din adgang til Forløbsplatformen"),
         "invitation_provider",
@@ -62,6 +54,11 @@ def _invite_to_provider(user: User, provider: IdentityProvider) -> None:
         provider=provider,
         link=f"{base}/log-ind/med/{provider.slug}",
     )
+    _send(user, mail)
+
+
+def _send(user: User, mail: tuple[str, str, str]) -> None:
+    subject, body_text, body_html = mail
     notifications.enqueue(
         recipient=user.email,
         subject=subject,

@@ -72,9 +72,10 @@ def sign_in():
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
     providers = identity_sign_in.active_providers()
-    if form.is_submitted() and (provider := _provider_only(form.email.data or "")):
-        # Her organisation signs its people in through its provider only: off she goes, with her
-        # address as a hint, whatever she typed as a password (or none: her address is enough).
+    if form.is_submitted() and (
+        provider := _route_by_address(form.email.data or "", form.password.data or "")
+    ):
+        # Off to her organisation's provider, with her address as a hint.
         return _on_to_provider(provider, form.email.data.strip(), form.next.data or None)
     if form.validate_on_submit():
         email, address = form.email.data or "", request.remote_addr
@@ -105,7 +106,21 @@ def _on_to_provider(provider: IdentityProvider, hint: str | None, next_url: str 
     CSP's form-action 'self' holds for every redirect after a form is sent, and the provider is
     elsewhere."""
     start = url_for("identity.start", slug=provider.slug, next=next_url, login_hint=hint)
-    return render_template("accounts/to_provider.html", provider=provider, start=start)
+    passwords_off = not identity_sign_in.policy_of(provider.organisation_id).passwords_allowed
+    return render_template(
+        "accounts/to_provider.html", provider=provider, start=start, passwords_off=passwords_off
+    )
+
+
+def _route_by_address(email: str, password: str) -> IdentityProvider | None:
+    """The provider for the address's domain when she is to sign in there: her organisation allows
+    no passwords (whatever she typed), or she typed no password (her address chose the way)."""
+    provider = identity_sign_in.provider_for_email(email)
+    if provider is None:
+        return None
+    if not password or not identity_sign_in.policy_of(provider.organisation_id).passwords_allowed:
+        return provider
+    return None
 
 
 def _provider_only(email: str) -> IdentityProvider | None:

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
 
+import pytest
 import requests
 from sqlalchemy import func, select
 
@@ -16,7 +18,7 @@ from course_app.accounts.identity_views import SIGNED_IN_WITH
 from course_app.accounts.models import User
 from course_app.accounts.sessions import SIGNED_IN_AT
 from course_app.audit.models import AuditEntry
-from course_app.core.db import utcnow
+from course_app.core.db import db, utcnow
 from course_app.organisations.models import RoleAssignment
 from course_app.privacy.erasure import anonymise_person
 from course_app.privacy.export import personal_data
@@ -469,3 +471,78 @@ def test_a_sign_in_left_at_the_provider_too_long_is_refused(
     answer = client.get(back)
     assert answer.status_code == 400
     assert "Log-ind-forsøget er udløbet" in answer.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("known", [True, False], ids=["known-person", "created-at-sign-in"])
+def test_two_first_sign_ins_at_once_link_her_once(fresh_app, monkeypatch, oidc_provider, known):
+    """Two browsers come back from the provider for the same new person at the same moment (on
+    PostgreSQL, two connections racing for the same rows): both get in, one link, one person."""
+    app = fresh_app()
+    with app.app_context():
+        setup = add_provider(db.session, monkeypatch, oidc_provider, create_on_first_sign_in=True)
+        if known:
+            factories.user(email="lene@albertslund.dk", org=setup.organisation)
+        db.session.commit()
+        tenant = setup.tenant
+    oidc_provider.next_person(tenant, sub="s-1", email="lene@albertslund.dk", email_verified=True)
+    browsers = []
+    for _ in range(2):
+        browser = app.test_client()
+        browsers.append((browser, at_provider(to_provider(browser, tenant).location)))
+
+    start = threading.Barrier(len(browsers), timeout=60)
+    statuses: list[int] = []
+    errors: list[BaseException] = []
+
+    def come_back(browser, path) -> None:
+        try:
+            start.wait()
+            statuses.append(browser.get(path).status_code)
+        except BaseException as error:  # reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=come_back, args=pair) for pair in browsers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert not errors, errors[0]
+    assert statuses == [302, 302]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(LinkedIdentity)) == 1
+        assert (
+            db.session.scalar(
+                select(func.count()).select_from(User).where(User.email == "lene@albertslund.dk")
+            )
+            == 1
+        )
+
+
+def test_her_address_without_a_password_chooses_her_provider(
+    client, session, monkeypatch, oidc_provider
+):
+    """Passwords allowed: the address alone leads to the provider of its domain; with a password
+    she signs in here as before."""
+    setup = add_provider(session, monkeypatch, oidc_provider)
+    leader = factories.user(email="lene@albertslund.dk", org=setup.organisation)
+    session.commit()
+    token = csrf_token_from(client.get("/log-ind").get_data(as_text=True))
+    answer = client.post(
+        "/log-ind", data={"email": leader.email, "password": "", "csrf_token": token, "next": ""}
+    )
+    assert onward_link(answer).startswith(f"/log-ind/med/{setup.tenant}?")
+    assert "Du logger ind med den konto, du bruger på din arbejdscomputer" in answer.get_data(
+        as_text=True
+    )
+    assert sign_in(client, leader.email).location == "/forside"
+
+
+def test_an_address_without_a_provider_still_needs_a_password(client, session):
+    token = csrf_token_from(client.get("/log-ind").get_data(as_text=True))
+    answer = client.post(
+        "/log-ind",
+        data={"email": "x@privat.example", "password": "", "csrf_token": token, "next": ""},
+    )
+    assert answer.status_code == 400
+    assert "Skriv din adgangskode." in answer.get_data(as_text=True)

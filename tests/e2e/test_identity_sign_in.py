@@ -7,6 +7,7 @@ address on the sign-in page leads through the provider; axe-core finds nothing o
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -103,8 +104,15 @@ def test_a_leader_signs_in_with_her_municipality_and_lands_on_her_course(page, p
     expect(page.get_by_role("heading", level=1)).to_contain_text("Mit forløb")
     expect(page.get_by_text("Lars Larsen").first).to_be_visible()
 
-    # "Log ud" ends her session at the provider too, and she is back on the sign-in page.
+    # "Log ud" ends her session at the provider too, and she is back on the sign-in page. The page
+    # on the way goes on by itself; held there (the provider's answer stopped), it is checked too.
+    at_provider_logout = re.compile(r"/albertslund/logout\?")
+    page.route(at_provider_logout, lambda route: route.fulfill(status=204))
     page.get_by_role("button", name="Log ud").click()
+    expect(page.get_by_role("heading", name="Du er logget ud af Forløbsplatformen")).to_be_visible()
+    assert_accessible(page, "the page on to the provider's sign-out")
+    page.unroute(at_provider_logout)
+    page.get_by_role("link", name="Log også ud hos din kommune").click()
     page.wait_for_url("**/log-ind")
     expect(page.get_by_role("heading", name="Log ind", exact=True)).to_be_visible()
     assert len(provider.logouts(TENANT)) == 1
@@ -129,7 +137,15 @@ def test_without_passwords_the_address_leads_through_the_provider(page, served, 
         provider.next_person(TENANT, **LARS)
         page.goto("/log-ind")
         page.get_by_label("E-mail").fill(LARS["email"])
+        onward = re.compile(r"/log-ind/med/albertslund\?")
+        page.route(onward, lambda route: route.fulfill(status=204))  # held on the way there
         page.get_by_role("button", name="Log ind").click()
+        expect(
+            page.get_by_role("heading", name="Du logger ind med din kommunes konto")
+        ).to_be_visible()
+        assert_accessible(page, "the page on to the provider")
+        page.unroute(onward)
+        page.get_by_role("link", name=BUTTON).click()
         page.wait_for_url("**/mit-forloeb")
         authorize = [r for r in provider.requests(TENANT) if r["path"].endswith("/authorize")]
         assert authorize[-1]["args"]["login_hint"] == LARS["email"]
