@@ -33,7 +33,7 @@ from course_app.cohorts.models import Cohort, Enrolment, cohort_organisations
 from course_app.core import migrate
 from course_app.core.db import Base, db, make_engine
 from course_app.courses.file_import import import_course
-from course_app.courses.models import Course
+from course_app.courses.models import Block, Course
 from course_app.courses.outlines import course_outline
 from course_app.organisations.models import (
     Area,
@@ -50,6 +50,8 @@ from course_app.self_assessment import wheel_reflections
 from course_app.self_assessment.pages import pages
 
 COURSE_SLUG = "digital-ledelse"
+PLAYABLE_FILM = "film-1-video"  # made playable (``_make_playable``); module film-1 opens on day 7
+PLAYABLE_FILM_URL = "https://www.youtube.com/watch?v=aqz-KE-bpKQ"
 ASSESSMENT_SLUG = "kompetencehjul"  # the shipped competence wheel (a demo model)
 CHUNK = 5_000
 SHARE_RATE = 0.2  # of submitted answers, shared with the group
@@ -134,6 +136,7 @@ def _import_content(url: str) -> Content:
         db.session.commit()
         course = db.session.scalar(select(Course).where(Course.slug == COURSE_SLUG))
         assert course is not None
+        _make_playable(course.id)
         outline = course_outline(course)
         plan = [
             LessonPlan(
@@ -158,6 +161,18 @@ def _import_content(url: str) -> Content:
         )
     db.engine(app).dispose()
     return content
+
+
+def _make_playable(course_id: int) -> None:
+    """The shipped course's films are placeholders (nothing to play, so nothing to report); the
+    benchmark gives the first one an address, so its leaders' players report where they are."""
+    film = db.session.scalar(
+        select(Block).where(Block.course_id == course_id, Block.key == PLAYABLE_FILM)
+    )
+    assert film is not None, PLAYABLE_FILM
+    data = {key: value for key, value in film.data.items() if key != "placeholder"}
+    film.data = {**data, "url": PLAYABLE_FILM_URL}
+    db.session.commit()
 
 
 class _Writer(RoundRows):

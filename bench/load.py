@@ -32,6 +32,7 @@ class Step:
     body: str | None = None
     status: int = 200
     cookie: str | None = None  # another person's session for this step (default: the user's)
+    also: tuple[int, ...] = ()  # other statuses that are right too (a report dropped as too soon)
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,7 @@ def write_plan(users: list[VirtualUser], path: Path) -> None:
             lines.append(
                 f"    {{ name = {_lua_string(step.name)}, method = {_lua_string(step.method)}, "
                 f"path = {_lua_string(step.path)}, body = {body}, status = {step.status}, "
-                f"cookie = {cookie} }},"
+                f"cookie = {cookie}, also = {{ {', '.join(str(code) for code in step.also)} }} }},"
             )
         lines.append("  } },")
     lines.append("} }")

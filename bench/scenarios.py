@@ -7,6 +7,7 @@ Sign-in itself is measured on its own (``sign_in_users``).
 
 from __future__ import annotations
 
+import json
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from sqlalchemy import select
 
 from bench import client, sizes
 from bench.client import SignedIn
+from bench.dataset import PLAYABLE_FILM
 from bench.load import Step, VirtualUser
 from course_app.accounts.models import User
 from course_app.cohorts.models import Cohort
@@ -26,6 +28,7 @@ from course_app.self_assessment.round_models import RoundAssessment
 
 COHORT_ID = 1  # the generator's one cohort
 WORKSHOP_NUMBER = 2  # the workshop ahead: answers open, a published plan (``bench.dataset``)
+FILM_REPORT = json.dumps({"position": 610, "played": [[0, 610]], "duration": 2400})
 
 
 @dataclass(frozen=True)
@@ -174,6 +177,16 @@ def leader_steps(fixture: Fixture, user: SignedIn, group_id: int) -> dict[str, S
         "leader: service check": Step("service check", "/servicetjek"),
         "leader: competence wheel": Step("wheel overview", "/kompetencehjul"),
         "leader: her wheel": Step("her wheel", f"/kompetencehjul/hjul/{fixture.assessment_id}"),
+        # The film script's report while she watches (every ten seconds in real life; in the loop
+        # most come within two seconds of her last and are dropped: 202).
+        "leader: film report": Step(
+            "film report",
+            f"{cohort}/film/{PLAYABLE_FILM}",
+            "POST",
+            _form(csrf_token=user.csrf_token, report=FILM_REPORT),
+            204,
+            also=(202,),
+        ),
     }
 
 
@@ -341,6 +354,7 @@ LEADER_LOOP = (
     "leader: service check",
     "leader: competence wheel",
     "leader: her wheel",
+    "leader: film report",
 )
 FACILITATOR_LOOP = (
     "facilitator: group dashboard",

@@ -10,11 +10,10 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.exc import IntegrityError
 
 from course_app.cohorts.models import Enrolment
 from course_app.cohorts.read_only import require_open_round
-from course_app.core.db import db, utcnow
+from course_app.core.db import utcnow
 from course_app.core.errors import NotFound, ServiceError
 from course_app.core.spreadsheet import Cell, local_time
 from course_app.courses.film_moments import playable_films
@@ -249,11 +248,7 @@ def record_film_view(
     lesson, block = _find_film(course_progress, block_key)
     require_open(timeline(enrolment, course_progress, now), _module_of(course_progress, lesson))
     report = film_views.read_report(data)
-    try:
-        with db.session.begin_nested():
-            return film_views.record(enrolment.id, block.id, report, now)
-    except IntegrityError:  # the first report, sent twice at once: the other one was stored
-        return False
+    return film_views.record(enrolment.id, block.id, report, now)
 
 
 def question_block(enrolment: Enrolment, block_key: str) -> Block:

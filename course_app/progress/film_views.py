@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from course_app.core.db import db
 from course_app.core.errors import ServiceError
@@ -87,22 +88,37 @@ def merge(stretches: Iterable[Sequence[int]]) -> list[list[int]]:
 
 
 def record(enrolment_id: int, block_id: int, report: Report, now: dt.datetime) -> bool:
-    """Store a report; False when it came too soon after the last one (nothing written)."""
+    """Store a report; False when it came too soon after the last one, or when the first report
+    of this film was stored by another request at the same moment (nothing written then).
+
+    Only the first report of a film inserts, in a savepoint of its own: two first reports at once
+    meet the unique row, and the loser is dropped like a report that came too soon. Every later
+    report (nearly all of them) updates the row it read, without a savepoint."""
     view = db.session.scalar(
         select(FilmView).where(FilmView.enrolment_id == enrolment_id, FilmView.block_id == block_id)
     )
-    if view is None:
-        view = FilmView(enrolment_id=enrolment_id, block_id=block_id, played=[])
-        db.session.add(view)
-    elif view.updated_at > now - MIN_INTERVAL:
+    if view is not None:
+        if view.updated_at > now - MIN_INTERVAL:
+            return False
+        _apply(view, report, now)
+        db.session.flush()
+        return True
+    try:
+        with db.session.begin_nested():
+            view = FilmView(enrolment_id=enrolment_id, block_id=block_id, played=[])
+            _apply(view, report, now)
+            db.session.add(view)
+    except IntegrityError:
         return False
+    return True
+
+
+def _apply(view: FilmView, report: Report, now: dt.datetime) -> None:
     view.position_seconds = report.position
     view.played = merge([*view.played, *report.played])
     if report.duration:
         view.duration_seconds = report.duration
     view.updated_at = now
-    db.session.flush()
-    return True
 
 
 def played_seconds(view: FilmView | None) -> int:

@@ -61,6 +61,9 @@ BUDGETS = {
     "leader: service check": 4,
     "leader: competence wheel": 7,
     "leader: her wheel": 8,  # the wheel's areas are read twice: to draw it and to check it has three
+    # her enrolment, lesson states, the round's release plan and her unlocks, the film's row; and,
+    # when stored (not within two seconds of the last, as the measured second request is), its write
+    "leader: film report": 6,
     "coordinator: rounds list": 4,
     # the round, its organisations and course, the release plan, the enrolment form's lists, the
     # enrolled count, the competence wheel
@@ -270,8 +273,8 @@ def measured(database_factory) -> tuple[dict[str, cost.Cost], dict[str, cost.Cos
 @pytest.mark.parametrize("endpoint", list(BUDGETS))
 def test_statement_budget_holds_and_does_not_grow(measured, endpoint: str) -> None:
     small, large = measured
-    assert small[endpoint].status in (200, 302), small[endpoint]
-    assert large[endpoint].status in (200, 302), large[endpoint]
+    assert small[endpoint].status in (200, 202, 204, 302), small[endpoint]
+    assert large[endpoint].status in (200, 202, 204, 302), large[endpoint]
     assert small[endpoint].statements <= BUDGETS[endpoint], small[endpoint]
     # Groups of 5 vs 50, 20 vs 100 people, a course with 12 more lessons, a round with more events,
     # answers, seats, slots, bookings and responses: the same statements.

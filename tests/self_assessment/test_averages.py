@@ -773,7 +773,8 @@ def test_the_page_and_the_csv_in_english(world, client):
     assert '<html lang="en">' in html
     assert "You only see averages of at least 5 people." in html
     assert (
-        "Shown once at least 5 have answered and no one person's answers can be worked out" in html
+        "Shown once at least 5 have answered and no one person&#39;s answers can be worked out"
+        in html
     )
     assert "The whole programme" in html
     text = client.get(
