@@ -70,7 +70,7 @@ DEFAULTS: dict[str, Any] = {
     # Sign-in through an organisation's identity provider (accounts/identity_sign_in.py): the client
     # secrets by provider slug (COURSE_APP_OIDC_CLIENT_SECRETS__<slug>=...), or a JSON file of them;
     # never in the database. And how long to wait for the provider before telling the person so.
-    "OIDC_CLIENT_SECRETS": None,
+    "OIDC_CLIENT_SECRETS": {},  # (replaced by a fresh mapping per app in load_config)
     "OIDC_CLIENT_SECRETS_FILE": None,
     "OIDC_HTTP_TIMEOUT_SECONDS": 5,
     # Failed sign-ins (accounts/throttle.py): after this many wrong passwords for one e-mail, or from
@@ -129,6 +129,8 @@ DEFAULTS: dict[str, Any] = {
 def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
     """Defaults, then ``COURSE_APP_*`` environment variables, then the overrides given in code."""
     app.config.from_mapping(DEFAULTS)
+    # A mapping of its own per app, so COURSE_APP_OIDC_CLIENT_SECRETS__<slug> can add to it.
+    app.config["OIDC_CLIENT_SECRETS"] = {}
     app.config.from_prefixed_env(ENV_PREFIX)
     if overrides:
         app.config.from_mapping(overrides)

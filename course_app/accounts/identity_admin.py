@@ -25,7 +25,9 @@ from course_app.accounts.identity_models import (
     IdentityProvider,
     SignInPolicy,
 )
-from course_app.accounts.identity_secrets import client_secret
+from course_app.accounts.identity_secrets import client_secret, env_name
+from course_app.accounts.models import User
+from course_app.accounts.sign_in_policy import email_domain
 from course_app.audit import services as audit
 from course_app.core.db import db
 from course_app.core.errors import ServiceError
@@ -80,6 +82,13 @@ def problems(values: ProviderValues, provider: IdentityProvider | None) -> dict[
         found["issuer"] = _("Adressen skal begynde med https://.")
     if not values.client_id.strip() or len(values.client_id) > 255:
         found["client_id"] = _("Skriv klient-id'et, som udbyderen har givet platformen.")
+    elif "issuer" not in found and _client_of_others(issuer, values):
+        # One client at one issuer for two organisations: nothing would tell their people apart
+        # but the addresses a shared broker vouches for. Each organisation registers its own.
+        found["client_id"] = _(
+            "En anden organisations udbyder bruger allerede dette klient-id hos samme issuer. "
+            "Registrér platformen som en klient for sig hos udbyderen."
+        )
     domains = parse_domains(values.domains)
     bad = [domain for domain in domains if not DOMAIN.match(domain)]
     if not domains or len(domains) > MAX_DOMAINS or bad:
@@ -92,6 +101,19 @@ def problems(values: ProviderValues, provider: IdentityProvider | None) -> dict[
             "Domænet %(domain)s hører allerede til en anden organisations udbyder.", domain=taken
         )
     return found
+
+
+def _client_of_others(issuer: str, values: ProviderValues) -> bool:
+    return (
+        db.session.scalar(
+            select(IdentityProvider.id).where(
+                IdentityProvider.issuer == issuer,
+                IdentityProvider.client_id == values.client_id.strip(),
+                IdentityProvider.organisation_id != values.organisation_id,
+            )
+        )
+        is not None
+    )
 
 
 def _slug_taken(slug: str) -> bool:
@@ -178,6 +200,27 @@ def _record_policy(
     )
 
 
+def _addresses_outside(organisation_id: int) -> list[str]:
+    """The addresses of the organisation's active people that none of its active providers answers
+    for: with passwords off they could not sign in at all."""
+    domains = {
+        domain
+        for provider in db.session.scalars(
+            select(IdentityProvider).where(
+                IdentityProvider.organisation_id == organisation_id,
+                IdentityProvider.active.is_(True),
+            )
+        )
+        for domain in provider.domains
+    }
+    emails = db.session.scalars(
+        select(User.email)
+        .where(User.organisation_id == organisation_id, User.deactivated_at.is_(None))
+        .order_by(User.email)
+    )
+    return [email for email in emails if email_domain(email) not in domains]
+
+
 def _has_active_provider(organisation_id: int) -> bool:
     return (
         db.session.scalar(
@@ -198,6 +241,16 @@ def set_policy(
         raise ServiceError(
             _(
                 "Tilføj og aktivér først en udbyder for organisationen, før du slår adgangskoder fra."
+            )
+        )
+    if not passwords_allowed and (outside := _addresses_outside(organisation_id)):
+        raise ServiceError(
+            _(
+                "%(count)d af organisationens personer har en e-mailadresse uden for "
+                "udbydernes domæner (fx %(example)s) og ville ikke kunne logge ind. Tilføj "
+                "domænet til en udbyder, eller ret adresserne, før du slår adgangskoder fra.",
+                count=len(outside),
+                example=outside[0],
             )
         )
     policy = db.session.get(SignInPolicy, organisation_id)
@@ -265,7 +318,7 @@ def test_connection(provider: IdentityProvider, *, timeout: float) -> list[Check
         Check(
             str(CHECK_LABELS["secret"]),
             secret,
-            "" if secret else f"COURSE_APP_OIDC_CLIENT_SECRETS__{provider.slug}",
+            "" if secret else env_name(provider.slug),
         )
     )
     if found is not None:

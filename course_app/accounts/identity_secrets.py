@@ -1,7 +1,7 @@
 """Identity providers' client secrets: never in the database, always from the operator.
 
-A provider's secret is the environment variable ``COURSE_APP_OIDC_CLIENT_SECRETS__<slug>`` (Flask
-reads it into ``OIDC_CLIENT_SECRETS[<slug>]``), or the provider's entry in the JSON object in the file
+A provider's secret is the environment variable ``COURSE_APP_OIDC_CLIENT_SECRETS__<slug>`` ("-" in
+the slug written "_"; Flask reads it into ``OIDC_CLIENT_SECRETS``), or the provider's entry in the JSON object in the file
 ``OIDC_CLIENT_SECRETS_FILE`` (e.g. a mounted Kubernetes or Docker secret), read when it is needed so
 a changed secret takes effect without a restart. docs/operations.md shows both.
 """
@@ -14,11 +14,26 @@ from collections.abc import Mapping
 from flask import current_app
 
 
+def env_name(slug: str) -> str:
+    """The environment variable for the provider's secret (a shell name: "-" becomes "_")."""
+    return f"COURSE_APP_OIDC_CLIENT_SECRETS__{slug.replace('-', '_')}"
+
+
+def _text(value: object) -> str | None:
+    """Flask reads environment values as JSON when they are: a secret of digits is a number."""
+    if value is None or isinstance(value, bool | dict | list):
+        return None
+    text = str(value)
+    return text or None
+
+
 def client_secret(slug: str) -> str | None:
     """The secret of the provider ``slug``, or None when the operator has set none."""
     given = current_app.config.get("OIDC_CLIENT_SECRETS") or {}
-    if isinstance(given, Mapping) and isinstance(given.get(slug), str) and given[slug]:
-        return given[slug]
+    if isinstance(given, Mapping):
+        for key in (slug, slug.replace("-", "_")):
+            if secret := _text(given.get(key)):
+                return secret
     path = current_app.config.get("OIDC_CLIENT_SECRETS_FILE")
     if not path:
         return None
@@ -28,5 +43,4 @@ def client_secret(slug: str) -> str | None:
     except (OSError, ValueError):
         current_app.logger.error("OIDC_CLIENT_SECRETS_FILE %s cannot be read as JSON", path)
         return None
-    secret = secrets.get(slug) if isinstance(secrets, Mapping) else None
-    return secret if isinstance(secret, str) and secret else None
+    return _text(secrets.get(slug)) if isinstance(secrets, Mapping) else None

@@ -23,14 +23,18 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from course_app.accounts import oidc
-from course_app.accounts.identity_models import IdentityProvider, LinkedIdentity, SignInPolicy
+from course_app.accounts.identity_models import IdentityProvider, LinkedIdentity
 from course_app.accounts.identity_secrets import client_secret
 from course_app.accounts.models import User
-from course_app.accounts.services import find_user_by_email
+from course_app.accounts.services import create_user, find_user_by_email
+from course_app.accounts.sign_in_policy import email_domain, policy_of, provider_by_slug
 from course_app.audit import services as audit
 from course_app.core.db import db
+from course_app.core.errors import ServiceError
 
 FLOW_MINUTES = 10  # how long a started sign-in may take at the provider
+MAX_EMAIL_LENGTH = 254
+MAX_NAME_LENGTH = 200
 
 
 class Refusal(enum.Enum):
@@ -89,6 +93,13 @@ class Refusal(enum.Enum):
         ),
         403,
     )
+    OTHER_ORGANISATION = (
+        _l(
+            "Din konto på platformen hører til en anden organisation end %(provider)s. Log ind "
+            "med din egen organisations knap, eller kontakt forløbets koordinator."
+        ),
+        403,
+    )
     DEACTIVATED = (
         _l("Din konto er lukket. Kontakt forløbets koordinator i din kommune."),
         403,
@@ -140,62 +151,9 @@ class Flow:
             return None
 
 
-def _timeout() -> float:
+def http_timeout() -> float:
+    """How long to wait for the provider (``OIDC_HTTP_TIMEOUT_SECONDS``, at least a second)."""
     return float(max(1, current_app.config["OIDC_HTTP_TIMEOUT_SECONDS"]))
-
-
-# -- which providers, which policy ------------------------------------------------------------------
-
-
-def active_providers() -> list[IdentityProvider]:
-    return list(
-        db.session.scalars(
-            select(IdentityProvider)
-            .where(IdentityProvider.active.is_(True))
-            .order_by(IdentityProvider.label)
-        )
-    )
-
-
-def provider_by_slug(slug: str) -> IdentityProvider | None:
-    """An active provider; None for an unknown or switched-off one."""
-    provider = db.session.scalar(select(IdentityProvider).where(IdentityProvider.slug == slug))
-    return provider if provider is not None and provider.active else None
-
-
-def email_domain(email: str) -> str:
-    return email.rpartition("@")[2].strip().lower()
-
-
-def provider_for_email(email: str) -> IdentityProvider | None:
-    """The active provider that answers for the address's domain, if any."""
-    domain = email_domain(email)
-    if not domain:
-        return None
-    return next((p for p in active_providers() if domain in p.domains), None)
-
-
-def policy_of(organisation_id: int | None) -> SignInPolicy:
-    """The organisation's policy; the default (passwords, nobody created) when it has none."""
-    policy = db.session.get(SignInPolicy, organisation_id) if organisation_id else None
-    return policy or SignInPolicy(passwords_allowed=True, create_on_first_sign_in=False)
-
-
-def passwords_allowed(user: User) -> bool:
-    return policy_of(user.organisation_id).passwords_allowed
-
-
-def provider_only(user: User) -> IdentityProvider | None:
-    """Her organisation's provider when it allows no passwords (she signs in there only)."""
-    if passwords_allowed(user):
-        return None
-    return provider_of_organisation(user.organisation_id)
-
-
-def provider_of_organisation(organisation_id: int | None) -> IdentityProvider | None:
-    if organisation_id is None:
-        return None
-    return next((p for p in active_providers() if p.organisation_id == organisation_id), None)
 
 
 # -- the flow ---------------------------------------------------------------------------------------
@@ -211,7 +169,7 @@ def begin(
 ) -> tuple[str, Flow]:
     """Where to send the browser, and the flow to keep until it comes back."""
     try:
-        found = oidc.metadata(provider.issuer, timeout=_timeout())
+        found = oidc.metadata(provider.issuer, timeout=http_timeout())
     except oidc.ProviderUnavailable as error:
         raise SignInRefused(Refusal.UNAVAILABLE, str(error)) from None
     request = oidc.authorization_request(
@@ -241,28 +199,31 @@ def check_return(
     ):
         raise SignInRefused(Refusal.EXPIRED, "state missing, mismatched or too old")
     if args.get("error"):
-        raise SignInRefused(Refusal.CANCELLED, args["error"][:100])
+        raise SignInRefused(
+            Refusal.CANCELLED, repr(args["error"][:100])
+        )  # repr: no forged log lines
     code = args.get("code", "")
     if not code:
         raise SignInRefused(Refusal.REJECTED, "no code")
     return code
 
 
-def finish(
+def verify_return(
     provider: IdentityProvider,
     flow: Flow | None,
     args: dict[str, str],
     *,
     redirect_uri: str,
     now: dt.datetime,
-) -> User:
-    """The person the provider vouches for, matched (or created) and ready to be signed in."""
+) -> dict[str, Any]:
+    """The claims of the person the provider vouches for, once its answer holds every check. Talks
+    to the provider and writes nothing: the caller holds no write lock meanwhile."""
     code = check_return(flow, provider, args, now)
     assert flow is not None
     secret = client_secret(provider.slug)
     if secret is None:
         raise SignInRefused(Refusal.NOT_CONFIGURED, "no client secret")
-    timeout = _timeout()
+    timeout = http_timeout()
     try:
         found = oidc.metadata(provider.issuer, timeout=timeout)
         id_token = oidc.exchange_code(
@@ -281,7 +242,7 @@ def finish(
         raise SignInRefused(Refusal.UNAVAILABLE, str(error)) from None
     except oidc.TokenRejected as error:
         raise SignInRefused(Refusal.REJECTED, str(error)) from None
-    return match_person(provider, claims, now)
+    return claims
 
 
 @dataclass(frozen=True)
@@ -297,7 +258,7 @@ def logout_at_provider(slug: str, signed_out_path: str) -> ProviderLogout | None
     if provider is None:
         return None
     try:
-        found = oidc.metadata(provider.issuer, timeout=_timeout())
+        found = oidc.metadata(provider.issuer, timeout=http_timeout())
     except oidc.ProviderUnavailable:
         return None
     if found.end_session_endpoint is None:
@@ -311,22 +272,35 @@ def logout_at_provider(slug: str, signed_out_path: str) -> ProviderLogout | None
 # -- the person --------------------------------------------------------------------------------------
 
 
+def _text_claim(claims: dict[str, Any], name: str, most: int) -> str | None:
+    """A claim that is usable text: a string of printable characters (no NUL, no line breaks, which
+    PostgreSQL or the pages could not take) within ``most`` characters; None otherwise."""
+    value = claims.get(name)
+    if isinstance(value, str) and value.strip() and value.isprintable() and len(value) <= most:
+        return value.strip()
+    return None
+
+
 def _verified_email(provider: IdentityProvider, claims: dict[str, Any]) -> str:
-    email = claims.get("email")
+    """The claim's address, verified by the provider and in one of its domains (as written, in
+    lower case; matched to a person exactly, so a look-alike letter is not her address)."""
+    email = _text_claim(claims, "email", MAX_EMAIL_LENGTH)
     # Microsoft Entra ID sends no email_verified; its optional claim xms_edov says the same (the
     # address's domain is verified by the directory that issued it).
     verified = claims.get("email_verified") is True or claims.get("xms_edov") is True
-    if not isinstance(email, str) or "@" not in email or not verified:
+    if email is None or "@" not in email or not verified:
         raise SignInRefused(Refusal.UNVERIFIED_EMAIL, "no verified email claim")
-    email = email.strip().lower()
+    if not email.isascii():
+        raise SignInRefused(Refusal.REJECTED, "an address with letters outside ASCII")
+    email = email.lower()
     if email_domain(email) not in provider.domains:
-        raise SignInRefused(Refusal.OTHER_DOMAIN, f"domain {email_domain(email)}")
+        raise SignInRefused(Refusal.OTHER_DOMAIN, f"domain {email_domain(email)!r}")
     return email
 
 
 def _usable(user: User, provider: IdentityProvider) -> User:
     if user.organisation_id != provider.organisation_id:
-        raise SignInRefused(Refusal.OTHER_DOMAIN, "the person belongs to another organisation")
+        raise SignInRefused(Refusal.OTHER_ORGANISATION, "the person is of another organisation")
     if not user.is_active:
         raise SignInRefused(Refusal.DEACTIVATED)
     return user
@@ -358,6 +332,8 @@ def _match(provider: IdentityProvider, claims: dict[str, Any], now: dt.datetime)
         return user
     email = _verified_email(provider, claims)
     user = find_user_by_email(email)
+    if user is not None and user.email.lower() != email:  # the database's lower() is not ours
+        user = None
     if user is None:
         user = _create_leader(provider, email, claims)
     else:
@@ -380,19 +356,17 @@ def _match(provider: IdentityProvider, claims: dict[str, Any], now: dt.datetime)
 
 
 def _create_leader(provider: IdentityProvider, email: str, claims: dict[str, Any]) -> User:
+    """A leader of the provider's organisation, created through the same service (and checks) as
+    anyone else; never any role."""
     if not policy_of(provider.organisation_id).create_on_first_sign_in:
         raise SignInRefused(Refusal.UNKNOWN_PERSON, "unknown e-mail")
-    name = claims.get("name")
-    if not isinstance(name, str) or not name.strip():
-        name = email.partition("@")[0]
-    user = User(
-        email=email,
-        name=" ".join(name.split())[:200],
-        password_hash=None,
-        organisation_id=provider.organisation_id,
-    )
-    db.session.add(user)
-    db.session.flush()
+    name = _text_claim(claims, "name", MAX_NAME_LENGTH) or email.partition("@")[0]
+    try:
+        user = create_user(
+            email=email, name=" ".join(name.split()), organisation_id=provider.organisation_id
+        )
+    except ServiceError as error:  # not a valid address, or (normalised) someone else's
+        raise SignInRefused(Refusal.REJECTED, f"cannot create: {type(error).__name__}") from None
     audit.record(
         actor_id=None,
         action="created",

@@ -19,7 +19,7 @@ from flask import (
 )
 from flask_login import current_user, login_user
 
-from course_app.accounts import identity_sign_in
+from course_app.accounts import identity_sign_in, sign_in_policy
 from course_app.accounts.identity_models import IdentityProvider
 from course_app.accounts.identity_sign_in import Flow, SignInRefused
 from course_app.accounts.sessions import fresh_session
@@ -37,7 +37,7 @@ _RETURN_ARGS = ("state", "code", "error")
 
 
 def _provider(slug: str) -> IdentityProvider:
-    provider = identity_sign_in.provider_by_slug(slug)
+    provider = sign_in_policy.provider_by_slug(slug)
     if provider is None:
         abort(404)
     return provider
@@ -50,7 +50,10 @@ def redirect_uri(slug: str) -> str:
 
 def _refused(provider: IdentityProvider, refusal: SignInRefused):
     current_app.logger.warning(
-        "sign-in through %s refused: %s", provider.slug, refusal, extra={"provider": provider.slug}
+        "sign-in through %s refused: %r",
+        provider.slug,
+        str(refusal),
+        extra={"provider": provider.slug},
     )
     page = render_template(
         "accounts/identity_refused.html",
@@ -84,16 +87,19 @@ def start(slug: str):
 @bp.get("/log-ind/med/<slug>/retur")
 def finish(slug: str):
     """Back from the provider: check its answer, find the person, sign her in on a new session.
-    A GET that writes (her link, her last sign-in): on SQLite it takes the write lock at once,
-    as a POST does, so two at the same moment queue instead of failing."""
-    writes_from_the_start()
+    The provider is asked (the code, the keys) before anything is written; then, a GET that writes
+    (her link, her last sign-in), it takes SQLite's write lock at once, as a POST does, so two at
+    the same moment queue instead of failing, and nobody waits for the provider behind it."""
     provider = _provider(slug)
     flow = Flow.from_session(session.pop(FLOW_KEY, None))  # used once, whatever happens
     args = {name: request.args.get(name, "")[:4096] for name in _RETURN_ARGS}
     try:
-        user = identity_sign_in.finish(
+        claims = identity_sign_in.verify_return(
             provider, flow, args, redirect_uri=redirect_uri(slug), now=clock.now()
         )
+        db.session.rollback()  # the read so far ends here
+        writes_from_the_start()
+        user = identity_sign_in.match_person(provider, claims, clock.now())
     except SignInRefused as refusal:
         db.session.rollback()
         return _refused(provider, refusal)
@@ -101,5 +107,5 @@ def finish(slug: str):
     fresh_session()
     login_user(user)
     session[SIGNED_IN_WITH] = provider.slug
-    assert flow is not None  # finish refuses a return without one
+    assert flow is not None  # verify_return refuses a return without one
     return redirect(safe_next_url(flow.next_url, url_for("home.index")))

@@ -9,7 +9,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from course_app.accounts import emails, identity_sign_in, tokens
+from course_app.accounts import emails, sign_in_policy, tokens
 from course_app.accounts.identity_models import IdentityProvider
 from course_app.accounts.models import Invitation, User
 from course_app.accounts.passwords import check_new_password
@@ -29,7 +29,7 @@ def invite(user: User) -> Invitation | None:
     """Create an invitation and queue its e-mail (in the person's language). A person whose
     organisation allows no passwords gets an e-mail that sends her to its provider instead, and
     no invitation (None): there is no password to choose."""
-    if provider := identity_sign_in.provider_only(user):
+    if provider := sign_in_policy.provider_only(user):
         _invite_to_provider(user, provider)
         return None
     token, token_hash = tokens.new_token()

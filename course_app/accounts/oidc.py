@@ -11,6 +11,8 @@ carry an English detail for the log and for the administrators' connection test.
 
 from __future__ import annotations
 
+import hmac
+import json
 import threading
 import time
 from collections.abc import Mapping
@@ -32,6 +34,7 @@ CLOCK_SKEW_SECONDS = 60  # leeway for exp and iat: the provider's clock and ours
 # Only public-key signatures: a symmetric algorithm would let anyone with the public key sign.
 SIGNING_ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384")
 DISCOVERY_PATH = "/.well-known/openid-configuration"
+MAX_DOCUMENT_BYTES = 512 * 1024  # a discovery document or key set is a few kilobytes
 
 
 class ProviderUnavailable(Exception):
@@ -73,22 +76,37 @@ _keys: dict[str, tuple[float, KeySet]] = {}
 def forget_cached(issuer: str | None = None) -> None:
     """Drop cached discovery documents and keys (one issuer's, or all): for the connection test."""
     with _lock:
-        for cache in (_metadata, _keys):
-            for key in [key for key in cache if issuer is None or key.startswith(issuer)]:
-                del cache[key]
+        if issuer is None:
+            _metadata.clear()
+            _keys.clear()
+            return
+        cached = _metadata.pop(issuer, None)
+        if cached is not None:
+            _keys.pop(cached[1].jwks_uri, None)
 
 
 def _get_json(url: str, timeout: float) -> Mapping[str, Any]:
+    """A JSON object from ``url``: no redirects followed (a discovery document or key set is where
+    the provider says it is), at most ``MAX_DOCUMENT_BYTES``."""
     try:
-        response = requests.get(url, timeout=timeout, headers={"Accept": "application/json"})
+        with requests.get(
+            url,
+            timeout=timeout,
+            headers={"Accept": "application/json"},
+            allow_redirects=False,
+            stream=True,
+        ) as response:
+            if response.status_code != 200:
+                raise ProviderUnavailable(f"{url}: HTTP {response.status_code}")
+            body = response.raw.read(MAX_DOCUMENT_BYTES + 1, decode_content=True)
     except requests.Timeout:
         raise ProviderUnavailable(f"{url}: no answer within {timeout:g} seconds") from None
-    except requests.RequestException as error:
+    except (requests.RequestException, OSError) as error:
         raise ProviderUnavailable(f"{url}: cannot connect ({type(error).__name__})") from None
-    if response.status_code != 200:
-        raise ProviderUnavailable(f"{url}: HTTP {response.status_code}")
+    if len(body) > MAX_DOCUMENT_BYTES:
+        raise ProviderUnavailable(f"{url}: the answer is larger than {MAX_DOCUMENT_BYTES} bytes")
     try:
-        data = response.json()
+        data = json.loads(body)
     except ValueError:
         raise ProviderUnavailable(f"{url}: the answer is not JSON") from None
     if not isinstance(data, Mapping):
@@ -108,7 +126,12 @@ def metadata(issuer: str, *, timeout: float) -> Metadata:
     if cached and now - cached[0] < CACHE_SECONDS:
         return cached[1]
     document = _get_json(discovery_url(issuer), timeout)
-    found = _read_metadata(issuer, document)
+    try:
+        found = _read_metadata(issuer, document)
+    except ProviderUnavailable:
+        raise
+    except Exception as error:
+        raise ProviderUnavailable(f"the discovery document is not usable: {error!r}") from None
     with _lock:
         _metadata[issuer] = (now, found)
     return found
@@ -119,11 +142,7 @@ def _read_metadata(issuer: str, document: Mapping[str, Any]) -> Metadata:
         raise ProviderUnavailable(
             f"the discovery document names the issuer {document.get('issuer')!r}, not {issuer!r}"
         )
-    checked = OpenIDProviderMetadata(document)
-    try:
-        checked.validate()
-    except ValueError as error:
-        raise ProviderUnavailable(f"the discovery document is not valid: {error}") from None
+    OpenIDProviderMetadata(document).validate()  # ValueError (or worse) when it is not valid
     endpoints = {
         name: document.get(name)
         for name in ("authorization_endpoint", "token_endpoint", "jwks_uri")
@@ -220,9 +239,9 @@ def exchange_code(
         except requests.RequestException as error:
             raise ProviderUnavailable(f"token endpoint: {type(error).__name__}") from None
         except OAuthError as error:
-            raise TokenRejected(f"the token endpoint refused the code: {error.error}") from None
-        except ValueError:
-            raise ProviderUnavailable("token endpoint: the answer is not JSON") from None
+            raise TokenRejected(f"the token endpoint refused the code: {error.error!r}") from None
+        except (ValueError, TypeError, KeyError, AttributeError) as error:
+            raise ProviderUnavailable(f"token endpoint: an unusable answer ({error!r})") from None
     id_token = token.get("id_token") if isinstance(token, Mapping) else None
     if not isinstance(id_token, str) or not id_token:
         raise TokenRejected("the token endpoint's answer has no id_token")
@@ -258,6 +277,11 @@ def verify_id_token(
     audiences = claims["aud"] if isinstance(claims["aud"], list) else [claims["aud"]]
     if len(audiences) > 1 and claims.get("azp") != client_id:
         raise TokenRejected("the ID token is meant for several clients and not authorised for us")
-    if not isinstance(claims["sub"], str) or not claims["sub"] or len(claims["sub"]) > 255:
+    subject = claims["sub"]
+    if not isinstance(subject, str) or not subject.isprintable() or not 0 < len(subject) <= 255:
         raise TokenRejected("the ID token's subject is not a usable string")
+    if not isinstance(claims["nonce"], str) or not hmac.compare_digest(
+        claims["nonce"].encode(), nonce.encode()
+    ):
+        raise TokenRejected("the ID token's nonce is not the one sent")
     return claims

@@ -19,10 +19,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from course_app.accounts import emails, tokens
-from course_app.accounts.identity_sign_in import passwords_allowed
 from course_app.accounts.models import PasswordReset, User
 from course_app.accounts.passwords import check_new_password
 from course_app.accounts.services import find_user_by_email, set_password
+from course_app.accounts.sign_in_policy import passwords_allowed
 from course_app.core.db import db
 from course_app.core.errors import ServiceError
 from course_app.core.links import absolute_url

@@ -31,6 +31,7 @@ from flask import Flask, current_app
 
 from course_app.accounts import tokens
 from course_app.accounts.models import SignInLink, User
+from course_app.accounts.sign_in_policy import passwords_allowed
 from course_app.core.db import db
 from course_app.core.links import absolute_url
 
@@ -55,7 +56,12 @@ def enabled() -> bool:
 
 def may_sign_in_by_link(user: User) -> bool:
     """Whether links in e-mails may sign this person in (now; checked again when one is used)."""
-    return enabled() and user.is_active and not _holds_staff_role(user)
+    return (
+        enabled()
+        and user.is_active
+        and not _holds_staff_role(user)
+        and passwords_allowed(user)  # else she signs in through her organisation's provider only
+    )
 
 
 def issue_token(user: User, now: dt.datetime) -> str | None:

@@ -24,6 +24,7 @@ from course_app.accounts import (
     password_resets,
     services,
     sign_in_links,
+    sign_in_policy,
     throttle,
 )
 from course_app.accounts import unsubscribe as reminder_unsubscribe
@@ -71,9 +72,11 @@ def sign_in():
     form = SignInForm()
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
-    providers = identity_sign_in.active_providers()
+    providers = sign_in_policy.active_providers()
     if form.is_submitted() and (
-        provider := _route_by_address(form.email.data or "", form.password.data or "")
+        provider := sign_in_policy.provider_to_route_to(
+            form.email.data or "", typed_password=bool(form.password.data)
+        )
     ):
         # Off to her organisation's provider, with her address as a hint.
         return _on_to_provider(provider, form.email.data.strip(), form.next.data or None)
@@ -84,7 +87,7 @@ def sign_in():
             page = render_template("accounts/sign_in.html", form=form, providers=providers)
             return page, 429, {"Retry-After": str(wait)}
         user = services.authenticate(email, form.password.data or "")
-        if user is not None and not identity_sign_in.passwords_allowed(user):
+        if user is not None and not sign_in_policy.passwords_allowed(user):
             db.session.rollback()  # not signed in: her last sign-in stays as it was
             form.password.errors.append(_passwords_off_message(user))
             return render_template("accounts/sign_in.html", form=form, providers=providers), 403
@@ -106,33 +109,22 @@ def _on_to_provider(provider: IdentityProvider, hint: str | None, next_url: str 
     CSP's form-action 'self' holds for every redirect after a form is sent, and the provider is
     elsewhere."""
     start = url_for("identity.start", slug=provider.slug, next=next_url, login_hint=hint)
-    passwords_off = not identity_sign_in.policy_of(provider.organisation_id).passwords_allowed
+    passwords_off = not sign_in_policy.policy_of(provider.organisation_id).passwords_allowed
     return render_template(
         "accounts/to_provider.html", provider=provider, start=start, passwords_off=passwords_off
     )
 
 
-def _route_by_address(email: str, password: str) -> IdentityProvider | None:
-    """The provider for the address's domain when she is to sign in there: her organisation allows
-    no passwords (whatever she typed), or she typed no password (her address chose the way)."""
-    provider = identity_sign_in.provider_for_email(email)
-    if provider is None:
-        return None
-    if not password or not identity_sign_in.policy_of(provider.organisation_id).passwords_allowed:
-        return provider
-    return None
-
-
-def _provider_only(email: str) -> IdentityProvider | None:
-    """The provider for the address's domain when its organisation allows no passwords."""
-    provider = identity_sign_in.provider_for_email(email)
-    if provider is None or identity_sign_in.policy_of(provider.organisation_id).passwords_allowed:
-        return None
-    return provider
+def _provider_instead(user: User | None) -> str | None:
+    """For a link from an e-mail (invitation, reset, sign-in link) of a person whose organisation
+    allows no passwords: the page that sends her to its provider instead (links sent before the
+    passwords were switched off must not let her past it)."""
+    provider = sign_in_policy.provider_only(user) if user is not None else None
+    return _on_to_provider(provider, user.email) if provider is not None else None
 
 
 def _passwords_off_message(user: User) -> str:
-    provider = identity_sign_in.provider_of_organisation(user.organisation_id)
+    provider = sign_in_policy.provider_for_person(user)
     if provider is None:
         return _(
             "Din kommune har slået log ind med adgangskode fra. Kontakt forløbets koordinator."
@@ -179,8 +171,11 @@ def choose_language():
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
 def accept_invitation(token: str):
     """Choose a password through the link in the invitation e-mail, then go straight in."""
-    if invitations.find_valid_invitation(token) is None:
+    invitation = invitations.find_valid_invitation(token)
+    if invitation is None:
         return render_template("accounts/invitation_invalid.html"), 404
+    if to_provider := _provider_instead(db.session.get(User, invitation.user_id)):
+        return to_provider
     form = ChoosePasswordForm()
     if form.validate_on_submit():
         try:
@@ -329,7 +324,9 @@ def sign_out_everywhere():
 def forgot_password():
     """Ask for a link by e-mail. The answer is the same whether or not the address is known."""
     form = ForgotPasswordForm()
-    if form.validate_on_submit() and (provider := _provider_only(form.email.data or "")):
+    if form.validate_on_submit() and (
+        provider := sign_in_policy.provider_to_route_to(form.email.data or "", typed_password=True)
+    ):
         # No passwords in her organisation: nothing to reset, so on to where she signs in.
         return _on_to_provider(provider, form.email.data.strip())
     if form.validate_on_submit():
@@ -352,8 +349,11 @@ def reset_password(token: str):
     """The link from the e-mail: opening it changes nothing; choosing the password uses it up,
     ends every session of the person and signs her in here."""
     now = clock.now()
-    if password_resets.user_for_token(token, now) is None:
+    user = password_resets.user_for_token(token, now)
+    if user is None:
         return _reset_link_invalid()
+    if to_provider := _provider_instead(user):
+        return _token_page(to_provider)
     form = ChoosePasswordForm()
     if form.validate_on_submit():
         try:

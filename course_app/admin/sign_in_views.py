@@ -6,7 +6,7 @@ of its own under /admin/log-ind (403 for everyone but platform admins); the rule
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
@@ -15,8 +15,9 @@ from course_app.accounts import identity_admin
 from course_app.accounts.identity_admin import ProviderValues
 from course_app.accounts.identity_models import IdentityProvider
 from course_app.accounts.identity_secrets import client_secret
-from course_app.accounts.identity_sign_in import policy_of
+from course_app.accounts.identity_sign_in import http_timeout
 from course_app.accounts.identity_views import redirect_uri
+from course_app.accounts.sign_in_policy import policy_of
 from course_app.admin.sign_in_forms import PolicyForm, ProviderForm
 from course_app.core import clock
 from course_app.core.db import db
@@ -122,7 +123,8 @@ def _edit(provider: IdentityProvider | None):
         "admin/sign_in/provider_form.html",
         form=form,
         provider=provider,
-        redirect_address=redirect_uri(provider.slug if provider else "<adressenavn>"),
+        # a new provider's address has its name where "adressenavn" stands
+        redirect_address=redirect_uri(provider.slug if provider else "adressenavn"),
     )
     return page, status
 
@@ -148,9 +150,7 @@ def test_provider(provider_id: int):
     provider = db.session.get(IdentityProvider, provider_id) or abort(404)
     if not ButtonForm().validate_on_submit():
         return redirect(url_for("sign_in_admin.overview"))
-    checks = identity_admin.test_connection(
-        provider, timeout=float(max(1, current_app.config["OIDC_HTTP_TIMEOUT_SECONDS"]))
-    )
+    checks = identity_admin.test_connection(provider, timeout=http_timeout())
     return render_template(
         "admin/sign_in/connection.html",
         provider=provider,

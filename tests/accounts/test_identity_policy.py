@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from course_app import create_app
 from course_app.accounts import invitations, password_resets
+from course_app.accounts.identity_secrets import client_secret
 from course_app.accounts.models import Invitation, PasswordReset
 from course_app.core.db import utcnow
 from course_app.notifications.models import OutboxMessage
 from tests import factories
 from tests.accounts.identity import add_provider, onward_link, query_of
-from tests.conftest import csrf_token_from
+from tests.conftest import TEST_CONFIG, csrf_token_from
 
 
 def _mails(session, email: str) -> list[OutboxMessage]:
@@ -66,3 +68,21 @@ def test_forgot_password_sends_her_to_her_provider(client, session, monkeypatch,
     assert onward.startswith(f"/log-ind/med/{setup.tenant}?")
     assert query_of(onward) == {"login_hint": "lene@albertslund.dk"}
     assert _mails(session, "lene@albertslund.dk") == []
+
+
+def test_the_secret_from_the_environment_as_the_docs_say(monkeypatch, tmp_path):
+    """``COURSE_APP_OIDC_CLIENT_SECRETS__<slug>`` (Flask nests it; a "-" is written "_"; a secret of
+    digits arrives as a number) and the secrets file."""
+    monkeypatch.setenv("COURSE_APP_OIDC_CLIENT_SECRETS__albertslund", "s3cret")
+    monkeypatch.setenv("COURSE_APP_OIDC_CLIENT_SECRETS__glostrup_kommune", "12345")
+    secrets_file = tmp_path / "secrets.json"
+    secrets_file.write_text('{"ishoej": "fra-filen"}', encoding="utf-8")
+    monkeypatch.setenv("COURSE_APP_OIDC_CLIENT_SECRETS_FILE", str(secrets_file))
+    app = create_app(TEST_CONFIG, instance_path=str(tmp_path / "instance"))
+    with app.app_context():
+        assert client_secret("albertslund") == "s3cret"
+        assert client_secret("glostrup-kommune") == "12345"
+        assert client_secret("ishoej") == "fra-filen"
+        assert client_secret("roskilde") is None
+    other = create_app(TEST_CONFIG, instance_path=str(tmp_path / "other"))
+    assert other.config["OIDC_CLIENT_SECRETS"] is not app.config["OIDC_CLIENT_SECRETS"]

@@ -283,3 +283,17 @@ def test_the_page_lists_every_organisation(client, session, world):
     html = client.get("/admin/log-ind").get_data(as_text=True)
     assert "Glostrup" in html
     assert "Ingen udbyder endnu" in html
+
+
+def test_one_client_at_one_issuer_serves_one_organisation(
+    client, session, monkeypatch, world, oidc_provider
+):
+    glostrup = add_provider(
+        session, monkeypatch, oidc_provider, name="Glostrup", domains=("glostrup.dk",)
+    )
+    sign_in(client, world.admin.email)
+    values = _values(world, issuer=glostrup.provider.issuer, client_id=glostrup.provider.client_id)
+    answer = _post(client, NEW, NEW, values)
+    assert answer.status_code == 400
+    assert "bruger allerede dette klient-id hos samme issuer" in answer.get_data(as_text=True)
+    assert len(_providers(session)) == 1
