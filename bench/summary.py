@@ -1,8 +1,13 @@
 """The results at a glance, from the JSON reports, in docs: one line per size and database, and how
-every page holds from L to XL (50,000 leaders) on the same database."""
+every page holds from L to XL (50,000 leaders) on the same database.
+
+The JSON reports stay on the machine that ran them (they are not committed), so a run on another
+machine has only its own: the rows and the XL table it has no report for are kept as the document
+has them, and only what it measured is replaced."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from bench.report import read_documents, replace_section
@@ -15,22 +20,38 @@ def _cell(target: dict) -> str:
     return f"{target['measured']:g}{(' ' + target['unit']) if target['unit'] else ''}{mark}"
 
 
-def summary_table(folder: Path) -> str:
+SIZES = ("XS", "S", "M", "L", "XL")
+_HEADER = [
+    "| Size | Database | dashboard ratio (≥ 0.5) | module page ratio (≥ 0.5) | group dashboard p95, "
+    "8 conn. (≤ 50 ms) | programme report p95, 1 conn. (≤ 500 ms) | progress CSV: worker "
+    "peak RSS (< 200 MB) | sign-ins/s per core |",
+    "|---|---|---:|---:|---:|---:|---:|---:|",
+]
+_ROW = re.compile(r"^\| (XS|S|M|L|XL) \| (SQLite|PostgreSQL)[^|]*\|")
+
+
+def _kind(database_label: str) -> str:
+    return "sqlite" if database_label.startswith("SQLite") else "postgresql"
+
+
+def summary_table(folder: Path, earlier: str = "") -> str:
+    """One row per size and database: from this machine's reports, and (from ``earlier``, the
+    section as the document has it) the rows of those it has no report for."""
     # reports from before the targets were recorded are skipped
     documents = [d for d in read_documents(folder, "bench-*-*.json") if "targets" in d]
-    lines = [
-        "| Size | Database | dashboard ratio (≥ 0.5) | module page ratio (≥ 0.5) | group dashboard p95, "
-        "8 conn. (≤ 50 ms) | programme report p95, 1 conn. (≤ 500 ms) | progress CSV: worker "
-        "peak RSS (< 200 MB) | sign-ins/s per core |",
-        "|---|---|---:|---:|---:|---:|---:|---:|",
-    ]
+    rows: dict[tuple[str, str], str] = {}
+    for line in earlier.splitlines():
+        if match := _ROW.match(line):
+            rows[(match.group(1), _kind(match.group(2)))] = line
     for document in documents:
         targets = [_cell(target) for target in document["targets"]]
-        lines.append(
+        rows[(document["size"], _kind(document["machine"]["database"]))] = (
             f"| {document['size']} | {document['machine']['database']} | "
             + " | ".join(targets)
             + f" | {document['sign_in']['sign_ins_per_second_per_core']} |"
         )
+    order = sorted(rows, key=lambda key: (SIZES.index(key[0]), key[1]))
+    lines = [*_HEADER, *(rows[key] for key in order)]
     return "\n".join(lines) + "\n\n✗: the target does not hold (yet); see the findings below.\n"
 
 
@@ -71,9 +92,24 @@ def scaling_table(folder: Path) -> str:
                 f"{other['p95_us'] / 1000:.1f} ms | {slower:g} {mark} |"
             )
         sections.append("\n".join(lines) + "\n")
-    return "\n".join(sections) or "No run at both L and XL on one database yet.\n"
+    return "\n".join(sections) or NO_XL
+
+
+NO_XL = "No run at both L and XL on one database yet.\n"
 
 
 def update_summary(folder: Path, markdown: Path) -> None:
-    replace_section(markdown, "bench:summary", summary_table(folder))
-    replace_section(markdown, "bench:xl", scaling_table(folder))
+    earlier = section_of(markdown, "bench:summary")
+    replace_section(markdown, "bench:summary", summary_table(folder, earlier))
+    scaling = scaling_table(folder)
+    if scaling != NO_XL or not section_of(markdown, "bench:xl").strip():
+        replace_section(markdown, "bench:xl", scaling)  # else: the earlier run's table stays
+
+
+def section_of(markdown: Path, key: str) -> str:
+    """What stands between ``<!-- key -->`` and ``<!-- /key -->`` ("" when there is no such part)."""
+    text = markdown.read_text(encoding="utf-8") if markdown.exists() else ""
+    begin, end = f"<!-- {key} -->\n", f"<!-- /{key} -->"
+    start = text.find(begin)
+    stop = text.find(end, start + len(begin)) if start >= 0 else -1
+    return text[start + len(begin) : stop] if stop >= 0 else ""
