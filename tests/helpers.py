@@ -4,6 +4,7 @@ that stands still in Copenhagen time."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -70,3 +71,27 @@ class PeopleByKey:
 
     def viewer(self, key: str) -> Viewer:
         return viewer_for(self.people[key])
+
+
+def at_once(calls: list) -> list:
+    """Run ``calls`` (callables without arguments) in threads of their own, released together by a
+    barrier: what each returned, in order. The first exception any raised is raised here."""
+    start = threading.Barrier(len(calls), timeout=60)
+    results: list = [None] * len(calls)
+    errors: list[BaseException] = []
+
+    def run(index: int) -> None:
+        try:
+            start.wait()
+            results[index] = calls[index]()
+        except BaseException as error:  # raised below, in the test's thread
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(len(calls))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    if errors:
+        raise errors[0]
+    return results

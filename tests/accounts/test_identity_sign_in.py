@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import threading
 
 import pytest
 import requests
@@ -34,7 +33,7 @@ from tests.accounts.identity import (
     to_provider,
 )
 from tests.conftest import csrf_token_from
-from tests.helpers import sign_in
+from tests.helpers import at_once, sign_in
 
 
 def _people(session) -> int:
@@ -491,24 +490,12 @@ def test_two_first_sign_ins_at_once_link_her_once(fresh_app, monkeypatch, oidc_p
         browser = app.test_client()
         browsers.append((browser, at_provider(to_provider(browser, tenant).location)))
 
-    start = threading.Barrier(len(browsers), timeout=60)
-    statuses: list[int] = []
-    errors: list[BaseException] = []
-
-    def come_back(browser, path) -> None:
-        try:
-            start.wait()
-            statuses.append(browser.get(path).status_code)
-        except BaseException as error:  # reported below
-            errors.append(error)
-
-    threads = [threading.Thread(target=come_back, args=pair) for pair in browsers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-
-    assert not errors, errors[0]
+    statuses = at_once(
+        [
+            lambda browser=browser, path=path: browser.get(path).status_code
+            for browser, path in browsers
+        ]
+    )
     assert statuses == [302, 302]
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(LinkedIdentity)) == 1
