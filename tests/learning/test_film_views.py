@@ -350,9 +350,10 @@ class _Cohort:
 
 
 # The statements of one report: the person with her roles and group, her enrolment with its round
-# and course, her lesson states, the round's release plan and her unlocks (the course outline is in
-# the process's memory), the film's row, and its write. A dropped report (too soon) writes nothing.
-REPORT_BUDGET = 7
+# and course, her lesson states, the round's release rules with her unlocks (one statement; the course
+# outline is in the process's memory), the film's row, and its write. A dropped report (too soon)
+# writes nothing.
+REPORT_BUDGET = 6
 
 
 def test_a_report_has_a_statement_budget(client, session, count_statements):
