@@ -17,6 +17,7 @@ from authlib.common.security import is_secure_transport
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from course_app.accounts import oidc
 from course_app.accounts.identity_models import (
@@ -50,6 +51,14 @@ class ProviderValues:
     active: bool
 
 
+class ProviderProblems(ServiceError):
+    """The values cannot be saved; ``problems`` maps each form field to what is wrong with it."""
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        super().__init__(" ".join(problems.values()))
+        self.problems = problems
+
+
 def parse_domains(text: str) -> list[str]:
     """The domains in ``text``, lower case, each once, in the order given."""
     found: list[str] = []
@@ -68,9 +77,7 @@ def problems(values: ProviderValues, provider: IdentityProvider | None) -> dict[
             "Brug små bogstaver, tal og bindestreg, fx »albertslund« (højst 63 tegn)."
         )
     elif provider is None and _slug_taken(values.slug):
-        found["slug"] = _(
-            "Der er allerede en udbyder med adressenavnet »%(slug)s«.", slug=values.slug
-        )
+        found["slug"] = _slug_taken_message(values.slug)
     if not values.label.strip() or len(values.label) > LABEL_LENGTH:
         found["label"] = _("Skriv knappens tekst (højst %(most)d tegn).", most=LABEL_LENGTH)
     issuer = values.issuer.strip()
@@ -116,6 +123,10 @@ def _client_of_others(issuer: str, values: ProviderValues) -> bool:
     )
 
 
+def _slug_taken_message(slug: str) -> str:
+    return _("Der er allerede en udbyder med adressenavnet »%(slug)s«.", slug=slug)
+
+
 def _slug_taken(slug: str) -> bool:
     return (
         db.session.scalar(select(IdentityProvider.id).where(IdentityProvider.slug == slug))
@@ -136,25 +147,27 @@ def _domains_of_others(domains: list[str], organisation_id: int) -> str | None:
 def save_provider(
     values: ProviderValues, provider: IdentityProvider | None, *, actor_id: int, now: dt.datetime
 ) -> IdentityProvider:
-    """Create (``provider`` None) or change a provider; ServiceError with the problems otherwise."""
+    """Create (``provider`` None) or change a provider; ProviderProblems otherwise (also when
+    another admin took the same address name a moment earlier: the unique index decides)."""
     if found := problems(values, provider):
-        raise ServiceError(" ".join(found.values()))
+        raise ProviderProblems(found)
+    action = "changed" if provider else "created"
     if provider is None:
         provider = IdentityProvider(
             organisation_id=values.organisation_id, slug=values.slug, created_at=now
         )
-        db.session.add(provider)
-        action = "created"
-    else:
-        action = "changed"
-    provider.label = values.label.strip()
     issuer_changed = provider.issuer != values.issuer.strip()
+    provider.label = values.label.strip()
     provider.issuer = values.issuer.strip()
     provider.client_id = values.client_id.strip()
     provider.domains = parse_domains(values.domains)
     provider.active = values.active
     provider.updated_at = now
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(provider)
+    except IntegrityError:
+        raise ProviderProblems({"slug": _slug_taken_message(values.slug)}) from None
     if issuer_changed:
         oidc.forget_cached()
     audit.record(

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from course_app.accounts.identity_models import IdentityProvider, SignInPolicy
 from course_app.accounts.models import User
+from course_app.accounts.services import find_user_by_email
 from course_app.core.db import db
 
 
@@ -73,7 +74,7 @@ def provider_to_route_to(email: str, *, typed_password: bool) -> IdentityProvide
     provider = provider_for_email(email)
     if provider is None:
         return None
-    person = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    person = find_user_by_email(email)
     if person is not None and person.organisation_id != provider.organisation_id:
         return None
     if typed_password and policy_of(provider.organisation_id).passwords_allowed:

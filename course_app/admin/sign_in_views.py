@@ -12,7 +12,7 @@ from flask_login import login_required
 from sqlalchemy import select
 
 from course_app.accounts import identity_admin
-from course_app.accounts.identity_admin import ProviderValues
+from course_app.accounts.identity_admin import ProviderProblems, ProviderValues
 from course_app.accounts.identity_models import IdentityProvider
 from course_app.accounts.identity_secrets import client_secret
 from course_app.accounts.identity_sign_in import http_timeout
@@ -107,14 +107,15 @@ def _edit(provider: IdentityProvider | None):
     viewer = _require_platform_admin()
     form = _provider_form(provider)
     if form.validate_on_submit():
-        values = _values(form, provider)
-        problems = identity_admin.problems(values, provider)
-        for name, message in problems.items():
-            form[name].errors = [*form[name].errors, message]
-        if not problems:
+        try:
             saved = identity_admin.save_provider(
-                values, provider, actor_id=viewer.user_id, now=clock.now()
+                _values(form, provider), provider, actor_id=viewer.user_id, now=clock.now()
             )
+        except ProviderProblems as refused:
+            db.session.rollback()
+            for name, message in refused.problems.items():
+                form[name].errors = [*form[name].errors, message]
+        else:
             db.session.commit()
             flash(_("Udbyderen »%(label)s« er gemt.", label=saved.label), "success")
             return redirect(url_for("sign_in_admin.overview"))

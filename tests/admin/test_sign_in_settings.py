@@ -11,10 +11,12 @@ from sqlalchemy import func, select
 from course_app.accounts.identity_models import IdentityProvider, SignInPolicy
 from course_app.audit.models import AuditEntry
 from course_app.core.db import db
+from course_app.organisations import services as directory
+from course_app.organisations.models import Role
 from tests import factories
 from tests.accounts.identity import CLIENT_SECRET, add_provider
 from tests.conftest import csrf_token_from
-from tests.helpers import sign_in
+from tests.helpers import at_once, sign_in
 
 NEW = "/admin/log-ind/udbydere/ny"
 
@@ -128,6 +130,37 @@ def test_the_same_slug_twice_is_refused(client, session, world):
         as_text=True
     )
     assert len(_providers(session)) == 1
+
+
+def test_the_same_new_provider_sent_twice_at_once_is_saved_once(fresh_app):
+    """Two tabs (or a double click) send "Tilføj en udbyder" with one address name at the same
+    moment, on committed data: one is saved, the other is the form again with the name's error
+    and what was typed, never a 500 (on PostgreSQL both pass the check; the unique index decides)."""
+    app = fresh_app()
+    with app.app_context():
+        org = factories.organisation("Albertslund")
+        admin = factories.user(name="Admin", org=None)
+        directory.assign_role(admin, Role.PLATFORM_ADMIN)
+        db.session.commit()
+        org_id, email = org.id, admin.email
+
+    def tab(domain: str):
+        client = app.test_client()
+        sign_in(client, email)
+        token = csrf_token_from(client.get(NEW).get_data(as_text=True))
+        values = {"organisation": str(org_id), "slug": "albertslund", "label": "Log ind"}
+        values |= {"issuer": "https://login.example.dk", "client_id": domain, "domains": domain}
+        return lambda: client.post(NEW, data={**values, "csrf_token": token})
+
+    answers = at_once([tab("albertslund.dk"), tab("ast.albertslund.dk")])
+
+    assert sorted(answer.status_code for answer in answers) == [302, 400]
+    refused = next(answer for answer in answers if answer.status_code == 400)
+    html = refused.get_data(as_text=True)
+    assert "Der er allerede en udbyder med adressenavnet »albertslund«" in html
+    assert 'value="Log ind"' in html
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(IdentityProvider)) == 1
 
 
 def test_an_edit_keeps_the_organisation_and_slug(
