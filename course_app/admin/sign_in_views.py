@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from course_app.accounts import identity_admin
 from course_app.accounts.identity_admin import ProviderProblems, ProviderValues
-from course_app.accounts.identity_models import IdentityProvider
+from course_app.accounts.identity_models import IdentityProvider, SignInPolicy
 from course_app.accounts.identity_secrets import client_secret
 from course_app.accounts.identity_sign_in import http_timeout
 from course_app.accounts.identity_views import redirect_uri
@@ -47,11 +47,12 @@ def _organisations() -> list[Organisation]:
 def overview():
     _require_platform_admin()
     providers = list(db.session.scalars(select(IdentityProvider).order_by(IdentityProvider.label)))
+    policies = {p.organisation_id: p for p in db.session.scalars(select(SignInPolicy))}
     rows = [
         (
             organisation,
             [p for p in providers if p.organisation_id == organisation.id],
-            _policy_form(organisation.id),
+            _policy_form(organisation.id, policies.get(organisation.id)),
         )
         for organisation in _organisations()
     ]
@@ -63,10 +64,10 @@ def overview():
     )
 
 
-def _policy_form(organisation_id: int) -> PolicyForm:
-    """One organisation's policy form; its check boxes get ids of their own (one form per
-    organisation on the page), their names stay plain."""
-    policy = policy_of(organisation_id)
+def _policy_form(organisation_id: int, policy: SignInPolicy | None) -> PolicyForm:
+    """One organisation's policy form (the default policy when it has none); its check boxes get
+    ids of their own (one form per organisation on the page), their names stay plain."""
+    policy = policy or policy_of(None)
     form = PolicyForm(formdata=None)
     form.passwords_allowed.data = policy.passwords_allowed
     form.create_on_first_sign_in.data = policy.create_on_first_sign_in

@@ -330,3 +330,22 @@ def test_one_client_at_one_issuer_serves_one_organisation(
     assert answer.status_code == 400
     assert "bruger allerede dette klient-id hos samme issuer" in answer.get_data(as_text=True)
     assert len(_providers(session)) == 1
+
+
+def test_the_overview_sends_as_many_statements_for_many_organisations_as_for_few(
+    client, session, world, count_statements
+):
+    """One statement for the providers and one for the policies, however many organisations."""
+    sign_in(client, world.admin.email)
+
+    def statements() -> int:
+        with count_statements() as counter:
+            assert client.get("/admin/log-ind").status_code == 200
+        return counter.count
+
+    few = statements()
+    for number in range(6):
+        organisation = factories.organisation(f"Kommune {number}")
+        session.add(SignInPolicy(organisation_id=organisation.id, passwords_allowed=True))
+    session.flush()
+    assert statements() == few
