@@ -241,6 +241,11 @@ def admin_steps(
     }
 
 
+def platform_admin_steps() -> dict[str, Step]:
+    """The sign-in settings (issue 17): every organisation with its providers and policy form."""
+    return {"platform admin: sign-in settings": Step("sign-in settings", "/admin/log-ind")}
+
+
 # -- virtual users ----------------------------------------------------------------------------------
 
 
@@ -308,6 +313,10 @@ class Cast:
         steps = admin_steps(self.base_url, self.fixture, self.editor, lesson_key)
         return VirtualUser(self.editor.cookie, tuple(steps[name] for name in names))
 
+    def _platform_admin_user(self, _index: int, names: list[str]) -> VirtualUser:
+        steps = platform_admin_steps()
+        return VirtualUser(self.admin.cookie, tuple(steps[name] for name in names))
+
     def users_for(self, endpoint: str, count: int) -> list[VirtualUser]:
         """``count`` virtual users who all request ``endpoint`` only."""
         make = self._maker(endpoint)
@@ -322,6 +331,7 @@ class Cast:
             "coordinator": self._coordinator_user,
             "supporter": self._coordinator_user,  # the step carries the supporter's session
             "admin": self._editor_user,
+            "platform admin": self._platform_admin_user,
         }[role]
 
     def scripted_loops(self) -> list[VirtualUser]:
@@ -381,6 +391,7 @@ ENDPOINTS = (
     *ADMIN_LOOP,
     *LEADER_LOOP[5:],
     *COORDINATOR_LOOP,
+    "platform admin: sign-in settings",  # a page for the few, driven alone (in no loop)
 )
 
 

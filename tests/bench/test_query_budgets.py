@@ -80,6 +80,9 @@ BUDGETS = {
     "coordinator: wheel averages": 13,
     "coordinator: service check counts": 5,
     "supporter: slots in the round": 3,
+    # the person with her roles; the organisations, their providers, their policies (one statement
+    # each, however many)
+    "platform admin: sign-in settings": 4,
 }
 
 AVERAGES = "coordinator: wheel averages"

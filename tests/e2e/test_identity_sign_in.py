@@ -18,7 +18,8 @@ from course_app.accounts.identity_models import IdentityProvider, SignInPolicy
 from course_app.core.db import db
 from course_app.demo import ADMIN_EMAIL
 from course_app.organisations.models import Organisation
-from tests.e2e.conftest import assert_accessible, demo_app, serving, sign_in
+from tests.e2e.conftest import PHONE, assert_accessible, demo_app, serving, sign_in
+from tests.e2e.crawl import wider_than_a_phone
 from tests.oidc_provider import TestProvider
 
 TENANT = "albertslund"
@@ -162,6 +163,15 @@ def test_the_admins_settings_and_connection_test_are_accessible(page, provider, 
     page.get_by_role("button", name=f"Test forbindelsen til {BUTTON}").click()
     expect(page.get_by_role("status")).to_contain_text("Forbindelsen virker")
     assert_accessible(page, "the connection test")
+
+    # the pages the crawl cannot reach (the demo has no provider) fit a phone too
+    page.set_viewport_size(PHONE)
+    assert wider_than_a_phone(page) == "", "the connection test"
+    page.goto("/admin/log-ind")
+    page.get_by_role("link", name=BUTTON).first.click()
+    expect(page.get_by_label("Knappens tekst")).to_have_value(BUTTON)
+    assert wider_than_a_phone(page) == "", "the provider's edit page"
+    assert_accessible(page, "the provider's edit page")
 
     page.goto("/admin/log-ind/udbydere/ny")
     page.get_by_label("Adressenavn").fill("Glostrup Kommune")
