@@ -6,6 +6,7 @@ Examples (docs/performance.md has the whole story)::
     python -m bench generate --size S
     python -m bench run --size S
     python -m bench cost --size S
+    python -m bench profile --size S --endpoint "leader: dashboard"
     python -m bench scale-out --database postgresql+psycopg://root@127.0.0.1/bench_s
     python -m bench schedule --size L
     python -m bench tables
@@ -63,6 +64,18 @@ def _parser() -> argparse.ArgumentParser:
     cost = commands.add_parser("cost", help="SQL statements and rows per request, per endpoint")
     _add_database(cost)
     cost.add_argument("--output", type=Path, default=RESULTS_DIR)
+
+    profile = commands.add_parser(
+        "profile", help="where a page's time goes, in this process (cProfile), split by layer"
+    )
+    _add_database(profile)
+    profile.add_argument(
+        "--endpoint",
+        action="append",
+        help="a row of the benchmark, e.g. 'leader: dashboard' (repeatable; default: the baseline's "
+        "Jinja page, the leader's dashboard and module page)",
+    )
+    profile.add_argument("--requests", type=int, default=500, help="requests per endpoint")
 
     scale = commands.add_parser("scale-out", help="two app instances on one database")
     _add_database(scale)
@@ -137,6 +150,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "schedule":
         return _schedule(database, size, args.output, args.markdown)
+    if args.command == "profile":
+        return _profile(database, size, tuple(args.endpoint or ()), args.requests)
     from bench.scale_out import BenchmarkError, show_scale_out
 
     try:
@@ -144,6 +159,32 @@ def main(argv: list[str] | None = None) -> int:
     except BenchmarkError as error:
         print(f"bench: {error}", file=sys.stderr)
         return 1
+    return 0
+
+
+def _profile(database: str, size: Size, endpoints: tuple[str, ...], requests: int) -> int:
+    from bench import scenarios
+    from bench.profile import (
+        BASELINE,
+        DEFAULT_ENDPOINTS,
+        ProfileError,
+        print_profiles,
+        profile_endpoints,
+    )
+
+    known = {BASELINE, *scenarios.ENDPOINTS}
+    if unknown := [endpoint for endpoint in endpoints if endpoint not in known]:
+        print(f"bench: no such row: {', '.join(unknown)}", file=sys.stderr)
+        return 1
+    if requests < 1:
+        print("bench: --requests must be at least 1", file=sys.stderr)
+        return 1
+    try:
+        found = profile_endpoints(database, size, endpoints or DEFAULT_ENDPOINTS, requests=requests)
+    except ProfileError as error:
+        print(f"bench: {error}", file=sys.stderr)
+        return 1
+    print_profiles(found)
     return 0
 
 

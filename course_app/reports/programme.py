@@ -230,7 +230,8 @@ def _tally(
         bucket = labels.relabel(row.bucket)
         if bucket is not None:
             key = (bucket, row.module_id)
-            progress[key] = progress.get(key, NO_PROGRESS) + row.progress
+            earlier = progress.get(key)
+            progress[key] = row.progress if earlier is None else earlier + row.progress
     lessons_done = {
         bucket: sum(
             progress.get((bucket, module.module.id), NO_PROGRESS).lessons_done for module in outline

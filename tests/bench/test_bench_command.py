@@ -73,3 +73,21 @@ def test_generate_then_run_writes_both_reports(wrk, fresh_database_url, tmp_path
     assert "### Size XS (10 leaders)" in section
     for name in ROWS:
         assert f"| {name} | " in section, name
+
+
+def test_profile_splits_a_pages_time_by_layer(fresh_database_url):
+    url = fresh_database_url
+    assert bench("generate", "--size", "XS", "--database", url, timeout=120).returncode == 0
+
+    profiled = bench("profile", "--size", "XS", "--database", url, "--requests", "5", timeout=120)
+
+    assert profiled.returncode == 0, profiled.stdout + profiled.stderr
+    out = profiled.stdout
+    for endpoint in ("baseline: Jinja 50 rows", "leader: dashboard", "leader: module page"):
+        line = next(line for line in out.splitlines() if line.startswith(f"{endpoint}: "))
+        assert line.endswith("ms a request without the profiler (status 200, 5 requests)"), line
+    assert "templates (Jinja and compiled templates)" in out and "the app's own code" in out
+    assert "leader: dashboard" in out.split("In this process")[1]
+
+    refused = bench("profile", "--size", "XS", "--database", url, "--endpoint", "nope", timeout=60)
+    assert (refused.returncode, refused.stderr.strip()) == (1, "bench: no such row: nope")

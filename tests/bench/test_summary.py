@@ -38,6 +38,28 @@ def test_each_page_is_held_to_one_and_a_half_times_its_l_figure(tmp_path):
     assert "baseline" not in table
 
 
+def test_the_progress_csv_is_judged_per_line_not_as_a_page(tmp_path):
+    export = "admin: CSV of every progress row"
+    for size, lines, seconds in (("L", 150_000, 4.0), ("XL", 750_000, 16.0)):
+        _report(tmp_path, size, "postgresql", {"leader: dashboard": (300, 30_000)})
+        path = tmp_path / f"bench-{size.lower()}-postgresql.json"
+        document = json.loads(path.read_text())
+        document["results"][export] = {
+            "kind": "export",
+            "requests_per_second": 1 / seconds,
+            "p95_us": seconds * 1e6,
+            "duration_us": seconds * 1e6,
+            "extra": {"lines": lines},
+        }
+        path.write_text(json.dumps(document))
+    table = scaling_table(tmp_path)
+    assert f"| {export} |" not in table
+    assert (
+        "The CSV of every progress row is not a page: 150,000 lines in 4.0 s at L, 750,000 in "
+        "16.0 s at XL (0.80 times L's time per line)." in table
+    )
+
+
 def test_without_both_sizes_on_one_database_the_table_says_so(tmp_path):
     _report(tmp_path, "L", "postgresql", {"leader: dashboard": (300, 30_000)})
     _report(tmp_path, "XL", "sqlite", {"leader: dashboard": (300, 30_000)})
