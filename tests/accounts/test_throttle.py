@@ -203,9 +203,11 @@ def test_unknown_and_known_e_mails_take_the_same_time(app, session, monkeypatch)
         known.append(timed(person.email))
         unknown.append(timed(f"ukendt{number}@test.example"))
     # The fastest of each: the work itself. Medians drifted apart by 18 % when CI ran three suites
-    # on two cores at once (a busy moment can still hit one side's samples more than the other's).
+    # on two cores at once, and even the fastest by 11 % with four (a busy moment can still hit one
+    # side's samples more than the other's). What this must catch is a missing hash (unknown
+    # addresses a hundred times faster) or a second one (twice as slow): a third apart is neither.
     fastest_known, fastest_unknown = min(known), min(unknown)
-    assert abs(fastest_known - fastest_unknown) / fastest_known < 0.10, (
+    assert abs(fastest_known - fastest_unknown) / fastest_known < 0.33, (
         fastest_known,
         fastest_unknown,
         statistics.median(known),
