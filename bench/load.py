@@ -39,6 +39,9 @@ class Step:
 class VirtualUser:
     cookie: str
     steps: tuple[Step, ...]
+    # Keeps the cookies the app sets, as a browser does (plan.lua); a user who signs in again and
+    # again sends the sign-in page's cookie every time instead.
+    keeps_cookies: bool = True
 
 
 @dataclass
@@ -101,7 +104,8 @@ def _lua_string(value: str) -> str:
 def write_plan(users: list[VirtualUser], path: Path) -> None:
     lines = ["return { users = {"]
     for user in users:
-        lines.append(f"  {{ cookie = {_lua_string(user.cookie)}, steps = {{")
+        jar = "true" if user.keeps_cookies else "false"
+        lines.append(f"  {{ cookie = {_lua_string(user.cookie)}, jar = {jar}, steps = {{")
         for step in user.steps:
             body = _lua_string(step.body) if step.body is not None else "nil"
             cookie = _lua_string(step.cookie) if step.cookie is not None else "nil"

@@ -99,8 +99,10 @@ def profile_endpoints(
 
 
 def _profile(app: Flask, endpoint: str, cookie: str, step: Step, requests: int) -> Profile:
-    # The same cookie every time, as wrk sends it (a cookie jar would drop a header of our own).
+    # As wrk sends it: no User-Agent (Flask-Login compares it with the sign-in's) and the cookie a
+    # page set last (plan.lua keeps cookies as a browser does; a redirect's is not kept).
     client = app.test_client(use_cookies=False)
+    client.environ_base.pop("HTTP_USER_AGENT", None)
     headers = {"Cookie": cookie} if cookie else {}
     if step.body is not None:
         headers["Content-Type"] = "application/x-www-form-urlencoded"
@@ -108,6 +110,9 @@ def _profile(app: Flask, endpoint: str, cookie: str, step: Step, requests: int) 
     def send() -> int:
         response = client.open(step.path, method=step.method, data=step.body, headers=headers)
         response.close()
+        fresh = response.headers.get("Set-Cookie", "").split(";", 1)[0]
+        if fresh and 200 <= response.status_code < 300 and cookie:
+            headers["Cookie"] = fresh
         return response.status_code
 
     status = 0

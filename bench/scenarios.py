@@ -409,6 +409,7 @@ def sign_in_users(base_url: str, count: int) -> list[VirtualUser]:
             VirtualUser(
                 client.session_cookie(page),
                 (Step("sign in", "/log-ind", "POST", body, 302),),
+                keeps_cookies=False,
             )
         )
     return users

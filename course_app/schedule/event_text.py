@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask_babel import format_date, get_locale
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from course_app.core.i18n import COPENHAGEN
+from course_app.core.i18n import COPENHAGEN, format_day
 from course_app.schedule.event_models import Event, EventKind
 
 KIND_LABELS = {
@@ -34,7 +34,7 @@ def _danish() -> bool:
 def day_text(moment: dt.datetime) -> str:
     """The Copenhagen day of an instant: "torsdag 29. oktober 2026"."""
     local = moment.astimezone(COPENHAGEN)
-    return format_date(local.date(), "EEEE d. MMMM y" if _danish() else "EEEE d MMMM y")
+    return format_day(local.date(), "EEEE d. MMMM y" if _danish() else "EEEE d MMMM y")
 
 
 def clock_text(moment: dt.datetime) -> str:

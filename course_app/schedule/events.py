@@ -18,7 +18,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, Select, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from course_app.cohorts.models import Cohort
@@ -364,6 +364,25 @@ def events_where(
     return list(db.session.scalars(query).unique())
 
 
+def _upcoming_query(own_group: ColumnElement[bool]) -> Select[tuple[Event]]:
+    return (
+        select(Event)
+        .where(
+            Event.cohort_id.in_(bindparam("cohort_ids", expanding=True)),
+            Event.ends_at > bindparam("now"),
+            (Event.kind != EventKind.LEADER_MEETING) | own_group,
+        )
+        .options(joinedload(Event.group))  # the line names her group's meetings
+        .order_by(Event.starts_at, Event.id)
+    )
+
+
+# Built once: "Mit forløb" asks on every visit, and building the statement cost about as much as
+# running it.
+_UPCOMING_WITH_GROUP = _upcoming_query(Event.group_id == bindparam("group_id"))
+_UPCOMING_WITHOUT_GROUP = _upcoming_query(Event.group_id.is_(None))
+
+
 def upcoming_for_leader(
     cohort_ids: Collection[int], group_id: int | None, now: dt.datetime, *, per_round: int = 5
 ) -> dict[int, list[Event]]:
@@ -371,19 +390,13 @@ def upcoming_for_leader(
     own and her current group's meetings), soonest first. One query."""
     if not cohort_ids:
         return {}
-    own_group = Event.group_id == group_id if group_id is not None else Event.group_id.is_(None)
-    rows = db.session.scalars(
-        select(Event)
-        .where(
-            Event.cohort_id.in_(sorted(cohort_ids)),
-            Event.ends_at > now,
-            (Event.kind != EventKind.LEADER_MEETING) | own_group,
-        )
-        .options(joinedload(Event.group))  # the line names her group's meetings
-        .order_by(Event.starts_at, Event.id)
-    )
+    parameters: dict[str, object] = {"cohort_ids": sorted(cohort_ids), "now": now}
+    if group_id is None:
+        query = _UPCOMING_WITHOUT_GROUP
+    else:
+        query, parameters["group_id"] = _UPCOMING_WITH_GROUP, group_id
     upcoming: dict[int, list[Event]] = {}
-    for event in rows:
+    for event in db.session.scalars(query, parameters):
         listed = upcoming.setdefault(event.cohort_id, [])
         if len(listed) < per_round:
             listed.append(event)

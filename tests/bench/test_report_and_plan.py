@@ -93,7 +93,7 @@ def test_write_plan_names_every_path_cookie_and_body(tmp_path):
     assert text.isascii()
     assert text.startswith("return { users = {")
     for user in users:
-        assert f"cookie = {_lua_string(user.cookie)}, steps" in text
+        assert f"cookie = {_lua_string(user.cookie)}, jar = true, steps" in text
         for step in user.steps:
             assert f"path = {_lua_string(step.path)}" in text
             assert f"name = {_lua_string(step.name)}, method = {_lua_string(step.method)}" in text
@@ -119,6 +119,7 @@ class Recorder:
     post_status: int = 302
     seen: list[tuple[str, str, str | None, bytes]] = field(default_factory=list)
     url: str = ""
+    sets_cookie: dict[str, str] = field(default_factory=dict)  # path → the Set-Cookie it answers
 
     def handler(self) -> type[http.server.BaseHTTPRequestHandler]:
         recorder = self
@@ -129,6 +130,8 @@ class Recorder:
                 self.send_response(status)
                 if status in (301, 302, 303):
                     self.send_header("Location", "/videre")
+                if self.path in recorder.sets_cookie:
+                    self.send_header("Set-Cookie", recorder.sets_cookie[self.path])
                 self.send_header("Content-Length", "2")
                 self.end_headers()
                 self.wfile.write(b"ok")
@@ -211,6 +214,49 @@ def test_wrk_takes_a_steps_other_right_statuses(wrk, serve):
     assert (result.unexpected, result.first_error) == (0, "")
     strict = VirtualUser("session=leder", (Step("report", "/film", "POST", "r=1", 204),))
     assert drive(server.url, [strict], connections=1, duration=1).first_error == "report: 202 "
+
+
+def test_wrk_keeps_the_cookie_a_page_sets_as_a_browser_does(wrk, serve):
+    """The leader's page rewrites her session cookie: her later requests send the new one, the
+    chair's step keeps the chair's; a redirect's cookie (a message for the next page) is not kept."""
+    server = serve(
+        Recorder(
+            sets_cookie={
+                "/side": "session=leder-ny; HttpOnly; Path=/",
+                "/gem": "session=med-besked; HttpOnly; Path=/",
+            }
+        )
+    )
+    user = VirtualUser(
+        "session=leder",
+        (
+            Step("page", "/side"),
+            Step("save", "/gem", "POST", "x=1", 302),
+            Step("chair's page", "/formand", cookie="session=formand"),
+        ),
+    )
+    result = drive(server.url, [user], connections=1, duration=1)
+    assert result.requests > 3
+    assert (result.unexpected, result.errors) == (0, 0)
+    sent = [(path, cookie) for _method, path, cookie, _body in server.seen]
+    first_page = sent.index(("/side", "session=leder"))  # wrk's loop may begin at any step
+    before, after = sent[: first_page + 1], sent[first_page + 1 :]
+    assert ("/gem", "session=leder-ny") in after
+    assert ("/side", "session=leder-ny") in after
+    assert {cookie for path, cookie in after if path != "/formand"} == {"session=leder-ny"}
+    assert {cookie for path, cookie in before if path != "/formand"} == {"session=leder"}
+    assert {cookie for path, cookie in sent if path == "/formand"} == {"session=formand"}
+
+
+def test_a_user_who_signs_in_again_and_again_keeps_no_cookie(wrk, serve):
+    server = serve(Recorder(sets_cookie={"/log-ind": "session=logget-ind; Path=/"}, post_status=200))
+    user = VirtualUser(
+        "session=log-ind-siden",
+        (Step("sign in", "/log-ind", "POST", "x=1", 200),),
+        keeps_cookies=False,
+    )
+    assert drive(server.url, [user], connections=1, duration=1).requests > 1
+    assert {cookie for _m, _p, cookie, _b in server.seen} == {"session=log-ind-siden"}
 
 
 @pytest.fixture(scope="module")
