@@ -249,7 +249,9 @@ def test_wrk_keeps_the_cookie_a_page_sets_as_a_browser_does(wrk, serve):
 
 
 def test_a_user_who_signs_in_again_and_again_keeps_no_cookie(wrk, serve):
-    server = serve(Recorder(sets_cookie={"/log-ind": "session=logget-ind; Path=/"}, post_status=200))
+    server = serve(
+        Recorder(sets_cookie={"/log-ind": "session=logget-ind; Path=/"}, post_status=200)
+    )
     user = VirtualUser(
         "session=log-ind-siden",
         (Step("sign in", "/log-ind", "POST", "x=1", 200),),
