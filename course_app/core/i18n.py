@@ -15,6 +15,8 @@ from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import Babel, format_date, format_datetime, get_locale, get_translations
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from markupsafe import escape
 
 from course_app.paths import TRANSLATIONS_DIR
@@ -106,14 +108,35 @@ def _formatted_day(value: dt.date, pattern: str, locale: str) -> str:
     return babel_dates.format_date(value, pattern, locale=locale)
 
 
+_RENDER_CATALOGUE = "course_app_catalogue"
+
+
+def _render_catalogue(context: Context) -> Translations | NullTranslations:
+    """The catalogue a page's rendering looked up once (a page's templates translate about thirty
+    strings), or the current one where the context has none (a macro imported without context)."""
+    catalogue = context.get(_RENDER_CATALOGUE)
+    return catalogue if catalogue is not None else _catalogue()
+
+
 def _install_template_gettext(app: Flask) -> None:
     """Templates' ``_``, ``gettext`` and ``ngettext`` (Jinja's new-style gettext, as Flask-Babel)."""
+    app.context_processor(lambda: {_RENDER_CATALOGUE: _catalogue()})
     app.jinja_env.install_gettext_callables(
-        gettext=lambda string: _catalogue().ugettext(string),
-        ngettext=lambda singular, plural, n: _catalogue().ungettext(singular, plural, n),
-        pgettext=lambda context, string: _catalogue().upgettext(context, string),
-        npgettext=lambda context, singular, plural, n: _catalogue().unpgettext(
-            context, singular, plural, n
+        gettext=pass_context(lambda context, string: _render_catalogue(context).ugettext(string)),
+        ngettext=pass_context(
+            lambda context, singular, plural, n: _render_catalogue(context).ungettext(
+                singular, plural, n
+            )
+        ),
+        pgettext=pass_context(
+            lambda context, message_context, string: _render_catalogue(context).upgettext(
+                message_context, string
+            )
+        ),
+        npgettext=pass_context(
+            lambda context, message_context, singular, plural, n: _render_catalogue(
+                context
+            ).unpgettext(message_context, singular, plural, n)
         ),
         newstyle=True,
     )

@@ -5,7 +5,7 @@ error."""
 from __future__ import annotations
 
 import pytest
-from flask import render_template
+from flask import render_template, render_template_string
 from jinja2 import FileSystemBytecodeCache
 
 from course_app import create_app
@@ -59,3 +59,26 @@ def test_no_cache_when_no_folder_can_be_made(monkeypatch):
 
     monkeypatch.setattr(FileSystemBytecodeCache, "_get_default_cache_dir", refuse)
     assert cache_module.bytecode_cache() is None
+
+
+def test_every_request_gets_a_session_of_the_same_factory(make_app):
+    """``sessionmaker`` makes a Session subclass per call, and SQLAlchemy builds each class's event
+    dispatch anew: one factory per app, not one per request."""
+    app = make_app(PRODUCTION)
+    kinds = set()
+    for _ in range(2):
+        with app.test_request_context("/"):
+            kinds.add(type(db.session()))
+    assert len(kinds) == 1
+    assert kinds == {db.state(app).sessions.class_}
+
+
+def test_a_page_translates_with_the_catalogue_of_its_request(make_app):
+    """Templates look the catalogue up once per rendering; a macro made without the page's context
+    still translates, in the request's language."""
+    app = make_app(PRODUCTION)
+    macros = '{% macro saved() %}{{ _("Gem") }}{% endmacro %}'
+    for language, saved in (("da", "Gem"), ("en", "Save")):
+        with app.test_request_context("/", headers={"Accept-Language": language}):
+            assert render_template_string('{{ _("Gem") }}') == saved
+            assert str(app.jinja_env.from_string(macros).module.saved()) == saved
