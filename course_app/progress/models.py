@@ -11,7 +11,7 @@ import datetime as dt
 import enum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from course_app.core.db import Base, UTCDateTime, string_enum, utcnow
@@ -23,14 +23,28 @@ class ProgressState(enum.StrEnum):
     DONE = "done"
 
 
+# A row in one of these states: the lesson has been started (``NOT_STARTED`` rows count as no row).
+# Written as a list, not as "not NOT_STARTED", so that a query can look the states up in the index.
+STARTED_STATES = (ProgressState.IN_PROGRESS, ProgressState.DONE)
+
+
 class LessonProgress(Base):
     __tablename__ = "lesson_progress"
-    __table_args__ = (UniqueConstraint("enrolment_id", "lesson_id"),)
+    __table_args__ = (
+        UniqueConstraint("enrolment_id", "lesson_id"),
+        # A person's started and finished lessons, and when, from the index alone: the reports and
+        # the group dashboard read them for thousands of people (docs/performance.md).
+        Index(
+            "ix_lesson_progress_enrolment_state",
+            "enrolment_id",
+            "state",
+            "completed_at",
+            "lesson_id",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    enrolment_id: Mapped[int] = mapped_column(
-        ForeignKey("enrolments.id", ondelete="RESTRICT"), index=True
-    )
+    enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolments.id", ondelete="RESTRICT"))
     lesson_id: Mapped[int] = mapped_column(
         ForeignKey("lessons.id", ondelete="RESTRICT"), index=True
     )

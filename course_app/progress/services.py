@@ -20,7 +20,7 @@ from course_app.core.db import db, utcnow
 from course_app.core.errors import ServiceError
 from course_app.courses.models import Lesson
 from course_app.courses.outlines import LessonOutline, ModuleOutline, course_outline
-from course_app.progress.models import LessonProgress, ProgressState
+from course_app.progress.models import STARTED_STATES, LessonProgress, ProgressState
 
 
 @dataclass(frozen=True)
@@ -170,7 +170,7 @@ def summaries_for_enrolments(
             ).where(
                 LessonProgress.enrolment_id.in_(enrolment_ids),
                 LessonProgress.lesson_id.in_(list(lesson_module)),
-                LessonProgress.state != ProgressState.NOT_STARTED,
+                LessonProgress.state.in_(STARTED_STATES),
             )
         )
         for enrolment_id, lesson_id, state, updated_at in rows:

@@ -170,6 +170,10 @@ class _Labels:
         organisation_id = bucket.organisation_id
         if organisation_id not in self.organisations or not self.scope.allows(organisation_id):
             return None
+        if (bucket.area_id is None or bucket.area_id in self.areas) and (
+            bucket.group_id is None or bucket.group_id in self.groups
+        ):
+            return bucket  # as it came (nearly every row: no new tuple for thousands of them)
         return Bucket(
             organisation_id,
             bucket.area_id if bucket.area_id in self.areas else None,
@@ -319,10 +323,14 @@ def _assemble(
             labels, tally, lessons_per_person, lambda b: Bucket(b.organisation_id, None, None)
         ),
         # Summarised per organisation (``ReportOptions.breakdown``): no area or group lines at all.
-        by_area=_breakdown(labels, tally, lessons_per_person, lambda b: b._replace(group_id=None))
+        by_area=_breakdown(
+            labels, tally, lessons_per_person, lambda b: Bucket(b.organisation_id, b.area_id, None)
+        )
         if options.breakdown
         else [],
-        by_group=_breakdown(labels, tally, lessons_per_person, lambda b: b._replace(area_id=None))
+        by_group=_breakdown(
+            labels, tally, lessons_per_person, lambda b: Bucket(b.organisation_id, None, b.group_id)
+        )
         if options.breakdown
         else [],
         funnel=_funnel(tally, outline),

@@ -16,7 +16,7 @@ from course_app.core.db import db, utcnow
 from course_app.core.sql import utc_day
 from course_app.courses.models import Lesson
 from course_app.organisations.models import GroupMembership, LeaderGroup
-from course_app.progress.models import LessonProgress, ProgressState
+from course_app.progress.models import STARTED_STATES, LessonProgress, ProgressState
 from course_app.reports.options import ReportFilters, ReportOptions
 
 
@@ -235,7 +235,7 @@ def _module_progress(population, lesson_ids: list[int]):
         .join(Lesson, Lesson.id == LessonProgress.lesson_id)
         .where(
             LessonProgress.lesson_id.in_(lesson_ids),
-            LessonProgress.state != ProgressState.NOT_STARTED,
+            LessonProgress.state.in_(STARTED_STATES),
         )
         .group_by(
             LessonProgress.enrolment_id,

@@ -26,7 +26,7 @@ from course_app.courses.models import Lesson, Module
 from course_app.organisations.access import Viewer
 from course_app.organisations.models import Area, GroupMembership, LeaderGroup, Organisation
 from course_app.progress.labels import STATE_LABELS
-from course_app.progress.models import LessonProgress, ProgressState
+from course_app.progress.models import STARTED_STATES, LessonProgress
 from course_app.reports.options import ReportFilters, ReportOptions, ReportScope
 
 YIELD_PER = 2000  # rows fetched from the database at a time
@@ -164,7 +164,7 @@ def _statement(cohort_id: int, organisation_ids: list[int], filters: ReportFilte
             Enrolment.cohort_id == cohort_id,
             User.deactivated_at.is_(None),
             User.organisation_id.in_(organisation_ids),
-            LessonProgress.state != ProgressState.NOT_STARTED,
+            LessonProgress.state.in_(STARTED_STATES),
         )
         .order_by(
             Organisation.name,
