@@ -40,6 +40,11 @@ class Timeline:
         return self.release_of(module).is_open
 
     @property
+    def modules_with_releases(self) -> list[tuple[ModuleStatus, ModuleRelease]]:
+        """Every module in course order with its release: one call for a page's list of them."""
+        return [(module, self.release_of(module)) for module in self.progress.modules]
+
+    @property
     def next_step(self) -> tuple[ModuleStatus, LessonStatus] | None:
         """The first lesson not done, in course order, in a module that is open."""
         for module in self.progress.modules:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -21,9 +22,17 @@ KIND_LABELS = {
 
 
 def kind_label(event: Event) -> str:
-    if event.kind == EventKind.WORKSHOP and event.number:
-        return str(_l("Fælles workshop %(number)s", number=event.number))
-    return str(KIND_LABELS[event.kind])
+    number = event.number if event.kind == EventKind.WORKSHOP else None
+    return _kind_label(event.kind, number or None, str(get_locale()))
+
+
+@lru_cache(maxsize=64)
+def _kind_label(kind: EventKind, number: int | None, _locale: str) -> str:
+    """Worked out once per locale (``_locale`` is the current one, the key): a page lists many
+    events, and each lazy text looks its catalogue up anew."""
+    if number:
+        return str(_l("Fælles workshop %(number)s", number=number))
+    return str(KIND_LABELS[kind])
 
 
 def _danish() -> bool:
@@ -33,24 +42,32 @@ def _danish() -> bool:
 
 def day_text(moment: dt.datetime) -> str:
     """The Copenhagen day of an instant: "torsdag 29. oktober 2026"."""
-    local = moment.astimezone(COPENHAGEN)
-    return format_day(local.date(), "EEEE d. MMMM y" if _danish() else "EEEE d MMMM y")
+    return _day(moment.astimezone(COPENHAGEN), _danish())
 
 
 def clock_text(moment: dt.datetime) -> str:
     """The Copenhagen wall time of an instant: "10.00" (Danish) or "10:00"."""
-    local = moment.astimezone(COPENHAGEN)
-    return local.strftime("%H.%M" if _danish() else "%H:%M")
+    return _clock(moment.astimezone(COPENHAGEN), _danish())
+
+
+def _day(local: dt.datetime, danish: bool) -> str:
+    return format_day(local.date(), "EEEE d. MMMM y" if danish else "EEEE d MMMM y")
+
+
+def _clock(local: dt.datetime, danish: bool) -> str:
+    return local.strftime("%H.%M" if danish else "%H:%M")
 
 
 def when_text(event: Event) -> str:
     """Start and end in Copenhagen time, the day said once when both fall on it."""
-    start, end = event.starts_at, event.ends_at
-    same_day = start.astimezone(COPENHAGEN).date() == end.astimezone(COPENHAGEN).date()
-    if _danish():
-        if same_day:
-            return f"{day_text(start)} kl. {clock_text(start)}–{clock_text(end)}"
-        return f"{day_text(start)} kl. {clock_text(start)} – {day_text(end)} kl. {clock_text(end)}"
-    if same_day:
-        return f"{day_text(start)}, {clock_text(start)}–{clock_text(end)}"
-    return f"{day_text(start)}, {clock_text(start)} – {day_text(end)}, {clock_text(end)}"
+    start, end = event.starts_at.astimezone(COPENHAGEN), event.ends_at.astimezone(COPENHAGEN)
+    danish = _danish()
+    if start.date() == end.date():
+        times = f"{_clock(start, danish)}–{_clock(end, danish)}"
+        return f"{_day(start, danish)} kl. {times}" if danish else f"{_day(start, danish)}, {times}"
+    if danish:
+        return (
+            f"{_day(start, danish)} kl. {_clock(start, danish)} – "
+            f"{_day(end, danish)} kl. {_clock(end, danish)}"
+        )
+    return f"{_day(start, danish)}, {_clock(start, danish)} – {_day(end, danish)}, {_clock(end, danish)}"
