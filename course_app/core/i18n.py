@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from babel import dates as babel_dates
 from babel.support import NullTranslations, Translations
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import Babel, format_date, format_datetime, get_locale, get_translations
+from flask_babel import Babel, format_date, get_locale, get_timezone, get_translations
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from jinja2 import pass_context
@@ -59,15 +60,13 @@ def configure_i18n(app: Flask) -> None:
         default_translation_directories=str(TRANSLATIONS_DIR),
     )
     _install_template_gettext(app)
-    app.jinja_env.filters["date_long"] = lambda value: (
-        format_day(value, "d. MMMM y") if value else ""
-    )
+    app.jinja_env.filters["date_long"] = lambda value: format_day(value, LONG_DATE) if value else ""
     # "tirsdag 12. januar 2027": the day a module opens, an event's day
     app.jinja_env.filters["date_weekday"] = lambda value: (
-        format_day(value, "EEEE d. MMMM y") if value else ""
+        format_day(value, WEEKDAY_DATE) if value else ""
     )
     app.jinja_env.filters["datetime_long"] = lambda value: (
-        format_datetime(value, "d. MMMM y 'kl.' HH.mm") if value else ""
+        format_moment(value, LONG_MOMENT) if value else ""
     )
     # for <time datetime="…">: HTML allows at most three digits of a second; whole seconds suffice
     app.jinja_env.filters["datetime_attribute"] = lambda value: (
@@ -92,20 +91,52 @@ def _catalogue() -> Translations | NullTranslations:
     return catalogue
 
 
-def format_day(value: dt.date, pattern: str) -> str:
+class DatePattern(NamedTuple):
+    """How a date reads in Danish and in English (Babel's pattern for each)."""
+
+    danish: str
+    english: str
+
+    def of(self, locale: str) -> str:
+        return self.english if locale.startswith("en") else self.danish
+
+
+LONG_DATE = DatePattern("d. MMMM y", "d MMMM y")  # 12. januar 2027 / 12 January 2027
+WEEKDAY_DATE = DatePattern("EEEE d. MMMM y", "EEEE d MMMM y")  # tirsdag 12. januar 2027
+LONG_MOMENT = DatePattern("d. MMMM y 'kl.' HH.mm", "d MMMM y, HH:mm")  # … kl. 14.05 / …, 14:05
+
+
+def _locale_name() -> str:
+    locale = get_locale()
+    return str(locale) if locale is not None else "da"
+
+
+def format_day(value: dt.date, pattern: DatePattern) -> str:
     """``flask_babel.format_date`` for a day, remembered: a page names the same few days again and
     again (when modules open, the events' days), and Babel works each out anew (about 15
     microseconds, a tenth of the dashboard's rendering for its dozen dates). A moment in time
     (``datetime``) goes to Flask-Babel, which first moves it to the reader's time zone."""
+    locale = _locale_name()
     if isinstance(value, dt.datetime):
-        return format_date(value, pattern)
-    locale = get_locale()
-    return _formatted_day(value, pattern, str(locale) if locale is not None else "da")
+        return format_date(value, pattern.of(locale))
+    return _formatted_day(value, pattern.of(locale), locale)
 
 
 @lru_cache(maxsize=4096)
 def _formatted_day(value: dt.date, pattern: str, locale: str) -> str:
     return babel_dates.format_date(value, pattern, locale=locale)
+
+
+def format_moment(value: dt.datetime, pattern: DatePattern) -> str:
+    """``flask_babel.format_datetime`` (in the reader's time zone), remembered like ``format_day``:
+    a page shows the same saved times each time it is opened (about 40 microseconds each)."""
+    locale = _locale_name()
+    return _formatted_moment(value, pattern.of(locale), locale, get_timezone())
+
+
+@lru_cache(maxsize=4096)
+def _formatted_moment(value: dt.datetime, pattern: str, locale: str, zone: dt.tzinfo) -> str:
+    return babel_dates.format_datetime(value, pattern, tzinfo=zone, locale=locale)
 
 
 _RENDER_CATALOGUE = "course_app_catalogue"

@@ -26,8 +26,8 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
@@ -35,6 +35,7 @@ from course_app.cohorts.enrollable import enrollable_cohort, enrollable_cohorts
 from course_app.cohorts.models import Cohort
 from course_app.core.db import db
 from course_app.core.errors import ServiceError
+from course_app.core.i18n import LONG_DATE, format_day
 from course_app.notifications import services as notifications
 from course_app.organisations.access import Viewer, request_viewer
 from course_app.people import importer
@@ -103,7 +104,7 @@ def _upload_form(viewer: Viewer, *, posted: bool, chosen: object = None) -> Uplo
 
 
 def _round_label(cohort: Cohort) -> str:
-    starts = format_date(cohort.starts_on, "d. MMMM y")
+    starts = format_day(cohort.starts_on, LONG_DATE)
     return _(
         "%(name)s (%(course)s, fra %(date)s)",
         name=cohort.name,

@@ -9,7 +9,7 @@ from functools import lru_cache
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from course_app.core.i18n import COPENHAGEN, format_day
+from course_app.core.i18n import COPENHAGEN, WEEKDAY_DATE, format_day
 from course_app.schedule.event_models import Event, EventKind
 
 KIND_LABELS = {
@@ -42,7 +42,7 @@ def _danish() -> bool:
 
 def day_text(moment: dt.datetime) -> str:
     """The Copenhagen day of an instant: "torsdag 29. oktober 2026"."""
-    return _day(moment.astimezone(COPENHAGEN), _danish())
+    return _day(moment.astimezone(COPENHAGEN))
 
 
 def clock_text(moment: dt.datetime) -> str:
@@ -50,8 +50,8 @@ def clock_text(moment: dt.datetime) -> str:
     return _clock(moment.astimezone(COPENHAGEN), _danish())
 
 
-def _day(local: dt.datetime, danish: bool) -> str:
-    return format_day(local.date(), "EEEE d. MMMM y" if danish else "EEEE d MMMM y")
+def _day(local: dt.datetime) -> str:
+    return format_day(local.date(), WEEKDAY_DATE)
 
 
 def _clock(local: dt.datetime, danish: bool) -> str:
@@ -64,10 +64,7 @@ def when_text(event: Event) -> str:
     danish = _danish()
     if start.date() == end.date():
         times = f"{_clock(start, danish)}–{_clock(end, danish)}"
-        return f"{_day(start, danish)} kl. {times}" if danish else f"{_day(start, danish)}, {times}"
+        return f"{_day(start)} kl. {times}" if danish else f"{_day(start)}, {times}"
     if danish:
-        return (
-            f"{_day(start, danish)} kl. {_clock(start, danish)} – "
-            f"{_day(end, danish)} kl. {_clock(end, danish)}"
-        )
-    return f"{_day(start, danish)}, {_clock(start, danish)} – {_day(end, danish)}, {_clock(end, danish)}"
+        return f"{_day(start)} kl. {_clock(start, danish)} – {_day(end)} kl. {_clock(end, danish)}"
+    return f"{_day(start)}, {_clock(start, danish)} – {_day(end)}, {_clock(end, danish)}"

@@ -15,14 +15,15 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from flask_babel import format_date, ngettext
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import bindparam, literal_column, select, type_coerce, union_all
 from sqlalchemy.exc import IntegrityError
 
 from course_app.cohorts.models import Cohort, Enrolment
 from course_app.core.clock import local_day
 from course_app.core.db import db
+from course_app.core.i18n import LONG_DATE, format_day
 from course_app.courses.models import Module
 from course_app.courses.release_rules import ReleaseKind, ReleaseRule, rule_from_data
 from course_app.schedule.models import CohortRelease, ModuleUnlock
@@ -187,7 +188,7 @@ def record_open_modules(
 def describe_rule(rule: ReleaseRule, titles: Mapping[str, str]) -> str:
     """The rule in words, e.g. "7 dage efter start" (in the current language)."""
     if rule.kind == ReleaseKind.ON_DATE and rule.date is not None:
-        return str(_l("På en dato: %(date)s", date=format_date(rule.date, "d. MMMM y")))
+        return str(_l("På en dato: %(date)s", date=format_day(rule.date, LONG_DATE)))
     if rule.kind == ReleaseKind.DAYS_AFTER_START:
         days = rule.days or 0
         return ngettext("%(num)s dag efter start", "%(num)s dage efter start", days)

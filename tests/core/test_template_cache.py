@@ -4,6 +4,8 @@ error."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from flask import render_template, render_template_string
 from jinja2 import FileSystemBytecodeCache
@@ -82,3 +84,26 @@ def test_a_page_translates_with_the_catalogue_of_its_request(make_app):
         with app.test_request_context("/", headers={"Accept-Language": language}):
             assert render_template_string('{{ _("Gem") }}') == saved
             assert str(app.jinja_env.from_string(macros).module.saved()) == saved
+
+
+@pytest.mark.parametrize(
+    ("language", "day", "moment"),
+    [
+        ("da", "tirsdag 12. januar 2027", "30. juni 2027 kl. 14.05"),
+        ("en", "Tuesday 12 January 2027", "30 June 2027, 14:05"),
+    ],
+)
+def test_remembered_dates_read_as_babels_in_the_readers_language_and_time(
+    make_app, language, day, moment
+):
+    """The date filters remember what they worked out per language: the second page in another
+    language must not get the first one's text. A moment is told in Copenhagen time (summer: +2)."""
+    app = make_app(PRODUCTION)
+    page = "{{ day|date_weekday }}|{{ moment|datetime_long }}"
+    values = {
+        "day": dt.date(2027, 1, 12),
+        "moment": dt.datetime(2027, 6, 30, 12, 5, tzinfo=dt.UTC),
+    }
+    for _ in range(2):  # the second time from what was remembered
+        with app.test_request_context("/", headers={"Accept-Language": language}):
+            assert render_template_string(page, **values) == f"{day}|{moment}"
