@@ -242,7 +242,8 @@ def admin_steps(
 
 
 def platform_admin_steps() -> dict[str, Step]:
-    """The sign-in settings (issue 17): every organisation with its providers and policy form."""
+    """The sign-in settings (issue 17): the organisations, 25 a page, each with its providers and
+    policy."""
     return {"platform admin: sign-in settings": Step("sign-in settings", "/admin/log-ind")}
 
 

@@ -6,7 +6,7 @@ of its own under /admin/log-ind (403 for everyone but platform admins); the rule
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
@@ -24,6 +24,7 @@ from course_app.core.db import db
 from course_app.core.errors import ServiceError
 from course_app.core.forms import ButtonForm
 from course_app.core.i18n import danish_sort_key
+from course_app.core.paging import paged
 from course_app.organisations.access import Viewer, request_viewer
 from course_app.organisations.models import Organisation
 
@@ -42,37 +43,60 @@ def _organisations() -> list[Organisation]:
     return sorted(found, key=lambda organisation: danish_sort_key(organisation.name))
 
 
+ORGANISATIONS_PER_PAGE = 25
+
+
 @bp.get("")
 @login_required
 def overview():
+    """Every organisation on one line: its providers and its policy, a page at a time (a platform
+    of fifty organisations listed each with its forms took three times as long as one of two)."""
     _require_platform_admin()
     providers = list(db.session.scalars(select(IdentityProvider).order_by(IdentityProvider.label)))
     policies = {p.organisation_id: p for p in db.session.scalars(select(SignInPolicy))}
+    page = paged(_organisations(), request.args.get("side"), ORGANISATIONS_PER_PAGE)
     rows = [
         (
             organisation,
             [p for p in providers if p.organisation_id == organisation.id],
-            _policy_form(organisation.id, policies.get(organisation.id)),
+            policies.get(organisation.id) or policy_of(None),
         )
-        for organisation in _organisations()
+        for organisation in page.items
     ]
+    return render_template("admin/sign_in/overview.html", rows=rows, page=page)
+
+
+@bp.get("/organisationer/<int:organisation_id>")
+@login_required
+def organisation_page(organisation_id: int):
+    """One organisation: its providers (the secret as set or missing, "Test forbindelsen") and the
+    form for its policy."""
+    _require_platform_admin()
+    organisation = db.session.get(Organisation, organisation_id) or abort(404)
+    providers = list(
+        db.session.scalars(
+            select(IdentityProvider)
+            .where(IdentityProvider.organisation_id == organisation.id)
+            .order_by(IdentityProvider.label)
+        )
+    )
+    policy = db.session.get(SignInPolicy, organisation.id)
     return render_template(
-        "admin/sign_in/overview.html",
-        rows=rows,
+        "admin/sign_in/organisation.html",
+        organisation=organisation,
+        providers=providers,
+        policy_form=_policy_form(policy),
         secret_set={p.id: client_secret(p.slug) is not None for p in providers},
         button=ButtonForm(),
     )
 
 
-def _policy_form(organisation_id: int, policy: SignInPolicy | None) -> PolicyForm:
-    """One organisation's policy form (the default policy when it has none); its check boxes get
-    ids of their own (one form per organisation on the page), their names stay plain."""
+def _policy_form(policy: SignInPolicy | None) -> PolicyForm:
+    """The organisation's policy form (the default policy when it has none)."""
     policy = policy or policy_of(None)
     form = PolicyForm(formdata=None)
     form.passwords_allowed.data = policy.passwords_allowed
     form.create_on_first_sign_in.data = policy.create_on_first_sign_in
-    for field in (form.passwords_allowed, form.create_on_first_sign_in):
-        field.id = field.label.field_id = f"org{organisation_id}-{field.name}"
     return form
 
 
@@ -119,12 +143,13 @@ def _edit(provider: IdentityProvider | None):
         else:
             db.session.commit()
             flash(_("Udbyderen »%(label)s« er gemt.", label=saved.label), "success")
-            return redirect(url_for("sign_in_admin.overview"))
+            return redirect(_organisation_url(saved.organisation_id))
     status = 400 if form.errors else 200
     page = render_template(
         "admin/sign_in/provider_form.html",
         form=form,
         provider=provider,
+        organisation=_organisation_of(provider),
         # a new provider's address has its name where "adressenavn" stands
         redirect_address=redirect_uri(provider.slug if provider else "adressenavn"),
     )
@@ -151,11 +176,12 @@ def test_provider(provider_id: int):
     _require_platform_admin()
     provider = db.session.get(IdentityProvider, provider_id) or abort(404)
     if not ButtonForm().validate_on_submit():
-        return redirect(url_for("sign_in_admin.overview"))
+        return redirect(_organisation_url(provider.organisation_id))
     checks = identity_admin.test_connection(provider, timeout=http_timeout())
     return render_template(
         "admin/sign_in/connection.html",
         provider=provider,
+        organisation=_organisation_of(provider),
         checks=checks,
         redirect_address=redirect_uri(provider.slug),
     )
@@ -181,4 +207,12 @@ def set_policy(organisation_id: int):
         else:
             db.session.commit()
             flash(_("Log-ind-politikken for %(name)s er gemt.", name=organisation.name), "success")
-    return redirect(url_for("sign_in_admin.overview") + f"#organisation-{organisation.id}")
+    return redirect(_organisation_url(organisation.id))
+
+
+def _organisation_of(provider: IdentityProvider | None) -> Organisation | None:
+    return db.session.get(Organisation, provider.organisation_id) if provider else None
+
+
+def _organisation_url(organisation_id: int) -> str:
+    return url_for("sign_in_admin.organisation_page", organisation_id=organisation_id)

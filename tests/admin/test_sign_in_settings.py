@@ -12,13 +12,17 @@ from course_app.accounts.identity_models import IdentityProvider, SignInPolicy
 from course_app.audit.models import AuditEntry
 from course_app.core.db import db
 from course_app.organisations import services as directory
-from course_app.organisations.models import Role
+from course_app.organisations.models import Organisation, Role
 from tests import factories
 from tests.accounts.identity import CLIENT_SECRET, add_provider
 from tests.conftest import csrf_token_from
 from tests.helpers import at_once, sign_in
 
 NEW = "/admin/log-ind/udbydere/ny"
+
+
+def _organisation_page(organisation_id: int) -> str:
+    return f"/admin/log-ind/organisationer/{organisation_id}"
 
 
 def _post(client, page: str, action: str, data: dict[str, str]):
@@ -62,7 +66,9 @@ def test_an_admin_adds_a_provider_and_sees_it_with_its_secret_missing(client, se
         world.admin.id,
     )
 
-    html = client.get("/admin/log-ind").get_data(as_text=True)
+    assert answer.location == _organisation_page(world.leader.organisation_id)
+    assert "Log ind med Albertslund Kommune" in client.get("/admin/log-ind").get_data(as_text=True)
+    html = client.get(answer.location).get_data(as_text=True)
     assert "Log ind med Albertslund Kommune" in html
     assert "<strong>Mangler</strong>" in html
     assert "http://127.0.0.1:5000/log-ind/med/albertslund/retur" in client.get(
@@ -73,7 +79,7 @@ def test_an_admin_adds_a_provider_and_sees_it_with_its_secret_missing(client, se
 def test_the_secret_shows_only_as_set(client, session, app, world, monkeypatch, oidc_provider):
     setup = add_provider(session, monkeypatch, oidc_provider)
     sign_in(client, world.admin.email)
-    html = client.get("/admin/log-ind").get_data(as_text=True)
+    html = client.get(_organisation_page(setup.organisation.id)).get_data(as_text=True)
     assert ">Sat<" in html
     assert CLIENT_SECRET not in html
     assert setup.provider.issuer in html
@@ -193,11 +199,12 @@ def test_passwords_cannot_be_switched_off_without_an_active_provider(client, ses
     organisation_id = world.leader.organisation_id
     answer = _post(
         client,
-        "/admin/log-ind",
+        _organisation_page(organisation_id),
         f"/admin/log-ind/organisationer/{organisation_id}/politik",
         {"create_on_first_sign_in": "y"},  # passwords_allowed unticked
     )
     assert answer.status_code == 302
+    assert answer.location == _organisation_page(organisation_id)
     assert "Tilføj og aktivér først en udbyder" in client.get(answer.location).get_data(
         as_text=True
     )
@@ -227,7 +234,7 @@ def test_the_policy_is_saved_and_audited(client, session, app, world, monkeypatc
     sign_in(client, world.admin.email)
     answer = _post(
         client,
-        "/admin/log-ind",
+        _organisation_page(setup.organisation.id),
         f"/admin/log-ind/organisationer/{setup.organisation.id}/politik",
         {"create_on_first_sign_in": "y"},
     )
@@ -251,7 +258,10 @@ def test_the_connection_test_passes_against_a_working_provider(
     setup = add_provider(session, monkeypatch, oidc_provider)
     sign_in(client, world.admin.email)
     answer = _post(
-        client, "/admin/log-ind", f"/admin/log-ind/udbydere/{setup.provider.id}/test", {}
+        client,
+        _organisation_page(setup.organisation.id),
+        f"/admin/log-ind/udbydere/{setup.provider.id}/test",
+        {},
     )
     html = answer.get_data(as_text=True)
     assert answer.status_code == 200
@@ -266,7 +276,10 @@ def test_the_connection_test_says_what_is_wrong(
     oidc_provider.outage(setup.tenant, "garbage")
     sign_in(client, world.admin.email)
     answer = _post(
-        client, "/admin/log-ind", f"/admin/log-ind/udbydere/{setup.provider.id}/test", {}
+        client,
+        _organisation_page(setup.organisation.id),
+        f"/admin/log-ind/udbydere/{setup.provider.id}/test",
+        {},
     )
     html = answer.get_data(as_text=True)
     assert answer.status_code == 200
@@ -283,7 +296,10 @@ def test_a_wrong_issuer_in_the_discovery_document_is_named(
     db.session.commit()
     sign_in(client, world.admin.email)
     answer = _post(
-        client, "/admin/log-ind", f"/admin/log-ind/udbydere/{setup.provider.id}/test", {}
+        client,
+        _organisation_page(setup.organisation.id),
+        f"/admin/log-ind/udbydere/{setup.provider.id}/test",
+        {},
     )
     assert "the discovery document names the issuer" in answer.get_data(as_text=True)
 
@@ -300,6 +316,7 @@ def test_control_characters_are_dropped_and_the_provider_saved(client, session, 
 def test_only_platform_admins_reach_the_settings(client, session, world, role):
     sign_in(client, getattr(world, role).email)
     assert client.get("/admin/log-ind").status_code == 403
+    assert client.get(_organisation_page(world.leader.organisation_id)).status_code == 403
     assert client.get(NEW).status_code == 403
     assert "/admin/log-ind" not in client.get("/kalender").get_data(as_text=True)
 
@@ -309,13 +326,45 @@ def test_the_menu_leads_platform_admins_there(client, session, world):
     assert 'href="/admin/log-ind"' in client.get("/kalender").get_data(as_text=True)
 
 
-def test_the_page_lists_every_organisation(client, session, world):
-    factories.organisation("Glostrup")
+def test_the_page_lists_every_organisation_with_its_policy(
+    client, session, world, monkeypatch, oidc_provider
+):
+    setup = add_provider(session, monkeypatch, oidc_provider, passwords_allowed=False)
+    glostrup = factories.organisation("Glostrup")
     session.commit()
     sign_in(client, world.admin.email)
     html = client.get("/admin/log-ind").get_data(as_text=True)
-    assert "Glostrup" in html
-    assert "Ingen udbyder endnu" in html
+    rows = {row.split("</a>", 1)[0].rsplit(">", 1)[-1]: row for row in html.split("<tr>")[2:]}
+    assert f'href="{_organisation_page(glostrup.id)}"' in rows["Glostrup"]
+    assert "Ingen udbyder endnu" in rows["Glostrup"]
+    assert "Tilladt" in rows["Glostrup"]
+    assert "Log ind med Albertslund" in rows[setup.organisation.name]
+    assert "Slået fra" in rows[setup.organisation.name]  # passwords off
+
+
+def test_many_organisations_are_listed_a_page_at_a_time(client, session, world):
+    for number in range(30):
+        factories.organisation(f"Kommune {number:02d}")
+    session.commit()
+    sign_in(client, world.admin.email)
+    first = client.get("/admin/log-ind").get_data(as_text=True)
+    second = client.get("/admin/log-ind?side=2").get_data(as_text=True)
+    total = session.scalar(select(func.count()).select_from(Organisation))
+    assert first.count('<th scope="row">') == 25
+    assert second.count('<th scope="row">') == total - 25
+    assert 'href="/admin/log-ind?side=2"' in first
+    assert "Kommune 00" in first and "Kommune 29" in second
+    # an edited address shows the nearest real page
+    assert (
+        client.get("/admin/log-ind?side=99").get_data(as_text=True).count('<th scope="row">')
+        == total - 25
+    )
+
+
+def test_an_unknown_organisation_is_not_found(client, session, world):
+    sign_in(client, world.admin.email)
+    assert client.get(_organisation_page(987654)).status_code == 404
+    assert client.get("/admin/log-ind/organisationer/99999999999999999999").status_code == 404
 
 
 def test_one_client_at_one_issuer_serves_one_organisation(
@@ -349,3 +398,32 @@ def test_the_overview_sends_as_many_statements_for_many_organisations_as_for_few
         session.add(SignInPolicy(organisation_id=organisation.id, passwords_allowed=True))
     session.flush()
     assert statements() == few
+
+
+def test_an_organisations_page_sends_as_many_statements_for_many_providers_as_for_one(
+    client, session, world, monkeypatch, oidc_provider, count_statements
+):
+    setup = add_provider(session, monkeypatch, oidc_provider)
+    sign_in(client, world.admin.email)
+    page = _organisation_page(setup.organisation.id)
+
+    def statements() -> int:
+        with count_statements() as counter:
+            assert client.get(page).status_code == 200
+        return counter.count
+
+    one = statements()
+    for number in range(4):
+        session.add(
+            IdentityProvider(
+                organisation_id=setup.organisation.id,
+                slug=f"ekstra-{number}",
+                label=f"Ekstra {number}",
+                issuer=f"https://login{number}.example.dk",
+                client_id=f"klient-{number}",
+                domains=[f"ekstra{number}.dk"],
+                active=False,
+            )
+        )
+    session.flush()
+    assert statements() == one

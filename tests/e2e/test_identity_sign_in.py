@@ -159,6 +159,12 @@ def test_the_admins_settings_and_connection_test_are_accessible(page, provider, 
     page.get_by_role("link", name="Log-ind").first.click()
     expect(page.get_by_role("heading", name="Log-ind for organisationerne")).to_be_visible()
     assert_accessible(page, "the sign-in settings")
+    page.get_by_role("link", name=re.compile("Albertslund")).first.click()
+    expect(
+        page.get_by_role("heading", name=re.compile("Log-ind for .*Albertslund"))
+    ).to_be_visible()
+    assert_accessible(page, "an organisation's sign-in settings")
+    organisation_page = page.url
 
     page.get_by_role("button", name=f"Test forbindelsen til {BUTTON}").click()
     expect(page.get_by_role("status")).to_contain_text("Forbindelsen virker")
@@ -167,7 +173,8 @@ def test_the_admins_settings_and_connection_test_are_accessible(page, provider, 
     # the pages the crawl cannot reach (the demo has no provider) fit a phone too
     page.set_viewport_size(PHONE)
     assert wider_than_a_phone(page) == "", "the connection test"
-    page.goto("/admin/log-ind")
+    page.goto(organisation_page)
+    assert wider_than_a_phone(page) == "", "an organisation's sign-in settings"
     page.get_by_role("link", name=BUTTON).first.click()
     expect(page.get_by_label("Knappens tekst")).to_have_value(BUTTON)
     assert wider_than_a_phone(page) == "", "the provider's edit page"

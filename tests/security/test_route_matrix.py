@@ -1458,6 +1458,16 @@ ROUTES: dict[str, dict[str, Spec]] = {
     "sign_in_admin.overview": {
         "GET": Spec(fixed("/admin/log-ind"), same(given(PAGE, "admin"), "-"), refused=FORBIDDEN)
     },
+    "sign_in_admin.organisation_page": {
+        "GET": Spec(
+            {
+                "a": lambda w: f"/admin/log-ind/organisationer/{w.org_a}",
+                "unknown": lambda w: "/admin/log-ind/organisationer/999999",
+            },
+            {"a": given(PAGE, "admin"), "unknown": given(HIDDEN, "admin")},
+            refused=FORBIDDEN,
+        )
+    },
     "sign_in_admin.new_provider": {
         "GET": Spec(
             fixed("/admin/log-ind/udbydere/ny"), same(given(PAGE, "admin"), "-"), refused=FORBIDDEN
