@@ -88,7 +88,7 @@ _LESSON_STATES = select(LessonProgress.lesson_id, LessonProgress.state).where(
 def course_progress(enrolment: Enrolment) -> CourseProgress:
     """The whole visible course with each lesson's and module's state, in four queries."""
     outline = course_outline(enrolment.cohort.course)
-    rows = db.session.execute(_LESSON_STATES, {"enrolment_id": enrolment.id})
+    rows = db.read_columns(_LESSON_STATES, {"enrolment_id": enrolment.id})
     states = {lesson_id: state for lesson_id, state in rows}
     modules = []
     for module_outline in outline:

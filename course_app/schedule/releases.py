@@ -87,7 +87,7 @@ def _round_rules_and_unlocks(enrolment: Enrolment) -> tuple[dict[int, object], s
     """The round's own rules (module id → rule) and the modules opened for her, in one statement."""
     overrides: dict[int, object] = {}
     unlocked: set[int] = set()
-    rows = db.session.execute(
+    rows = db.read_columns(
         _RULES_AND_UNLOCKS, {"cohort_id": enrolment.cohort_id, "enrolment_id": enrolment.id}
     )
     for kind, module_id, rule in rows:

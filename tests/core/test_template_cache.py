@@ -107,3 +107,21 @@ def test_remembered_dates_read_as_babels_in_the_readers_language_and_time(
     for _ in range(2):  # the second time from what was remembered
         with app.test_request_context("/", headers={"Accept-Language": language}):
             assert render_template_string(page, **values) == f"{day}|{moment}"
+
+
+def test_reading_columns_past_the_orm_sees_what_the_session_has_not_yet_written(make_app):
+    """``db.read_columns`` flushes first, as ``session.execute`` does: a page built after a change
+    in the same request reads the change."""
+    from sqlalchemy import select
+
+    from course_app.core import migrate
+    from course_app.organisations.models import Organisation
+
+    app = make_app(PRODUCTION)
+    with app.app_context():
+        migrate.upgrade(db.engine(app))
+        db.session.add(Organisation(slug="ny", name="Ny Kommune"))
+        names = db.read_columns(select(Organisation.name)).scalars().all()
+        assert names == ["Ny Kommune"]
+        db.session.rollback()
+        assert db.read_columns(select(Organisation.name)).scalars().all() == []
