@@ -560,7 +560,7 @@ def test_a_screen_of_seventeen_organisations_is_fast():
             given_ = {"round": 1, **given_, "point": point}
             slices.append(Slice(slice_key(given_.items()), **given_))
     assert len(slices) == 870
-    started = time.perf_counter()
+    started = time.thread_time()  # CPU time: other suites on the same cores do not count
     outcomes = aggregate(population, slices)
-    assert time.perf_counter() - started < 1.5
+    assert time.thread_time() - started < 1.5
     assert any(not outcome.hidden for outcome in outcomes)
