@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from course_app.core.errors import NotAllowed
 from course_app.schedule import events
@@ -255,3 +255,36 @@ def test_upcoming_events_for_a_leader_are_her_rounds_and_her_groups(world, plan,
     assert events.upcoming_for_leader([], world.g1.id, clock.now) == {}
     without_group = events.upcoming_for_leader([world.round.id], None, clock.now)
     assert [event.title for event in without_group[world.round.id]] == ["Workshop 1 i Glostrup"]
+
+
+@pytest.mark.parametrize("group", [True, False], ids=["with a group", "without"])
+def test_upcoming_events_are_searched_by_round_and_group(world, session, clock, group):
+    """A round has a meeting per group and question set (2,000 at L): "Mit forløb" must search the
+    round's own events and the leader's group's meetings, never read the other groups' meetings."""
+    engine = session.get_bind()
+    if engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's plan; PostgreSQL plans from its statistics")
+    session.flush()  # the world's rows, so the one statement sent below is the search
+    sent: list[tuple[str, object]] = []
+
+    def keep(_conn, _cursor, statement, parameters, _context, _many) -> None:  # not SAVEPOINT
+        sent.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", keep)
+    try:
+        events.upcoming_for_leader([world.round.id], world.g1.id if group else None, clock.now)
+    finally:
+        event.remove(engine, "before_cursor_execute", keep)
+    [(statement, parameters)] = [sent for sent in sent if sent[0].startswith("SELECT")]
+    plan = [
+        row[-1]
+        for row in session.connection().exec_driver_sql(
+            f"EXPLAIN QUERY PLAN {statement}", parameters
+        )
+    ]
+    searches = [line for line in plan if line.startswith("SEARCH events")]
+    assert searches and all(
+        "ix_events_cohort_id_group_id_starts_at (cohort_id=? AND group_id=?)" in line
+        or "INTEGER PRIMARY KEY" in line
+        for line in searches
+    ), plan
