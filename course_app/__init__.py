@@ -28,6 +28,7 @@ from course_app.core.error_pages import configure_error_pages
 from course_app.core.html import render_markdown, render_markdown_inline
 from course_app.core.i18n import configure_i18n
 from course_app.core.security import configure_proxy, configure_security_headers
+from course_app.core.template_i18n import install_template_gettext
 from course_app.core.url_values import configure_url_values
 from course_app.courses.file_schema import parse_timestamp
 from course_app.courses.film_moments import (
@@ -90,6 +91,7 @@ def create_app(
     csrf.exempt(one_click_unsubscribe)
     configure_login(app)
     configure_i18n(app)
+    install_template_gettext(app)
     configure_proxy(app)
     configure_security_headers(app)
     configure_templates(app)

@@ -13,11 +13,11 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from flask import Flask, current_app, request, url_for
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
+from course_app.core.i18n import locale_name
 from course_app.organisations.access import Viewer, request_viewer
 
 
@@ -162,7 +162,7 @@ def rendered_menu() -> Markup:
     facts = MenuFacts.of(request_viewer())
     # The links depend on where the app is mounted, the labels on the language, which item is
     # current on the page.
-    key = (facts, str(get_locale()), request.script_root, request.endpoint)
+    key = (facts, locale_name(), request.script_root, request.endpoint)
     cache: MenuCache = current_app.extensions["navigation_menus"]
     menu = cache.get(key)
     if menu is None:

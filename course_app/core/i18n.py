@@ -10,14 +10,12 @@ from functools import lru_cache
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel import dates as babel_dates
-from babel.support import NullTranslations, Translations
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import Babel, format_date, get_locale, get_timezone, get_translations
+from flask_babel import Babel, format_date, get_locale, get_timezone
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
-from jinja2 import pass_context
-from jinja2.runtime import Context
 from markupsafe import escape
 
 from course_app.paths import TRANSLATIONS_DIR
@@ -59,7 +57,6 @@ def configure_i18n(app: Flask) -> None:
         locale_selector=select_locale,
         default_translation_directories=str(TRANSLATIONS_DIR),
     )
-    _install_template_gettext(app)
     app.jinja_env.filters["date_long"] = lambda value: format_day(value, LONG_DATE) if value else ""
     # "tirsdag 12. januar 2027": the day a module opens, an event's day
     app.jinja_env.filters["date_weekday"] = lambda value: (
@@ -76,19 +73,20 @@ def configure_i18n(app: Flask) -> None:
     app.jinja_env.globals["get_locale"] = get_locale
 
 
-_catalogues: dict[str, Translations | NullTranslations] = {}
+def locale_name() -> str:
+    """The current locale's name ("da", "en"): what remembered texts are kept by. ``str`` of
+    Flask-Babel's ``Locale`` builds the name anew each time; here once per locale object."""
+    return _name_of(get_locale())
 
 
-def _catalogue() -> Translations | NullTranslations:
-    """The current locale's catalogue. Flask-Babel finds it through several context lookups for every
-    string, and a page translates about sixty; here one lookup of the locale is enough. The catalogue
-    files do not change while the process runs, so one copy per locale is kept."""
-    locale = get_locale()
-    key = str(locale) if locale is not None else ""
-    catalogue = _catalogues.get(key)
-    if catalogue is None:
-        catalogue = _catalogues[key] = get_translations()
-    return catalogue
+@lru_cache(maxsize=16)
+def _name_of(locale: Locale | None) -> str:
+    return str(locale) if locale is not None else "da"
+
+
+def is_english(locale: str) -> bool:
+    """Whether a locale name is English's: anything else reads Danish, the first language."""
+    return locale.startswith("en")
 
 
 class DatePattern(NamedTuple):
@@ -98,7 +96,7 @@ class DatePattern(NamedTuple):
     english: str
 
     def of(self, locale: str) -> str:
-        return self.english if locale.startswith("en") else self.danish
+        return self.english if is_english(locale) else self.danish
 
 
 LONG_DATE = DatePattern("d. MMMM y", "d MMMM y")  # 12. januar 2027 / 12 January 2027
@@ -106,17 +104,12 @@ WEEKDAY_DATE = DatePattern("EEEE d. MMMM y", "EEEE d MMMM y")  # tirsdag 12. jan
 LONG_MOMENT = DatePattern("d. MMMM y 'kl.' HH.mm", "d MMMM y, HH:mm")  # … kl. 14.05 / …, 14:05
 
 
-def _locale_name() -> str:
-    locale = get_locale()
-    return str(locale) if locale is not None else "da"
-
-
 def format_day(value: dt.date, pattern: DatePattern) -> str:
     """``flask_babel.format_date`` for a day, remembered: a page names the same few days again and
     again (when modules open, the events' days), and Babel works each out anew (about 15
     microseconds, a tenth of the dashboard's rendering for its dozen dates). A moment in time
     (``datetime``) goes to Flask-Babel, which first moves it to the reader's time zone."""
-    locale = _locale_name()
+    locale = locale_name()
     if isinstance(value, dt.datetime):
         return format_date(value, pattern.of(locale))
     return _formatted_day(value, pattern.of(locale), locale)
@@ -130,47 +123,13 @@ def _formatted_day(value: dt.date, pattern: str, locale: str) -> str:
 def format_moment(value: dt.datetime, pattern: DatePattern) -> str:
     """``flask_babel.format_datetime`` (in the reader's time zone), remembered like ``format_day``:
     a page shows the same saved times each time it is opened (about 40 microseconds each)."""
-    locale = _locale_name()
+    locale = locale_name()
     return _formatted_moment(value, pattern.of(locale), locale, get_timezone())
 
 
 @lru_cache(maxsize=4096)
 def _formatted_moment(value: dt.datetime, pattern: str, locale: str, zone: dt.tzinfo) -> str:
     return babel_dates.format_datetime(value, pattern, tzinfo=zone, locale=locale)
-
-
-_RENDER_CATALOGUE = "course_app_catalogue"
-
-
-def _render_catalogue(context: Context) -> Translations | NullTranslations:
-    """The catalogue a page's rendering looked up once (a page's templates translate about thirty
-    strings), or the current one where the context has none (a macro imported without context)."""
-    catalogue = context.get(_RENDER_CATALOGUE)
-    return catalogue if catalogue is not None else _catalogue()
-
-
-def _install_template_gettext(app: Flask) -> None:
-    """Templates' ``_``, ``gettext`` and ``ngettext`` (Jinja's new-style gettext, as Flask-Babel)."""
-    app.context_processor(lambda: {_RENDER_CATALOGUE: _catalogue()})
-    app.jinja_env.install_gettext_callables(
-        gettext=pass_context(lambda context, string: _render_catalogue(context).ugettext(string)),
-        ngettext=pass_context(
-            lambda context, singular, plural, n: _render_catalogue(context).ungettext(
-                singular, plural, n
-            )
-        ),
-        pgettext=pass_context(
-            lambda context, message_context, string: _render_catalogue(context).upgettext(
-                message_context, string
-            )
-        ),
-        npgettext=pass_context(
-            lambda context, message_context, singular, plural, n: _render_catalogue(
-                context
-            ).unpgettext(message_context, singular, plural, n)
-        ),
-        newstyle=True,
-    )
 
 
 def today_local() -> dt.date:

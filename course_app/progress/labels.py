@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from course_app.core.i18n import locale_name
 from course_app.progress.models import ProgressState
 
 STATE_LABELS = {
@@ -27,7 +27,7 @@ _badges: dict[str, dict[ProgressState, Markup]] = {}
 def state_badges() -> dict[ProgressState, Markup]:
     """Each state as the badge the pages show, in the current language. A group dashboard shows
     over a hundred, so the three snippets are made once per language and then only looked up."""
-    key = str(get_locale())
+    key = locale_name()
     badges = _badges.get(key)
     if badges is None:
         badges = _badges[key] = {

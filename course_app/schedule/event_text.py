@@ -6,10 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from course_app.core.i18n import COPENHAGEN, WEEKDAY_DATE, format_day
+from course_app.core.i18n import COPENHAGEN, WEEKDAY_DATE, format_day, is_english, locale_name
 from course_app.schedule.event_models import Event, EventKind
 
 KIND_LABELS = {
@@ -23,7 +22,7 @@ KIND_LABELS = {
 
 def kind_label(event: Event) -> str:
     number = event.number if event.kind == EventKind.WORKSHOP else None
-    return _kind_label(event.kind, number or None, str(get_locale()))
+    return _kind_label(event.kind, number or None, locale_name())
 
 
 @lru_cache(maxsize=64)
@@ -36,8 +35,7 @@ def _kind_label(kind: EventKind, number: int | None, _locale: str) -> str:
 
 
 def _danish() -> bool:
-    locale = get_locale()
-    return locale is None or locale.language != "en"
+    return not is_english(locale_name())
 
 
 def day_text(moment: dt.datetime) -> str:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from flask import current_app
-from flask_babel import format_date, get_locale, gettext
+from flask_babel import format_date, gettext
 from flask_babel.speaklater import LazyString
 from sqlalchemy import and_, false, func, or_, select
 
@@ -31,6 +31,7 @@ from course_app.assessments.models import Assessment, AssessmentArea, Assessment
 from course_app.assessments.wheel_text import MAX_SERIES, WheelArea, WheelData, WheelSeries
 from course_app.cohorts.models import Cohort
 from course_app.core.db import db
+from course_app.core.i18n import locale_name
 from course_app.self_assessment.models import (
     AssessmentAnswer,
     AssessmentResponse,
@@ -161,7 +162,7 @@ def wheel_data(assessment: Assessment, results: Iterable[MyResult]) -> WheelData
 
 def _area_label(area: AssessmentArea) -> LazyString:
     def text() -> str:
-        return area.title(str(get_locale() or "da"))
+        return area.title(locale_name())
 
     return LazyString(text)
 

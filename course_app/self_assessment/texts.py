@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 
 from flask import current_app
-from flask_babel import get_locale, gettext
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
+from course_app.core.i18n import locale_name
 from course_app.self_assessment.models import MeasurementPoint
 
 _BLANK_LINES = re.compile(r"\n\s*\n")
@@ -21,7 +22,7 @@ _BLANK_LINES = re.compile(r"\n\s*\n")
 
 def language() -> str:
     """The language the page is shown in ("da" or "en": the signed-in person's choice)."""
-    return str(get_locale() or "da")
+    return locale_name()
 
 
 def paragraphs(text: str) -> tuple[str, ...]:

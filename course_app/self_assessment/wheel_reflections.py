@@ -25,7 +25,6 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from sqlalchemy import select
@@ -35,6 +34,7 @@ from course_app.assessments.models import Assessment, in_language
 from course_app.assessments.wheel_text import Text
 from course_app.core.db import db, utcnow
 from course_app.core.errors import ServiceError
+from course_app.core.i18n import locale_name
 from course_app.core.sql import insert_ignoring_duplicates
 from course_app.core.text import normalised_text, without_control_characters
 from course_app.self_assessment.round_models import WheelReflection
@@ -94,7 +94,7 @@ class ReflectionsChanged(ServiceError):
 
 
 def _in_language(danish: str, english: str) -> LazyString:
-    return LazyString(lambda: in_language(danish, english, str(get_locale() or "da")))
+    return LazyString(lambda: in_language(danish, english, locale_name()))
 
 
 def prompts(assessment: Assessment) -> tuple[Prompt, ...]:

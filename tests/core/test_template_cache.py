@@ -86,6 +86,22 @@ def test_a_page_translates_with_the_catalogue_of_its_request(make_app):
             assert str(app.jinja_env.from_string(macros).module.saved()) == saved
 
 
+def test_remembered_translations_keep_each_templates_escaping_and_language(make_app):
+    """A text without variables is made ready once per language and per escaping: an HTML page
+    escapes the variables and not the catalogue's text, a plain-text one (the e-mails) escapes
+    nothing, and "%%" reads "%" in both, as Jinja's new-style gettext does."""
+    app = make_app(PRODUCTION)
+    texts = '{{ _("Gem") }}|{{ _("100 %%") }}|{{ _("Du & jeg") }}|{{ _("A & %(x)s", x="<i>") }}'
+    html = app.jinja_env.from_string(texts + '|{{ ngettext("%(num)s time", "%(num)s timer", 2) }}')
+    plain = app.jinja_env.overlay(autoescape=False).from_string(texts)
+    for _ in range(2):  # the second time from what was remembered
+        for language, saved in (("da", "Gem"), ("en", "Save"), ("da", "Gem")):
+            with app.test_request_context("/", headers={"Accept-Language": language}):
+                assert plain.render() == f"{saved}|100 %|Du & jeg|A & <i>"
+                assert html.render() == f"{saved}|100 %|Du & jeg|A & &lt;i&gt;|2 timer"
+                assert render_template_string('{{ _("Gem") }}') == saved
+
+
 @pytest.mark.parametrize(
     ("language", "day", "moment"),
     [
