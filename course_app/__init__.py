@@ -27,6 +27,7 @@ from course_app.core.db import db
 from course_app.core.error_pages import configure_error_pages
 from course_app.core.html import render_markdown, render_markdown_inline
 from course_app.core.i18n import configure_i18n
+from course_app.core.icons import configure_icons
 from course_app.core.security import configure_proxy, configure_security_headers
 from course_app.core.template_i18n import install_template_gettext
 from course_app.core.url_values import configure_url_values
@@ -130,6 +131,7 @@ def configure_templates(app: Flask) -> None:
         parse_timestamp(text) if isinstance(text, str) else None
     )
     app.context_processor(badge_context)
+    configure_icons(app)
     app.jinja_env.autoescape = True
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

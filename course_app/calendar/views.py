@@ -25,7 +25,7 @@ from course_app.organisations.access import request_viewer
 from course_app.schedule import event_access, event_pages, events, feeds, ics
 from course_app.schedule.event_access import Audience
 from course_app.schedule.event_models import Event, EventKind
-from course_app.schedule.event_text import KIND_LABELS, kind_label, when_text
+from course_app.schedule.event_text import KIND_LABELS, ListedEvent, kind_label, when_text
 from course_app.schedule.events import EventProblems
 from course_app.workshops import access as workshop_access
 
@@ -43,12 +43,12 @@ UPCOMING_LIMIT = 50
 
 
 @bp.app_template_filter("event_when")
-def _event_when(event: Event) -> str:
+def _event_when(event: ListedEvent) -> str:
     return when_text(event)
 
 
 @bp.app_template_filter("event_kind")
-def _event_kind(event: Event) -> str:
+def _event_kind(event: ListedEvent) -> str:
     return kind_label(event)
 
 

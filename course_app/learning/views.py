@@ -22,7 +22,7 @@ from course_app.learning.timeline import ModuleLocked
 from course_app.organisations.access import request_viewer
 from course_app.progress import film_views
 from course_app.reflections.services import AnswerChanged
-from course_app.schedule import events
+from course_app.schedule import upcoming as upcoming_events
 
 bp = Blueprint("learning", __name__)
 
@@ -48,7 +48,7 @@ def dashboard():
     enrolments = cohorts.enrolments_of(current_user)
     now = clock.now()
     timelines = services.dashboard_timelines(enrolments, now)
-    upcoming = events.upcoming_for_leader(
+    upcoming = upcoming_events.upcoming_for_leader(
         [enrolment.cohort_id for enrolment in enrolments], request_viewer().current_group_id, now
     )
     return render_template(

@@ -100,6 +100,11 @@ class Event(Base):
     module: Mapped[Module | None] = relationship()
 
     @property
+    def group_name(self) -> str | None:
+        """A leader meeting's group, as lists name it (``upcoming.UpcomingEvent`` has the same)."""
+        return self.group.name if self.group else None
+
+    @property
     def is_round_event(self) -> bool:
         """Everyone in the round's events, as opposed to one leader group's meeting."""
         return self.kind != EventKind.LEADER_MEETING

@@ -10,6 +10,9 @@ from flask_babel import lazy_gettext as _l
 
 from course_app.core.i18n import COPENHAGEN, WEEKDAY_DATE, format_day, is_english, locale_name
 from course_app.schedule.event_models import Event, EventKind
+from course_app.schedule.upcoming import UpcomingEvent
+
+ListedEvent = Event | UpcomingEvent  # what a list shows: an event, or its row
 
 KIND_LABELS = {
     EventKind.KICKOFF: _l("Kick off"),
@@ -20,7 +23,7 @@ KIND_LABELS = {
 }
 
 
-def kind_label(event: Event) -> str:
+def kind_label(event: ListedEvent) -> str:
     number = event.number if event.kind == EventKind.WORKSHOP else None
     return _kind_label(event.kind, number or None, locale_name())
 
@@ -56,7 +59,7 @@ def _clock(local: dt.datetime, danish: bool) -> str:
     return local.strftime("%H.%M" if danish else "%H:%M")
 
 
-def when_text(event: Event) -> str:
+def when_text(event: ListedEvent) -> str:
     """Start and end in Copenhagen time, the day said once when both fall on it."""
     start, end = event.starts_at.astimezone(COPENHAGEN), event.ends_at.astimezone(COPENHAGEN)
     danish = _danish()

@@ -14,11 +14,10 @@ UTC instants. Two wall times need a decision:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, Select, bindparam, select, union_all
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import joinedload
 
 from course_app.cohorts.models import Cohort
@@ -362,52 +361,6 @@ def events_where(
         .offset(offset or None)
     )
     return list(db.session.scalars(query).unique())
-
-
-def _upcoming_query(*, with_group: bool) -> Select[tuple[Event]]:
-    """The round's own events (they have no group) and, with a group, that group's meetings: each a
-    search of (cohort_id, group_id, starts_at), so the round's other groups' meetings are never
-    visited (an OR in one WHERE made SQLite scan them all)."""
-    in_rounds = Event.cohort_id.in_(bindparam("cohort_ids", expanding=True))
-    not_over = Event.ends_at > bindparam("now")
-    wanted = select(Event.id).where(in_rounds, Event.group_id.is_(None), not_over)
-    if with_group:
-        own_meetings = select(Event.id).where(
-            in_rounds, Event.group_id == bindparam("group_id"), not_over
-        )
-        wanted = union_all(wanted, own_meetings)
-    return (
-        select(Event)
-        .where(Event.id.in_(wanted))
-        .options(joinedload(Event.group))  # the line names her group's meetings
-        .order_by(Event.starts_at, Event.id)
-    )
-
-
-# Built once: "Mit forløb" asks on every visit, and building the statement cost about as much as
-# running it.
-_UPCOMING_WITH_GROUP = _upcoming_query(with_group=True)
-_UPCOMING_WITHOUT_GROUP = _upcoming_query(with_group=False)
-
-
-def upcoming_for_leader(
-    cohort_ids: Collection[int], group_id: int | None, now: dt.datetime, *, per_round: int = 5
-) -> dict[int, list[Event]]:
-    """For "Mit forløb": per round, the events not yet over that the leader takes part in (the round's
-    own and her current group's meetings), soonest first. One query."""
-    if not cohort_ids:
-        return {}
-    parameters: dict[str, object] = {"cohort_ids": sorted(cohort_ids), "now": now}
-    if group_id is None:
-        query = _UPCOMING_WITHOUT_GROUP
-    else:
-        query, parameters["group_id"] = _UPCOMING_WITH_GROUP, group_id
-    upcoming: dict[int, list[Event]] = {}
-    for event in db.session.scalars(query, parameters):
-        listed = upcoming.setdefault(event.cohort_id, [])
-        if len(listed) < per_round:
-            listed.append(event)
-    return upcoming
 
 
 def meeting_event(cohort_id: int, group_id: int, module_id: int) -> Event | None:

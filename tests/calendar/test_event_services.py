@@ -12,6 +12,7 @@ from course_app.core.errors import NotAllowed
 from course_app.schedule import events
 from course_app.schedule.event_models import Event, EventKind
 from course_app.schedule.events import EventProblems, copenhagen_instant
+from course_app.schedule.upcoming import upcoming_for_leader
 from tests.calendar.conftest import add_event, copenhagen, event_input, meeting
 
 
@@ -243,17 +244,17 @@ def test_deleting_needs_the_right_to_set(world, session):
 
 
 def test_upcoming_events_for_a_leader_are_her_rounds_and_her_groups(world, plan, clock):
-    upcoming = events.upcoming_for_leader([world.round.id], world.g1.id, clock.now)
+    upcoming = upcoming_for_leader([world.round.id], world.g1.id, clock.now)
     assert [event.title for event in upcoming[world.round.id]] == [
         "Kick off",
         "Ledermøde i Ahorn",
         "Workshop 1 i Glostrup",
     ]
     clock.now = copenhagen(2026, 10, 7)  # the kick-off and G1's meeting are over
-    upcoming = events.upcoming_for_leader([world.round.id], world.g1.id, clock.now)
+    upcoming = upcoming_for_leader([world.round.id], world.g1.id, clock.now)
     assert [event.title for event in upcoming[world.round.id]] == ["Workshop 1 i Glostrup"]
-    assert events.upcoming_for_leader([], world.g1.id, clock.now) == {}
-    without_group = events.upcoming_for_leader([world.round.id], None, clock.now)
+    assert upcoming_for_leader([], world.g1.id, clock.now) == {}
+    without_group = upcoming_for_leader([world.round.id], None, clock.now)
     assert [event.title for event in without_group[world.round.id]] == ["Workshop 1 i Glostrup"]
 
 
@@ -272,7 +273,7 @@ def test_upcoming_events_are_searched_by_round_and_group(world, session, clock, 
 
     event.listen(engine, "before_cursor_execute", keep)
     try:
-        events.upcoming_for_leader([world.round.id], world.g1.id if group else None, clock.now)
+        upcoming_for_leader([world.round.id], world.g1.id if group else None, clock.now)
     finally:
         event.remove(engine, "before_cursor_execute", keep)
     [(statement, parameters)] = [sent for sent in sent if sent[0].startswith("SELECT")]

@@ -113,6 +113,8 @@ def test_mit_forloeb_shows_the_upcoming_events_with_dates_and_places(world, plan
         "Ledermøde i Ahorn",
         "Mødelokale Ahorn",
         "Workshop 1 i Glostrup",
+        f"· Ledermøde · {world.g1.name}</span>",  # the kind, and her group's name
+        "· Fælles workshop 1</span>",
     ):
         assert text in page, text
     assert "Ledermøde i Hyld" not in page  # another organisation's group
