@@ -30,6 +30,7 @@ from course_app.core.i18n import configure_i18n
 from course_app.core.icons import configure_icons
 from course_app.core.security import configure_proxy, configure_security_headers
 from course_app.core.template_i18n import install_template_gettext
+from course_app.core.template_links import install_remembered_url_for
 from course_app.core.url_values import configure_url_values
 from course_app.courses.file_schema import parse_timestamp
 from course_app.courses.film_moments import (
@@ -97,6 +98,7 @@ def create_app(
     configure_security_headers(app)
     configure_templates(app)
     configure_blueprints(app)
+    install_remembered_url_for(app)
     configure_error_pages(
         app,
         csrf_recovery={

@@ -65,7 +65,11 @@ _TOO_WIDE = """
 
 
 def wider_than_a_phone(page) -> str:
-    """What sticks out of a phone-wide window (the page's viewport must be PHONE), or ""."""
+    """What sticks out of a phone-wide window (the page's viewport must be PHONE), or "".
+
+    Measured once the page has loaded: a page reached by a click can have its form already (what
+    the test waited for) but not yet its style sheets, and unstyled it is wider (once 389 px)."""
+    page.wait_for_load_state("load")
     width = page.evaluate(_TOO_WIDE, PHONE["width"])
     if width["scrollWidth"] > PHONE["width"] or width["wide"]:
         return (
