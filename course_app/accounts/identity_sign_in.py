@@ -343,8 +343,15 @@ def _match(provider: IdentityProvider, claims: dict[str, Any], now: dt.datetime)
                 LinkedIdentity.provider_id == provider.id, LinkedIdentity.user_id == user.id
             )
         )
-        if earlier is not None:  # her address now comes with another subject: not her, perhaps
+        if earlier is not None and earlier.subject != subject:
+            # Her address now comes with another subject: not her, perhaps.
             raise SignInRefused(Refusal.OTHER_ACCOUNT, "the person is linked to another subject")
+        if earlier is not None:
+            # Another sign-in of hers linked this subject after the look-up above (on PostgreSQL
+            # each statement sees what has been committed when it starts): linked before, then.
+            earlier.last_used_at = now
+            user.last_sign_in_at = now
+            return user
     db.session.add(
         LinkedIdentity(
             provider_id=provider.id, user=user, subject=subject, created_at=now, last_used_at=now

@@ -430,9 +430,11 @@ class ModuleAnswers:
 
 
 # Every module page asks: built once, the enrolment and the lessons bound per call, so SQLAlchemy
-# finds it in its compiled cache without building and hashing it again.
+# finds it in its compiled cache without building and hashing it again. The answered questions'
+# blocks are not loaded as objects (the page has them from the course outline): only those of
+# questions since retired are, by a second query when there are any.
 _MODULE_ANSWERS = (
-    select(Block, ReflectionAnswer, LeaderGroup.name)
+    select(Block.id, Block.retired_at, ReflectionAnswer, LeaderGroup.name)
     .join(ReflectionAnswer, ReflectionAnswer.block_id == Block.id)
     .outerjoin(LeaderGroup, LeaderGroup.id == ReflectionAnswer.shared_group_id)
     .where(
@@ -446,24 +448,36 @@ _MODULE_ANSWERS = (
 def module_answers(
     enrolment: Enrolment, lesson_ids: list[int], question_ids: Iterable[int]
 ) -> ModuleAnswers:
-    """The leader's own answers in these lessons, in one query: those to the lessons' questions
+    """The leader's own answers in these lessons: those to the lessons' questions
     (``question_ids``), those to questions an author has since retired from the lessons (still
-    hers, shown read-only), and the names of the groups they are shared with."""
+    hers, shown read-only), and the names of the groups they are shared with. One query, and one
+    more for the retired questions' blocks when she has answered any."""
     if not lesson_ids:
         return ModuleAnswers({}, [], {})
     parameters = {"enrolment_id": enrolment.id, "lesson_ids": lesson_ids}
     rows = db.session.execute(_MODULE_ANSWERS, parameters).all()
     questions = set(question_ids)
-    by_block = {block.id: answer for block, answer, _ in rows if block.id in questions}
+    by_block = {block_id: answer for block_id, _, answer, _ in rows if block_id in questions}
+    retired = [(block_id, answer) for block_id, retired_at, answer, _ in rows if retired_at]
+    blocks = _blocks_by_id([block_id for block_id, _ in retired])
     return ModuleAnswers(
         by_block=by_block,
-        retired=[(block, answer) for block, answer, _ in rows if block.retired_at is not None],
+        retired=[(blocks[block_id], answer) for block_id, answer in retired],
         group_names={
             answer.shared_group_id: name
-            for block, answer, name in rows
-            if block.id in by_block and answer.shared_group_id is not None and name is not None
+            for block_id, _, answer, name in rows
+            if block_id in by_block and answer.shared_group_id is not None and name is not None
         },
     )
+
+
+def _blocks_by_id(block_ids: list[int]) -> dict[int, Block]:
+    if not block_ids:
+        return {}
+    return {
+        block.id: block
+        for block in db.session.scalars(select(Block).where(Block.id.in_(block_ids)))
+    }
 
 
 def own_answers(enrolment: Enrolment) -> list[tuple[Module, Lesson, Block, ReflectionAnswer]]:

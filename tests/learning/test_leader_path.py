@@ -185,7 +185,9 @@ def test_answer_to_a_retired_question_stays_readable_to_its_author(client, sessi
     session.commit()
     html = client.get(url).get_data(as_text=True)
     assert "Tidligere spørgsmål" in html
-    assert "Mit eksempel fra hverdagen" in html
+    retired = html[html.index("Tidligere spørgsmål") :]
+    assert "Forbered et eksempel." in retired  # the question, beside her answer
+    assert "Mit eksempel fra hverdagen" in retired
     assert 'id="svar-forberedelse-1"' not in html  # no longer answerable
 
 
