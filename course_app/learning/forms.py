@@ -36,7 +36,7 @@ class AnswerForm(BaseForm):
 @dataclass(frozen=True)
 class AnswerFields:
     """What one question's form on the module page shows: the text, the answer's version the page
-    starts from, the sharing choice. ``learning/_block.html`` writes the fields as AnswerForm's
+    starts from, the sharing choice. ``learning/_blocks.html`` writes the fields as AnswerForm's
     widgets would (a WTForms form built and rendered per question cost about 0.6 ms, a tenth of a
     module page with one question); what is posted is still read and checked by AnswerForm."""
 
