@@ -146,6 +146,21 @@ def markdown_section(document: dict) -> str:
             f"{_ms(result['p95_us'])} | {_ms(result['p99_us'])} | {result['errors']} | "
             f"{_ratio(result['ratio_to_baseline'])} |"
         )
+    in_turn = {
+        name: result["extra"]["windows_per_second"]
+        for name, result in document["results"].items()
+        if "windows_per_second" in result.get("extra", {})
+    }
+    if in_turn:
+        windows = "; ".join(
+            f"{name} {', '.join(f'{value:g}' for value in values)}"
+            for name, values in in_turn.items()
+        )
+        lines += [
+            "",
+            f"Measured in turn, {len(next(iter(in_turn.values())))} windows each, the median "
+            f"window in the table (req/s per window): {windows}.",
+        ]
     memory = document["peak_rss_mb"]
     app_memory = ", ".join(f"{name} {value:.0f}" for name, value in memory["app"].items())
     base_memory = ", ".join(f"{name} {value:.0f}" for name, value in memory["baseline"].items())

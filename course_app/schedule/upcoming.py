@@ -45,7 +45,17 @@ def _upcoming_query(*, with_group: bool) -> Select:
         )
         wanted = union_all(wanted, own_meetings)
     return (
-        select(*(getattr(Event, field) for field in UpcomingEvent._fields[:-1]), LeaderGroup.name)
+        select(  # in UpcomingEvent's order
+            Event.id,
+            Event.cohort_id,
+            Event.kind,
+            Event.number,
+            Event.title,
+            Event.place,
+            Event.starts_at,
+            Event.ends_at,
+            LeaderGroup.name,
+        )
         .outerjoin(LeaderGroup, LeaderGroup.id == Event.group_id)
         .where(Event.id.in_(wanted))
         .order_by(Event.starts_at, Event.id)

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from bench import report, scenarios
+from bench import report, runner, scenarios
 from tests.bench.command import bench
 
 pytestmark = pytest.mark.slow
@@ -65,6 +65,12 @@ def test_generate_then_run_writes_both_reports(wrk, fresh_database_url, tmp_path
         "CSV of every progress row: largest worker's peak RSS",
     }
     assert results[report.RATIO_BASE]["ratio_to_baseline"] == 1.0
+    # The baseline's Jinja page and the leader pages are measured in turn, the median window kept.
+    for name in (report.RATIO_BASE, *runner.RATIO_PAGES):
+        windows = results[name]["extra"]["windows_per_second"]
+        assert len(windows) == runner.RATIO_ROUNDS, name
+        assert results[name]["requests_per_second"] == sorted(windows)[len(windows) // 2], name
+    assert "windows_per_second" not in results["leader: save reflection"]["extra"]
 
     text = markdown.read_text(encoding="utf-8")
     begin, end = f"<!-- bench:XS:{kind} -->", f"<!-- /bench:XS:{kind} -->"
@@ -73,6 +79,7 @@ def test_generate_then_run_writes_both_reports(wrk, fresh_database_url, tmp_path
     assert "### Size XS (10 leaders)" in section
     for name in ROWS:
         assert f"| {name} | " in section, name
+    assert "Measured in turn, 3 windows each" in section
 
 
 def test_profile_splits_a_pages_time_by_layer(fresh_database_url):
