@@ -26,13 +26,14 @@ from course_app.progress.models import FilmView
 from course_app.progress.services import CourseProgress, LessonStatus, ModuleStatus
 from course_app.reflections import services as reflections
 from course_app.reflections.models import AnswerStatus, ReflectionAnswer
+from course_app.reflections.module_answers import ShownAnswer, module_answers
 
 
 @dataclass(frozen=True)
 class ModulePage:
     progress: CourseProgress
     module: ModuleStatus
-    answers: dict[int, ReflectionAnswer]
+    answers: dict[int, ShownAnswer]
     previous_module: ModuleStatus | None
     next_module: ModuleStatus | None
     # Sharing: the leader's current group (None: cannot share) and the names of the groups the
@@ -41,7 +42,7 @@ class ModulePage:
     group_names: dict[int, str]
     # Answers to questions an author has since retired from this module's lessons: still the
     # leader's own, shown read-only under "Tidligere spørgsmål".
-    retired_answers: list[tuple[Block, ReflectionAnswer]] = field(default_factory=list)
+    retired_answers: list[tuple[Block, ShownAnswer]] = field(default_factory=list)
     # Which modules are open (previous/next links to a locked module show its opening day).
     timeline: Timeline | None = None
     # Where the leader is in each film that can be played on the page (by block id): "Fortsæt fra".
@@ -70,7 +71,7 @@ def module_page(
     module = course_progress.modules[index]
     line = timeline(enrolment, course_progress, now)
     require_open(line, module)
-    answers = reflections.module_answers(
+    answers = module_answers(
         enrolment,
         [lesson.outline.lesson.id for lesson in module.lessons],
         [block.id for lesson in module.lessons for block in lesson.outline.questions],

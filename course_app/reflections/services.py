@@ -6,11 +6,11 @@ Nothing is written into a closed round: every function here that writes asks
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import func, select, update
 
 from course_app.accounts.models import User
 from course_app.cohorts.models import Enrolment
@@ -30,6 +30,7 @@ from course_app.reflections.models import (
     ReflectionAnswer,
     Visibility,
 )
+from course_app.reflections.module_answers import ShownAnswer
 
 
 def answers_by_block(enrolment: Enrolment, block_ids: Iterable[int]) -> dict[int, ReflectionAnswer]:
@@ -44,7 +45,9 @@ def answers_by_block(enrolment: Enrolment, block_ids: Iterable[int]) -> dict[int
     return {row.block_id: row for row in rows}
 
 
-def unanswered_required(lesson: LessonOutline, answers: dict[int, ReflectionAnswer]) -> int:
+def unanswered_required(
+    lesson: LessonOutline, answers: Mapping[int, ReflectionAnswer | ShownAnswer]
+) -> int:
     """How many required questions in the lesson still lack a submitted answer."""
     return sum(
         1
@@ -420,64 +423,6 @@ def save_meeting_note(
         note.author_id = viewer.user_id
     db.session.flush()
     return note
-
-
-@dataclass(frozen=True)
-class ModuleAnswers:
-    by_block: dict[int, ReflectionAnswer]  # answers to the lessons' questions, by block id
-    retired: list[tuple[Block, ReflectionAnswer]]  # to questions since retired, in course order
-    group_names: dict[int, str]  # the groups these answers are shared with
-
-
-# Every module page asks: built once, the enrolment and the lessons bound per call, so SQLAlchemy
-# finds it in its compiled cache without building and hashing it again. The answered questions'
-# blocks are not loaded as objects (the page has them from the course outline): only those of
-# questions since retired are, by a second query when there are any.
-_MODULE_ANSWERS = (
-    select(Block.id, Block.retired_at, ReflectionAnswer, LeaderGroup.name)
-    .join(ReflectionAnswer, ReflectionAnswer.block_id == Block.id)
-    .outerjoin(LeaderGroup, LeaderGroup.id == ReflectionAnswer.shared_group_id)
-    .where(
-        ReflectionAnswer.enrolment_id == bindparam("enrolment_id"),
-        Block.lesson_id.in_(bindparam("lesson_ids", expanding=True)),
-    )
-    .order_by(Block.lesson_id, Block.position, Block.id)
-)
-
-
-def module_answers(
-    enrolment: Enrolment, lesson_ids: list[int], question_ids: Iterable[int]
-) -> ModuleAnswers:
-    """The leader's own answers in these lessons: those to the lessons' questions
-    (``question_ids``), those to questions an author has since retired from the lessons (still
-    hers, shown read-only), and the names of the groups they are shared with. One query, and one
-    more for the retired questions' blocks when she has answered any."""
-    if not lesson_ids:
-        return ModuleAnswers({}, [], {})
-    parameters = {"enrolment_id": enrolment.id, "lesson_ids": lesson_ids}
-    rows = db.session.execute(_MODULE_ANSWERS, parameters).all()
-    questions = set(question_ids)
-    by_block = {block_id: answer for block_id, _, answer, _ in rows if block_id in questions}
-    retired = [(block_id, answer) for block_id, retired_at, answer, _ in rows if retired_at]
-    blocks = _blocks_by_id([block_id for block_id, _ in retired])
-    return ModuleAnswers(
-        by_block=by_block,
-        retired=[(blocks[block_id], answer) for block_id, answer in retired],
-        group_names={
-            answer.shared_group_id: name
-            for block_id, _, answer, name in rows
-            if block_id in by_block and answer.shared_group_id is not None and name is not None
-        },
-    )
-
-
-def _blocks_by_id(block_ids: list[int]) -> dict[int, Block]:
-    if not block_ids:
-        return {}
-    return {
-        block.id: block
-        for block in db.session.scalars(select(Block).where(Block.id.in_(block_ids)))
-    }
 
 
 def own_answers(enrolment: Enrolment) -> list[tuple[Module, Lesson, Block, ReflectionAnswer]]:
