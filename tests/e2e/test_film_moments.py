@@ -316,6 +316,62 @@ def _wait_for_message(player, message: dict) -> None:
     )
 
 
+def _vimeo_film(page):
+    """The Vimeo film loaded and listening; returns the figure and the stand-in's body."""
+    _open_film(page, FILM_2)
+    figure = page.locator("#blok-kl-gevinstansvar-video")
+    figure.get_by_role("link", name="Afspil video").click()
+    player = figure.frame_locator("iframe").locator("body")
+    _wait_for_message(player, {"method": "addEventListener", "value": "seeked"})
+    return figure, player
+
+
+def _vimeo_says(player, *events: tuple[str, float]) -> None:
+    """The stand-in posts these events, in order, as Vimeo's player does, and nothing else (it does
+    not play by itself): the test decides when the time reports come."""
+    player.evaluate(
+        """(_, events) => { for (const [event, seconds] of events)
+          parent.postMessage({event, data: {seconds, percent: seconds / 60, duration: 60}}, "*"); }""",
+        [list(event) for event in events],
+    )
+
+
+VIMEO_PAUSE = {"method": "pause"}
+
+
+def test_a_moment_passed_before_the_first_report_after_a_jump_is_asked(film_page):
+    """Under load the first time report after a jump can come seconds of film after where the film
+    landed; the question at 00:04 between the two is still asked."""
+    page = film_page
+    figure, player = _vimeo_film(page)
+
+    _vimeo_says(player, ("play", 0), ("timeupdate", 0.5), ("seeked", 2), ("timeupdate", 4.6))
+
+    _wait_for_message(player, VIMEO_PAUSE)
+    expect(figure.locator(".film-status")).to_have_text(
+        "Filmen holder pause ved 00:04: der er et spørgsmål til dig under filmen."
+    )
+
+
+def test_a_jump_that_lands_a_frame_before_a_moment_does_not_ask_it_there(film_page):
+    """ "Fortsæt fra 00:04" may land at 3.97: the leader is at the question's moment, not before it,
+    so the film goes on; a jump back to before it asks it once when the film passes it again."""
+    page = film_page
+    figure, player = _vimeo_film(page)
+
+    _vimeo_says(player, ("play", 0), ("seeked", 3.97), ("timeupdate", 4.3), ("timeupdate", 4.6))
+    page.wait_for_timeout(500)  # the messages of one frame arrive in order, within milliseconds
+    assert VIMEO_PAUSE not in player.evaluate("() => window.received")
+    expect(figure.locator(".film-status")).to_have_text("")
+
+    _vimeo_says(player, ("seeked", 1), ("timeupdate", 1.2), ("timeupdate", 4.1))
+
+    _wait_for_message(player, VIMEO_PAUSE)
+    page.wait_for_timeout(300)  # any further command would have been posted by now
+    assert player.evaluate("() => window.received").count(VIMEO_PAUSE) == 1
+    expect(figure.locator(".film-status")).to_contain_text("Filmen holder pause ved 00:04")
+
+
 def test_without_javascript_the_questions_stand_with_their_times(
     browser, live_server, browser_problems
 ):

@@ -9,6 +9,9 @@
 import * as players from "./players.js";
 
 const REPORT_EVERY_MS = 10_000;
+// A jump lands where it was aimed or a frame before it: a moment this close after the landing is
+// where the leader already is, not ahead of her, so it is not asked (a moment further on is).
+const LANDING_SECONDS = 0.25;
 
 const films = new Map(); // figure id -> film state
 
@@ -35,7 +38,8 @@ class Film {
     this.asked = new Set();
     this.open = null;
     this.playing = false;
-    this.last = null;
+    this.last = null; // where the film was at the last report
+    this.landing = null; // where the last jump landed, plus LANDING_SECONDS
     this.controls = null;
     this.reporting = new Report(figure);
     this.status = document.createElement("p");
@@ -60,14 +64,24 @@ class Film {
       if (this.open) this.close({ resume: false });
     }
     if (event.type === "pause" || event.type === "ended") this.playing = false;
-    if (event.type === "seek") this.last = null;
+    if (event.type === "seek") this.jumped(event.seconds);
     if (event.type !== "time") return;
     const now = event.seconds;
+    if (this.last !== null && now < this.last) this.landing = null; // a jump the player did not tell of
     if (this.playing && this.last !== null && now >= this.last) {
-      const due = this.moments.find((m) => !this.asked.has(m.id) && m.seconds > this.last && m.seconds <= now);
+      const after = Math.max(this.last, this.landing ?? -Infinity);
+      const due = this.moments.find((m) => !this.asked.has(m.id) && m.seconds > after && m.seconds <= now);
       if (due) this.ask(due);
     }
     this.last = now;
+  }
+
+  // The film jumped (its own bar, or a time link): the moments from where it landed on are ahead, even
+  // those passed before the next time report, which may come seconds of film later.
+  jumped(seconds) {
+    const known = typeof seconds === "number";
+    this.last = known ? seconds : null;
+    this.landing = known ? seconds + LANDING_SECONDS : null;
   }
 
   ask(moment) {
@@ -146,7 +160,8 @@ class Film {
   }
 
   seek(seconds) {
-    this.last = null;
+    this.last = null; // a report from before the jump may still come: the next one says where it is
+    this.landing = seconds + LANDING_SECONDS;
     this.reporting.on({ type: "seek", seconds });
     this.asked.forEach((id) => {
       const moment = this.moments.find((m) => m.id === id);
