@@ -94,6 +94,7 @@ class DatabaseState:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.sessions = sessionmaker(bind=engine, expire_on_commit=False)
+        event.listen(self.sessions, "after_begin", _transaction_has_connection)
         self.connection: Connection | None = None
 
 
@@ -116,17 +117,25 @@ def make_engine(url: str, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> 
         engine = create_engine(url, **options)
         event.listen(engine, "connect", partial(_configure_sqlite, busy_timeout_ms=busy_timeout_ms))
         event.listen(engine, "begin", _begin_sqlite)
+        _watch_writes(engine)
         return engine
     # PostgreSQL's JIT compiles a query whose estimated cost is high, which a page's short query can
     # reach through a correlated subquery: at XL the leader calendar's one query took 3 ms to run and
     # 22 ms to compile. The app runs short queries (and its reports gain nothing from JIT), so it is
     # off for the app's connections (docs/operations.md).
-    return create_engine(
+    engine = create_engine(
         url,
         pool_pre_ping=True,
         hide_parameters=True,
         connect_args={"options": "-c jit=off"},
     )
+    _watch_writes(engine)
+    return engine
+
+
+def _watch_writes(engine: Engine) -> None:
+    event.listen(engine, "begin", _transaction_begins)
+    event.listen(engine, "before_cursor_execute", _statement_sent)
 
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any, *, busy_timeout_ms: int) -> None:
@@ -185,6 +194,43 @@ def _request_may_write() -> bool:
     return has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
 
 
+_WROTE = "course_app_wrote"
+
+
+def _transaction_begins(connection: Connection) -> None:
+    connection.info[_WROTE] = False
+
+
+def _statement_sent(connection: Connection, _cursor, statement: str, *_args: Any) -> None:
+    if not statement.startswith(("SELECT", "BEGIN")):
+        connection.info[_WROTE] = True
+
+
+_CONNECTION = "course_app_connection"
+
+
+def _transaction_has_connection(
+    session: Session, _transaction: Any, connection: Connection
+) -> None:
+    session.info[_CONNECTION] = connection
+
+
+def _end_a_read_with_commit(session: Session) -> None:
+    """End a transaction that only read with COMMIT rather than the ROLLBACK closing the session
+    would send: the same for the database, but psycopg forgets its prepared statements at every
+    ROLLBACK, so on PostgreSQL each request's statements were parsed and planned anew (a statement
+    is prepared from its fifth use on a connection). A transaction that wrote, or holds changes not
+    yet flushed, still ends in ROLLBACK: what a view did not commit is never kept. (A transaction
+    whose connection never opened has nothing to end: no new connection is tried.)"""
+    connection = session.info.get(_CONNECTION)
+    if connection is None or connection.closed or connection.invalidated:
+        return
+    if session.new or session.dirty or session.deleted or not session.in_transaction():
+        return
+    if not connection.info.get(_WROTE, True):
+        session.commit()
+
+
 def _app_context_id() -> int:
     return id(app_ctx._get_current_object())
 
@@ -235,8 +281,12 @@ class Database:
             session.flush()
         return session.connection().execute(statement, parameters)
 
-    def _remove_session(self, _exc: BaseException | None) -> None:
-        self.session.remove()
+    def _remove_session(self, exc: BaseException | None) -> None:
+        try:
+            if exc is None and self.session.registry.has():
+                _end_a_read_with_commit(self.session())
+        finally:
+            self.session.remove()
 
 
 db = Database()
