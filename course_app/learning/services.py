@@ -63,13 +63,13 @@ def module_page(
     ``now`` is the app's clock (default: the real time). ``viewer``: the leader's own, already
     loaded (it knows her current group, so that is not asked again)."""
     now = now or utcnow()
-    course_progress = progress.course_progress(enrolment)
+    line = timeline(enrolment, now)
+    course_progress = line.progress
     keys = [module.outline.module.key for module in course_progress.modules]
     if module_key not in keys:
         raise NotFound(_l("Modulet findes ikke."))
     index = keys.index(module_key)
     module = course_progress.modules[index]
-    line = timeline(enrolment, course_progress, now)
     require_open(line, module)
     answers = module_answers(
         enrolment,
@@ -99,9 +99,7 @@ def module_page(
 
 def dashboard_timelines(enrolments: list[Enrolment], now: dt.datetime) -> list[Timeline]:
     """ "Mit forløb": each of the leader's rounds with her progress and what is open when."""
-    return [
-        timeline(enrolment, progress.course_progress(enrolment), now) for enrolment in enrolments
-    ]
+    return [timeline(enrolment, now) for enrolment in enrolments]
 
 
 def _module_of(course_progress: CourseProgress, lesson: LessonStatus) -> ModuleStatus:
@@ -148,10 +146,9 @@ def answer_question(
     (``RoundClosed``)."""
     now = now or utcnow()
     require_open_round(enrolment.cohort)
-    course_progress = progress.course_progress(enrolment)
-    lesson, block = _find_question(course_progress, block_key)
-    line = timeline(enrolment, course_progress, now)
-    require_open(line, _module_of(course_progress, lesson))
+    line = timeline(enrolment, now)
+    lesson, block = _find_question(line.progress, block_key)
+    require_open(line, _module_of(line.progress, lesson))
     answer = reflections.save_answer(
         enrolment, block, text, submit=submit, seen_version=seen_version
     )
@@ -206,9 +203,9 @@ def complete_lesson(
     (``film_script``), which alone can tell; without it the leader's word counts, as the page says."""
     now = now or utcnow()
     require_open_round(enrolment.cohort)
-    course_progress = progress.course_progress(enrolment)
+    before = timeline(enrolment, now)
+    course_progress = before.progress
     lesson = _find_lesson(course_progress, lesson_key)
-    before = timeline(enrolment, course_progress, now)
     require_open(before, _module_of(course_progress, lesson))
     if done and film_script and lesson.outline.lesson.completion == CompletionRule.WATCHED:
         _require_watched(enrolment, lesson)
@@ -223,7 +220,7 @@ def complete_lesson(
         )
     else:
         progress.mark_lesson_not_done(enrolment, lesson.outline.lesson)
-    after = timeline(enrolment, progress.course_progress(enrolment), now)
+    after = timeline(enrolment, now)
     record_opens(enrolment, before, after, now)
 
 
@@ -245,9 +242,9 @@ def record_film_view(
     twice at once)."""
     now = now or utcnow()
     require_open_round(enrolment.cohort)
-    course_progress = progress.course_progress(enrolment)
-    lesson, block = _find_film(course_progress, block_key)
-    require_open(timeline(enrolment, course_progress, now), _module_of(course_progress, lesson))
+    line = timeline(enrolment, now)
+    lesson, block = _find_film(line.progress, block_key)
+    require_open(line, _module_of(line.progress, lesson))
     report = film_views.read_report(data)
     return film_views.record(enrolment.id, block.id, report, now)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
@@ -86,10 +87,18 @@ _LESSON_STATES = select(LessonProgress.lesson_id, LessonProgress.state).where(
 
 
 def course_progress(enrolment: Enrolment) -> CourseProgress:
-    """The whole visible course with each lesson's and module's state, in four queries."""
-    outline = course_outline(enrolment.cohort.course)
+    """The whole visible course with each lesson's and module's state, in one query (the course's
+    outline is cached)."""
     rows = db.read_columns(_LESSON_STATES, {"enrolment_id": enrolment.id})
-    states = {lesson_id: state for lesson_id, state in rows}
+    return progress_from_states(enrolment, {lesson_id: state for lesson_id, state in rows})
+
+
+def progress_from_states(
+    enrolment: Enrolment, states: Mapping[int, ProgressState]
+) -> CourseProgress:
+    """The course's progress from her lesson states (lesson id → state; a lesson without one is not
+    started), read by the caller: a leader page reads them with the round's release plan."""
+    outline = course_outline(enrolment.cohort.course)
     modules = []
     for module_outline in outline:
         lessons = [

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from sqlalchemy import bindparam, literal_column, select, type_coerce, union_all
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from course_app.cohorts.models import Cohort, Enrolment
@@ -51,21 +51,6 @@ _ROUND_RULES = select(CohortRelease).where(CohortRelease.cohort_id == bindparam(
 _UNLOCKED = select(ModuleUnlock.module_id).where(
     ModuleUnlock.enrolment_id == bindparam("enrolment_id")
 )
-# Every leader page asks for both the round's own rules and her unlocks: one statement (a UNION ALL,
-# its rows told apart by ``kind``), not two.
-_RULE, _UNLOCK = 1, 2
-_RULES_AND_UNLOCKS = union_all(
-    select(
-        literal_column(str(_RULE)).label("kind"),
-        CohortRelease.module_id.label("module_id"),
-        CohortRelease.rule.label("rule"),
-    ).where(CohortRelease.cohort_id == bindparam("cohort_id")),
-    select(
-        literal_column(str(_UNLOCK)),
-        ModuleUnlock.module_id,
-        type_coerce(literal_column("NULL"), CohortRelease.rule.type),
-    ).where(ModuleUnlock.enrolment_id == bindparam("enrolment_id")),
-)
 
 
 def _plan(overrides: Mapping[int, object], modules: Iterable[Module]) -> dict[int, ReleaseRule]:
@@ -81,21 +66,6 @@ def release_plan(cohort: Cohort, modules: Iterable[Module]) -> dict[int, Release
         for row in db.session.scalars(_ROUND_RULES, {"cohort_id": cohort.id})
     }
     return _plan(overrides, modules)
-
-
-def _round_rules_and_unlocks(enrolment: Enrolment) -> tuple[dict[int, object], set[int]]:
-    """The round's own rules (module id → rule) and the modules opened for her, in one statement."""
-    overrides: dict[int, object] = {}
-    unlocked: set[int] = set()
-    rows = db.read_columns(
-        _RULES_AND_UNLOCKS, {"cohort_id": enrolment.cohort_id, "enrolment_id": enrolment.id}
-    )
-    for kind, module_id, rule in rows:
-        if kind == _RULE:
-            overrides[module_id] = rule
-        else:
-            unlocked.add(module_id)
-    return overrides, unlocked
 
 
 def opening_day(rule: ReleaseRule, cohort: Cohort) -> dt.date | None:
@@ -127,11 +97,15 @@ def module_releases(
     modules: list[Module],
     done_module_keys: set[str],
     now: dt.datetime,
+    *,
+    round_rules: Mapping[int, object],
+    unlocked: set[int],
 ) -> dict[int, ModuleRelease]:
-    """Open or locked, per module id, for this leader at ``now`` (one query, whatever the size)."""
+    """Open or locked, per module id, for this leader at ``now``, from the round's own rules
+    (module id → rule) and the modules opened for her (``unlocked``), read by the caller with her
+    progress (``learning.timeline``)."""
     cohort = enrolment.cohort
-    overrides, unlocked = _round_rules_and_unlocks(enrolment)
-    plan = _plan(overrides, modules)
+    plan = _plan(round_rules, modules)
     today = local_day(now)
     by_key = {module.key: module for module in modules}
     states = {}

@@ -37,15 +37,15 @@ from course_app.self_assessment.pseudonyms import pseudonym
 
 # The most statements one request of each page may send (today's counts; the course outline comes
 # from the process's memory after the first request).
-# Leader pages read the round's own release rules and the leader's unlocks in one statement (+1; two
-# until session 11); marking a lesson done reads them again after the change, because finishing a
-# module can open the ones that wait for it.
+# Leader pages read her lesson states, the round's own release rules and her unlocks in one statement
+# (+1; three until session 11, two until session 16); marking a lesson done reads them again after
+# the change, because finishing a module can open the ones that wait for it.
 BUDGETS = {
     # + the round's coming events with her group's name (one query for every round)
-    "leader: dashboard": 5,
-    "leader: module page": 5,
-    "leader: save reflection": 7,
-    "leader: mark done": 9,
+    "leader: dashboard": 4,
+    "leader: module page": 4,
+    "leader: save reflection": 6,
+    "leader: mark done": 7,
     # + the next meeting's date and place, and (a chair) whether its organisation is in the round
     "leader: group page": 9,
     "facilitator: group dashboard": 7,
@@ -62,9 +62,9 @@ BUDGETS = {
     "leader: service check": 4,
     "leader: competence wheel": 7,
     "leader: her wheel": 8,  # the wheel's areas are read twice: to draw it and to check it has three
-    # her enrolment, lesson states, the round's rules with her unlocks, the film's row; and,
+    # her enrolment, her lesson states with the round's rules and her unlocks, the film's row; and,
     # when stored (not within two seconds of the last, as the measured second request is), its write
-    "leader: film report": 5,
+    "leader: film report": 4,
     "coordinator: rounds list": 4,
     # the round, its organisations and course, the release plan, the enrolment form's lists, the
     # enrolled count, the competence wheel
