@@ -29,6 +29,7 @@ from course_app.core.html import render_markdown, render_markdown_inline
 from course_app.core.i18n import configure_i18n
 from course_app.core.icons import configure_icons
 from course_app.core.security import configure_proxy, configure_security_headers
+from course_app.core.template_csrf import install_template_csrf
 from course_app.core.template_i18n import install_template_gettext
 from course_app.core.template_links import install_remembered_url_for
 from course_app.core.url_values import configure_url_values
@@ -89,6 +90,7 @@ def create_app(
     configure_url_values(app)
     db.init_app(app)
     csrf.init_app(app)
+    install_template_csrf(app)
     # Mail clients POST RFC 8058 one-click unsubscribes without a CSRF token (accounts/views.py).
     csrf.exempt(one_click_unsubscribe)
     configure_login(app)
