@@ -23,6 +23,9 @@ DEFAULTS: dict[str, Any] = {
     # SQLite only: how long a write waits for another writer's lock (milliseconds) before the request
     # gets the "Der er travlt lige nu" page (503, Retry-After) instead of waiting longer.
     "SQLITE_BUSY_TIMEOUT_MS": 15_000,
+    # PostgreSQL only: psycopg prepares a statement the app sends often on a connection. Off (false)
+    # behind a pooler in transaction mode, where the next transaction may run on another connection.
+    "POSTGRESQL_PREPARED_STATEMENTS": True,
     "SECRET_KEY": None,
     "DEMO": False,
     "BABEL_DEFAULT_LOCALE": "da",
@@ -181,7 +184,7 @@ COUNTS: dict[str, int] = {
     "SQLITE_BUSY_TIMEOUT_MS": 10 * 60 * 1000,
 }
 # Switches an operator may turn on: only a real true/false (``"False"`` or ``"yes"`` would count as on).
-SWITCHES = ("SIGN_IN_LINKS",)
+SWITCHES = ("SIGN_IN_LINKS", "POSTGRESQL_PREPARED_STATEMENTS")
 
 
 def validate(app: Flask) -> None:

@@ -101,12 +101,19 @@ class DatabaseState:
 DEFAULT_BUSY_TIMEOUT_MS = 15_000
 
 
-def make_engine(url: str, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> Engine:
+def make_engine(
+    url: str,
+    *,
+    busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
+    prepared_statements: bool = True,
+) -> Engine:
     """The app's engine. ``hide_parameters``: a failing statement's error (raised, and so logged)
     names the statement but never its values, which may be a private answer or an e-mail address.
 
     ``busy_timeout_ms`` (SQLite only, the ``SQLITE_BUSY_TIMEOUT_MS`` setting): how long a statement
-    waits for another connection's write lock before failing with "database is locked"."""
+    waits for another connection's write lock before failing with "database is locked".
+    ``prepared_statements`` (PostgreSQL only, ``POSTGRESQL_PREPARED_STATEMENTS``): off, psycopg
+    never prepares one (behind a pooler in transaction mode)."""
     if url.startswith("sqlite"):
         options: dict[str, Any] = {
             "connect_args": {"check_same_thread": False, "timeout": busy_timeout_ms / 1000},
@@ -127,7 +134,10 @@ def make_engine(url: str, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> 
         url,
         pool_pre_ping=True,
         hide_parameters=True,
-        connect_args={"options": "-c jit=off"},
+        connect_args={
+            "options": "-c jit=off",
+            **({} if prepared_statements else {"prepare_threshold": None}),
+        },
     )
     _watch_writes(engine)
     return engine
@@ -249,6 +259,7 @@ class Database:
         engine = make_engine(
             app.config["DATABASE_URL"],
             busy_timeout_ms=app.config.get("SQLITE_BUSY_TIMEOUT_MS", DEFAULT_BUSY_TIMEOUT_MS),
+            prepared_statements=app.config.get("POSTGRESQL_PREPARED_STATEMENTS", True),
         )
         app.extensions[self.extension_key] = DatabaseState(engine)
         app.teardown_appcontext(self._remove_session)

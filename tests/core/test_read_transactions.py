@@ -10,6 +10,7 @@ from flask import abort
 from sqlalchemy import event, func, select, text, update
 
 from course_app.accounts.models import User
+from course_app.config import ConfigError
 from course_app.core.db import db
 from tests import factories
 
@@ -18,9 +19,13 @@ NAME = "Anne Leder"
 
 @pytest.fixture
 def reading_app(fresh_app):
+    return _reading_app(fresh_app)
+
+
+def _reading_app(fresh_app, **settings):
     """An app with routes that read, write without committing, change without flushing, or fail;
     and a list of how each transaction ended (``app.endings``)."""
-    app = fresh_app()
+    app = fresh_app(**settings)
     with app.app_context():
         factories.user(email="anne@albertslund.example", name=NAME)
         db.session.commit()
@@ -87,6 +92,14 @@ def test_reads_after_a_commit_end_with_commit_too(reading_app):
     assert reading_app.endings == ["commit", "commit"]
 
 
+def _prepared_after_six_reads(app) -> int:
+    client = app.test_client()
+    for _ in range(6):
+        assert client.get("/test/read").text == NAME
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(text("pg_prepared_statements")))
+
+
 def test_on_postgresql_a_pages_statements_stay_prepared_across_requests(
     reading_app, database_factory
 ):
@@ -94,11 +107,16 @@ def test_on_postgresql_a_pages_statements_stay_prepared_across_requests(
     request would have deallocated them all."""
     if not database_factory.is_postgresql:
         pytest.skip("PostgreSQL's prepared statements")
-    client = reading_app.test_client()
-    for _ in range(6):
-        assert client.get("/test/read").text == NAME
-    with reading_app.app_context():
-        prepared = db.session.scalar(
-            select(func.count()).select_from(text("pg_prepared_statements"))
-        )
-    assert prepared >= 1
+    assert _prepared_after_six_reads(reading_app) >= 1
+
+
+def test_behind_a_pooler_in_transaction_mode_nothing_is_prepared(fresh_app, database_factory):
+    if not database_factory.is_postgresql:
+        pytest.skip("PostgreSQL's prepared statements")
+    app = _reading_app(fresh_app, POSTGRESQL_PREPARED_STATEMENTS=False)
+    assert _prepared_after_six_reads(app) == 0
+
+
+def test_the_switch_must_be_true_or_false(fresh_app):
+    with pytest.raises(ConfigError, match="POSTGRESQL_PREPARED_STATEMENTS must be true or false"):
+        fresh_app(POSTGRESQL_PREPARED_STATEMENTS="no")
