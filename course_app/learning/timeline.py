@@ -1,7 +1,8 @@
 """The leader's course in time: which modules are open now, what opens when, and the next step.
 
-Built from her progress and the round's release plan (``course_app.schedule``), read together. Pages only read it;
-a leader's POST records the modules that are open by then (``record_opens``), so they stay open.
+Built from her progress and the round's release plan (``course_app.schedule``), read in one
+statement. Pages only read it; a leader's POST records the modules that are open by then
+(``record_opens``), so they stay open.
 """
 
 from __future__ import annotations
